@@ -1,0 +1,153 @@
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react'
+import { cn } from './cn.ts'
+
+const controlClasses =
+  'block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400'
+
+function borderFor(error?: string) {
+  return error ? 'border-red-700 dark:border-red-400' : 'border-slate-400 dark:border-slate-500'
+}
+
+type FieldShellProps = {
+  id: string
+  label: ReactNode
+  hint?: ReactNode
+  error?: string
+  className?: string
+  children: ReactNode
+}
+
+function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
+  return (
+    <div className={cn('space-y-1', className)}>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+        {label}
+      </label>
+      {children}
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+function describedBy(id: string, hint: unknown, error: unknown) {
+  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean)
+  return ids.length ? ids.join(' ') : undefined
+}
+
+export type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
+  label: ReactNode
+  hint?: ReactNode
+  error?: string
+  containerClassName?: string
+}
+
+export function Input({ label, hint, error, containerClassName, className, ...rest }: InputProps) {
+  const id = useId()
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} className={containerClassName}>
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        className={cn(controlClasses, borderFor(error), className)}
+        {...rest}
+      />
+    </FieldShell>
+  )
+}
+
+export type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & {
+  label: ReactNode
+  hint?: ReactNode
+  error?: string
+  containerClassName?: string
+  hideLabel?: boolean
+}
+
+export function Select({
+  label,
+  hint,
+  error,
+  containerClassName,
+  className,
+  hideLabel,
+  children,
+  ...rest
+}: SelectProps) {
+  const id = useId()
+  return (
+    <FieldShell
+      id={id}
+      label={hideLabel ? <span className="sr-only">{label}</span> : label}
+      hint={hint}
+      error={error}
+      className={containerClassName}
+    >
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        className={cn(controlClasses, borderFor(error), className)}
+        {...rest}
+      >
+        {children}
+      </select>
+    </FieldShell>
+  )
+}
+
+export type SwitchProps = {
+  label: ReactNode
+  description?: ReactNode
+  checked: boolean
+  disabled?: boolean
+  onChange: (checked: boolean) => void
+}
+
+export function Switch({ label, description, checked, disabled, onChange }: SwitchProps) {
+  const id = useId()
+  return (
+    <div className="flex items-start justify-between gap-4">
+      <div>
+        <span id={`${id}-label`} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+          {label}
+        </span>
+        {description ? (
+          <span id={`${id}-description`} className="block text-sm text-slate-600 dark:text-slate-300">
+            {description}
+          </span>
+        ) : null}
+      </div>
+      <button
+        type="button"
+        role="switch"
+        aria-checked={checked}
+        aria-labelledby={`${id}-label`}
+        aria-describedby={description ? `${id}-description` : undefined}
+        disabled={disabled}
+        onClick={() => onChange(!checked)}
+        className={cn(
+          'relative inline-flex h-6 w-11 shrink-0 items-center rounded-full border-2 border-transparent transition-colors disabled:cursor-not-allowed disabled:opacity-60',
+          checked ? 'bg-indigo-700 dark:bg-indigo-500' : 'bg-slate-500 dark:bg-slate-600',
+        )}
+      >
+        <span
+          aria-hidden="true"
+          className={cn(
+            'inline-block size-5 rounded-full bg-white shadow transition-transform',
+            checked ? 'translate-x-5' : 'translate-x-0',
+          )}
+        />
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,259 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { type FormEvent, Fragment, useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import {
+  Alert,
+  Button,
+  buttonClasses,
+  Card,
+  EmptyState,
+  Input,
+  PageSpinner,
+  Select,
+  Table,
+  TBody,
+  TD,
+  TH,
+  THead,
+  TR,
+} from '../../components/ui/index.ts'
+import { errorMessage } from '../../lib/errors.ts'
+import { useFormatDateTime } from '../../lib/format.ts'
+import { membersQuery } from '../members/api.ts'
+import {
+  type AuditEntry,
+  type AuditFilters,
+  auditExportUrl,
+  auditLogQuery,
+  diffChanges,
+  displayValue,
+} from './api.ts'
+
+export function AuditLog({
+  filters,
+  onFiltersChange,
+}: {
+  filters: AuditFilters
+  onFiltersChange: (filters: AuditFilters) => void
+}) {
+  const { t } = useTranslation()
+  const log = useInfiniteQuery(auditLogQuery(filters))
+  const entries = log.data?.pages.flatMap((page) => page.data) ?? []
+
+  return (
+    <>
+      <Card>
+        <FiltersForm key={JSON.stringify(filters)} filters={filters} onSubmit={onFiltersChange} />
+      </Card>
+      <Card
+        title={t('audit.entries')}
+        actions={
+          <a href={auditExportUrl(filters)} download className={buttonClasses('secondary')}>
+            {t('audit.export')}
+          </a>
+        }
+      >
+        {log.isPending ? (
+          <PageSpinner />
+        ) : log.isError ? (
+          <Alert tone="error">{errorMessage(log.error, t)}</Alert>
+        ) : entries.length === 0 ? (
+          <EmptyState title={t('audit.empty')} description={t('audit.emptyHint')} />
+        ) : (
+          <div className="space-y-4">
+            <Table caption={t('audit.entries')}>
+              <THead>
+                <TR>
+                  <TH>{t('audit.fields.time')}</TH>
+                  <TH>{t('audit.fields.actor')}</TH>
+                  <TH>{t('audit.fields.action')}</TH>
+                  <TH>{t('audit.fields.target')}</TH>
+                  <TH>{t('audit.fields.ipAddress')}</TH>
+                  <TH>{t('audit.fields.userAgent')}</TH>
+                  <TH>
+                    <span className="sr-only">{t('audit.fields.changes')}</span>
+                  </TH>
+                </TR>
+              </THead>
+              <TBody>
+                {entries.map((entry) => (
+                  <AuditRow key={entry.id} entry={entry} />
+                ))}
+              </TBody>
+            </Table>
+            {log.hasNextPage ? (
+              <Button
+                variant="secondary"
+                loading={log.isFetchingNextPage}
+                onClick={() => log.fetchNextPage()}
+              >
+                {t('audit.loadMore')}
+              </Button>
+            ) : null}
+          </div>
+        )}
+      </Card>
+    </>
+  )
+}
+
+function FiltersForm({
+  filters,
+  onSubmit,
+}: {
+  filters: AuditFilters
+  onSubmit: (filters: AuditFilters) => void
+}) {
+  const { t } = useTranslation()
+  const members = useQuery(membersQuery)
+  const [actorId, setActorId] = useState(filters.actorId ?? '')
+  const [action, setAction] = useState(filters.action ?? '')
+  const [from, setFrom] = useState(filters.from ?? '')
+  const [to, setTo] = useState(filters.to ?? '')
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    onSubmit({
+      actorId: actorId || undefined,
+      action: action.trim() || undefined,
+      from: from || undefined,
+      to: to || undefined,
+    })
+  }
+
+  return (
+    <form
+      onSubmit={submit}
+      aria-label={t('audit.filters.title')}
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
+    >
+      <Select
+        label={t('audit.filters.actor')}
+        name="actorId"
+        value={actorId}
+        onChange={(e) => setActorId(e.target.value)}
+      >
+        <option value="">{t('audit.filters.anyone')}</option>
+        {(members.data ?? []).map((member) => (
+          <option key={member.id} value={member.userId}>
+            {member.name} ({member.email})
+          </option>
+        ))}
+      </Select>
+      <Input
+        label={t('audit.filters.action')}
+        name="action"
+        placeholder={t('audit.filters.actionPlaceholder')}
+        value={action}
+        onChange={(e) => setAction(e.target.value)}
+      />
+      <Input
+        label={t('audit.filters.from')}
+        name="from"
+        type="date"
+        value={from}
+        onChange={(e) => setFrom(e.target.value)}
+      />
+      <Input
+        label={t('audit.filters.to')}
+        name="to"
+        type="date"
+        value={to}
+        onChange={(e) => setTo(e.target.value)}
+      />
+      <div className="flex items-end gap-2">
+        <Button type="submit">{t('audit.filters.apply')}</Button>
+        <Button variant="ghost" onClick={() => onSubmit({})}>
+          {t('audit.filters.clear')}
+        </Button>
+      </div>
+    </form>
+  )
+}
+
+function AuditRow({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation()
+  const formatDateTime = useFormatDateTime()
+  const [open, setOpen] = useState(false)
+  const detailsId = useId()
+  const rows = diffChanges(entry.changes)
+  const target = entry.targetLabel ?? entry.targetId
+  return (
+    <Fragment>
+      <TR>
+        <TD className="whitespace-nowrap">
+          <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
+        </TD>
+        <TD>{entry.actor ? entry.actor.name : t('audit.system')}</TD>
+        <TD>
+          <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{entry.action}</code>
+        </TD>
+        <TD>
+          {target ? (
+            <>
+              {entry.targetType ? (
+                <span className="block text-xs text-slate-600 dark:text-slate-300">{entry.targetType}</span>
+              ) : null}
+              {target}
+            </>
+          ) : (
+            '—'
+          )}
+        </TD>
+        <TD className="whitespace-nowrap">{entry.ipAddress ?? '—'}</TD>
+        <TD className="max-w-56 truncate" title={entry.userAgent ?? undefined}>
+          {entry.userAgent ?? '—'}
+        </TD>
+        <TD>
+          {rows.length > 0 ? (
+            <Button
+              variant="ghost"
+              aria-expanded={open}
+              aria-controls={detailsId}
+              onClick={() => setOpen(!open)}
+            >
+              {open ? t('audit.hideChanges') : t('audit.showChanges')}
+            </Button>
+          ) : null}
+        </TD>
+      </TR>
+      {open ? (
+        <TR id={detailsId}>
+          <TD colSpan={7} className="bg-slate-50 dark:bg-slate-950">
+            <table className="text-xs">
+              <caption className="sr-only">{t('audit.fields.changes')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="pr-6 text-left">
+                    {t('audit.diff.field')}
+                  </th>
+                  <th scope="col" className="pr-6 text-left">
+                    {t('audit.diff.before')}
+                  </th>
+                  <th scope="col" className="text-left">
+                    {t('audit.diff.after')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.key}>
+                    <th scope="row" className="pr-6 text-left font-mono font-medium">
+                      {row.key}
+                    </th>
+                    <td className="pr-6 font-mono text-red-800 dark:text-red-300">
+                      {displayValue(row.before)}
+                    </td>
+                    <td className="font-mono text-emerald-800 dark:text-emerald-300">
+                      {displayValue(row.after)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TD>
+        </TR>
+      ) : null}
+    </Fragment>
+  )
+}

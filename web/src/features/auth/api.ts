@@ -1,0 +1,75 @@
+import { queryOptions, useQuery } from '@tanstack/react-query'
+import { ApiError, api } from '../../lib/api.ts'
+
+export type Role = 'owner' | 'admin' | 'member'
+
+export type Me = {
+  user: { id: string; name: string; email: string; emailVerified: boolean; twoFactorEnabled: boolean }
+  activeWorkspace: { id: string; name: string; slug: string; role: Role; requireTwoFactor: boolean } | null
+  workspaces: { id: string; name: string; slug: string; role: Role }[]
+  permissions: string[]
+}
+
+export const meQuery = queryOptions({
+  queryKey: ['me'],
+  queryFn: ({ signal }) => api.get<Me>('/api/v1/me', signal),
+})
+
+export const maybeMeQuery = queryOptions({
+  queryKey: ['me', 'maybe'],
+  queryFn: async ({ signal }): Promise<Me | null> => {
+    try {
+      return await api.get<Me>('/api/v1/me', signal)
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null
+      throw error
+    }
+  },
+})
+
+export function useMe() {
+  return useQuery(meQuery)
+}
+
+export function can(me: Me | undefined | null, permission: string): boolean {
+  return me?.permissions.includes(permission) ?? false
+}
+
+export type SignInResult = { twoFactorRedirect?: boolean; user?: unknown }
+
+export const authApi = {
+  signUp: (input: { name: string; email: string; password: string }) =>
+    api.post('/api/auth/sign-up/email', { ...input, callbackURL: '/verify-email' }),
+  signIn: (input: { email: string; password: string }) =>
+    api.post<SignInResult>('/api/auth/sign-in/email', input),
+  verifyTotp: (code: string) => api.post('/api/auth/two-factor/verify-totp', { code }),
+  verifyBackupCode: (code: string) => api.post('/api/auth/two-factor/verify-backup-code', { code }),
+  signOut: () => api.post('/api/auth/sign-out', {}),
+  requestPasswordReset: (email: string) =>
+    api.post('/api/auth/request-password-reset', { email, redirectTo: '/reset-password' }),
+  resetPassword: (input: { newPassword: string; token: string }) =>
+    api.post('/api/auth/reset-password', input),
+}
+
+const redirectKey = 'atrium.afterVerify'
+
+export function rememberRedirect(path: string | undefined): void {
+  try {
+    if (path) localStorage.setItem(redirectKey, path)
+    else localStorage.removeItem(redirectKey)
+  } catch {}
+}
+
+export function peekRememberedRedirect(): string | undefined {
+  try {
+    return safeRedirect(localStorage.getItem(redirectKey))
+  } catch {
+    return undefined
+  }
+}
+
+export function safeRedirect(path: unknown): string | undefined {
+  if (typeof path !== 'string') return undefined
+  if (!path.startsWith('/') || path.startsWith('//')) return undefined
+  return path
+}

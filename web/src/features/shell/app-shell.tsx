@@ -1,0 +1,122 @@
+import { Link, useRouterState } from '@tanstack/react-router'
+import { type ReactNode, useEffect, useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Alert, cn } from '../../components/ui/index.ts'
+import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
+import type { Me } from '../auth/api.ts'
+import { linkClasses } from '../auth/auth-layout.tsx'
+import { UserMenu } from './user-menu.tsx'
+import { WorkspaceSwitcher } from './workspace-switcher.tsx'
+
+const navItems = [
+  { to: '/', key: 'dashboard', exact: true },
+  { to: '/settings/members', key: 'members', exact: false },
+  { to: '/settings/security', key: 'security', exact: false },
+  { to: '/settings/audit', key: 'audit', exact: false },
+  { to: '/settings/workspace', key: 'workspace', exact: false },
+  { to: '/settings/appearance', key: 'appearance', exact: false },
+] as const
+
+function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useTranslation()
+  return (
+    <ul className="space-y-1">
+      {navItems.map((item) => (
+        <li key={item.to}>
+          <Link
+            to={item.to}
+            onClick={onNavigate}
+            activeOptions={{ exact: item.exact }}
+            className="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800"
+            activeProps={{
+              className:
+                'bg-indigo-100 text-indigo-900 hover:bg-indigo-100 dark:bg-indigo-950 dark:text-indigo-100',
+              'aria-current': 'page',
+            }}
+          >
+            {t(`nav.${item.key}`)}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
+  const { t } = useTranslation()
+  const [menuOpen, setMenuOpen] = useState(false)
+  const mobileNavId = useId()
+  const pathname = useRouterState({ select: (state) => state.location.pathname })
+  const twoFactorFlag = useTwoFactorRequired()
+  const needsTwoFactor =
+    twoFactorFlag || (me.activeWorkspace?.requireTwoFactor === true && !me.user.twoFactorEnabled)
+
+  useEffect(() => {
+    if (pathname) setMenuOpen(false)
+  }, [pathname])
+
+  return (
+    <div className="min-h-screen">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900"
+      >
+        {t('shell.skipToContent')}
+      </a>
+      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-4">
+          <button
+            type="button"
+            className="rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-medium md:hidden dark:border-slate-600"
+            aria-expanded={menuOpen}
+            aria-controls={mobileNavId}
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            {menuOpen ? t('shell.closeMenu') : t('shell.menu')}
+          </button>
+          <Link to="/" className="font-bold tracking-tight text-indigo-800 dark:text-indigo-300">
+            {t('app.name')}
+          </Link>
+          <WorkspaceSwitcher me={me} />
+          <div className="ml-auto">
+            <UserMenu me={me} />
+          </div>
+        </div>
+        {menuOpen ? (
+          <nav
+            id={mobileNavId}
+            aria-label={t('shell.mainNavigation')}
+            className="border-t border-slate-200 px-4 py-3 md:hidden dark:border-slate-700"
+          >
+            <NavLinks onNavigate={() => setMenuOpen(false)} />
+          </nav>
+        ) : null}
+      </header>
+      <div className="mx-auto flex max-w-7xl gap-6 px-4 py-6">
+        <nav aria-label={t('shell.mainNavigation')} className={cn('hidden w-56 shrink-0 md:block')}>
+          <NavLinks />
+        </nav>
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 space-y-6 focus:outline-none">
+          {needsTwoFactor ? (
+            <Alert tone="warning" title={t('shell.twoFactorRequired.title')}>
+              {t('shell.twoFactorRequired.body')}{' '}
+              <Link to="/settings/security" className={linkClasses}>
+                {t('shell.twoFactorRequired.action')}
+              </Link>
+            </Alert>
+          ) : null}
+          {children}
+        </main>
+      </div>
+    </div>
+  )
+}
+
+export function PageHeader({ title, description }: { title: ReactNode; description?: ReactNode }) {
+  return (
+    <div>
+      <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+      {description ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{description}</p> : null}
+    </div>
+  )
+}

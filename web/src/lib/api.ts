@@ -1,0 +1,112 @@
+export type FieldErrors = Record<string, string>
+
+export type ProblemBody = {
+  type?: string
+  title?: string
+  status?: number
+  detail?: string
+  code?: string
+  message?: string
+  errors?: { field: string; message: string }[]
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly type: string | undefined
+  readonly title: string | undefined
+  readonly detail: string | undefined
+  readonly code: string | undefined
+  readonly fieldErrors: FieldErrors
+  readonly retryAfter: number | undefined
+
+  constructor(status: number, body: ProblemBody, retryAfter?: number) {
+    super(body.detail ?? body.message ?? body.title ?? `HTTP ${status}`)
+    this.name = 'ApiError'
+    this.status = status
+    this.type = body.type
+    this.title = body.title
+    this.detail = body.detail ?? body.message
+    this.code = body.code
+    this.retryAfter = retryAfter
+    this.fieldErrors = {}
+    for (const error of body.errors ?? []) {
+      if (error.field && !(error.field in this.fieldErrors)) this.fieldErrors[error.field] = error.message
+    }
+  }
+
+  get isTwoFactorRequired(): boolean {
+    return this.status === 403 && (this.type?.endsWith('/two-factor-required') ?? false)
+  }
+}
+
+type Listener = (error: ApiError) => void
+const errorListeners = new Set<Listener>()
+
+export function onApiError(listener: Listener): () => void {
+  errorListeners.add(listener)
+  return () => errorListeners.delete(listener)
+}
+
+export type RequestOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  body?: unknown
+  signal?: AbortSignal
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds))
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+}
+
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST')
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
+  let body: string | undefined
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json'
+    body = JSON.stringify(options.body)
+  }
+  const response = await fetch(path, {
+    method,
+    headers,
+    body,
+    credentials: 'include',
+    signal: options.signal,
+  })
+  const text = response.status === 204 ? '' : await response.text()
+  let data: unknown
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = undefined
+    }
+  }
+  if (!response.ok) {
+    const problem: ProblemBody = data && typeof data === 'object' ? (data as ProblemBody) : {}
+    const error = new ApiError(response.status, problem, parseRetryAfter(response.headers.get('retry-after')))
+    for (const listener of errorListeners) listener(error)
+    throw error
+  }
+  return data as T
+}
+
+export const api = {
+  get: <T>(path: string, signal?: AbortSignal) => apiRequest<T>(path, { method: 'GET', signal }),
+  post: <T>(path: string, body: unknown = {}) => apiRequest<T>(path, { method: 'POST', body }),
+  put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: 'PUT', body }),
+  patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: 'PATCH', body }),
+  delete: <T = void>(path: string) => apiRequest<T>(path, { method: 'DELETE' }),
+}
+
+export function queryString(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value))
+  }
+  const result = search.toString()
+  return result ? `?${result}` : ''
+}

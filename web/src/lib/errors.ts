@@ -1,0 +1,28 @@
+import type { TFunction } from 'i18next'
+import { ApiError, type FieldErrors } from './api.ts'
+
+export function errorMessage(error: unknown, t: TFunction): string {
+  if (error instanceof ApiError) {
+    if (error.status === 429) {
+      return error.retryAfter
+        ? t('errors.rateLimitedFor', { count: error.retryAfter })
+        : t('errors.rateLimited')
+    }
+    if (error.isTwoFactorRequired) return t('errors.twoFactorRequired')
+    return error.detail ?? error.title ?? t('errors.generic')
+  }
+  if (error instanceof TypeError) return t('errors.network')
+  return t('errors.generic')
+}
+
+export function fieldErrorsOf(error: unknown): FieldErrors {
+  return error instanceof ApiError ? error.fieldErrors : {}
+}
+
+export function formErrorOf(error: unknown, t: TFunction, handledFields: string[] = []): string | null {
+  if (!error) return null
+  const fields = fieldErrorsOf(error)
+  const unhandled = Object.keys(fields).filter((field) => !handledFields.includes(field))
+  if (Object.keys(fields).length > 0 && unhandled.length === 0) return null
+  return errorMessage(error, t)
+}

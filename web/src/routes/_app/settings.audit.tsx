@@ -1,0 +1,22 @@
+import { createFileRoute } from '@tanstack/react-router'
+import { useTranslation } from 'react-i18next'
+import { type AuditFilters, parseAuditFilters } from '../../features/audit/api.ts'
+import { AuditLog } from '../../features/audit/audit-log.tsx'
+import { PageHeader } from '../../features/shell/app-shell.tsx'
+
+export const Route = createFileRoute('/_app/settings/audit')({
+  validateSearch: (search: Record<string, unknown>): AuditFilters => parseAuditFilters(search),
+  component: AuditPage,
+})
+
+function AuditPage() {
+  const { t } = useTranslation()
+  const filters = Route.useSearch()
+  const navigate = Route.useNavigate()
+  return (
+    <>
+      <PageHeader title={t('audit.title')} description={t('audit.description')} />
+      <AuditLog filters={filters} onFiltersChange={(next) => navigate({ search: next })} />
+    </>
+  )
+}
