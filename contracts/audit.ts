@@ -1,0 +1,24 @@
+import { z } from 'zod'
+import { IdSchema, TimestampSchema } from './common.ts'
+
+export const AuditFilterSchema = z.object({
+  actorId: IdSchema.optional(),
+  action: z.string().trim().max(100).optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+})
+
+export const AuditEntrySchema = z
+  .object({
+    id: IdSchema,
+    actor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    action: z.string(),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    targetLabel: z.string().nullable(),
+    ipAddress: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    changes: z.object({ before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable() }),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: 'AuditEntry' })

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import scalar from '@scalar/fastify-api-reference'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import pino, { type Logger } from 'pino'
+import type { Config } from './config.ts'
+import { createBetterAuth } from './kernel/auth/better-auth.ts'
+import { memoryRateLimiter } from './kernel/auth/rate-limit.ts'
+import { registerAuthRoutes } from './kernel/auth/routes.ts'
+import { type Database, migrationsCurrent, openDatabase } from './kernel/db/index.ts'
+import { Events } from './kernel/events/index.ts'
+import { registerAuthHook } from './kernel/http/auth-hook.ts'
+import { registerErrorHandling } from './kernel/http/errors.ts'
+import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
+import { Jobs } from './kernel/jobs/index.ts'
+import type { Kernel } from './kernel/kernel.ts'
+import { createMailer, registerMailJob } from './kernel/mail/index.ts'
+import { registerMetrics } from './kernel/observability/metrics.ts'
+import { registerAccountRoutes } from './modules/account/routes.ts'
+import { registerAuditLogRoutes } from './modules/audit-log/routes.ts'
+import { registerDevMailRoutes } from './modules/dev-mail/routes.ts'
+import { registerWorkspaceEvents } from './modules/workspaces/events.ts'
+import { registerWorkspaceRoutes } from './modules/workspaces/routes.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const webDist = resolve(here, '../../web/dist')
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token', '*.secret'], censor: '[redacted]' },
+  })
+}
+
+/** Wires the kernel services once per process; modules register their jobs and event handlers here. */
+export async function createKernel(config: Config, opts: { database?: Database; log?: Logger } = {}): Promise<Kernel> {
+  const log = opts.log ?? createLogger(config)
+  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }))
+  const jobs = new Jobs(database, log.child({ component: 'jobs' }))
+  const events = new Events(jobs)
+  registerMailJob(jobs, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, database, log: log.child({ component: 'mail' }) }))
+  registerWorkspaceEvents(events, jobs, config.appUrl)
+  const auth = createBetterAuth({ config, db: database.db, jobs })
+  const { max, windowSeconds } = config.signInRateLimit
+  return {
+    config,
+    log,
+    database,
+    jobs,
+    events,
+    auth,
+    limiters: {
+      signInAccount: memoryRateLimiter(max, windowSeconds),
+      signInIp: memoryRateLimiter(max * 3, windowSeconds),
+    },
+  }
+}
+
+/** Builds the HTTP app: kernel plugins first, then every module's routes, then the web app. */
+export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
+  const { config } = kernel
+  const app = Fastify({
+    loggerInstance: kernel.log,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
+    },
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  }) as unknown as FastifyInstance
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+
+  const scriptHashes = inlineScriptHashes(webDist)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...scriptHashes],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    hsts: config.secureCookies,
+  })
+  await app.register(cookie)
+  registerErrorHandling(app)
+  registerMetrics(app)
+  registerAuthHook(app, kernel.database, config.secretKey)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Atrium API', version: '1', description: 'The Atrium HTTP API. Errors are RFC 9457 problem details.' },
+      servers: [{ url: config.appUrl }],
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atrium.session_token' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger())
+  await app.register(async (docs) => {
+    docs.addHook('onSend', async (_req, reply) => {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:",
+      )
+    })
+    await docs.register(scalar, { routePrefix: '/api/docs', configuration: { url: '/api/openapi.json', withDefaultFonts: false } as never })
+  })
+
+  app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }))
+  app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async (_req, reply) => {
+    try {
+      const current = await migrationsCurrent(kernel.database)
+      if (!current) return reply.status(503).send({ status: 'migrations pending' })
+      return { status: 'ready' }
+    } catch {
+      return reply.status(503).send({ status: 'database unreachable' })
+    }
+  })
+
+  registerAuthRoutes(app, kernel)
+  registerAccountRoutes(app, kernel)
+  registerWorkspaceRoutes(app, kernel)
+  registerAuditLogRoutes(app, kernel)
+  if (config.devMail) registerDevMailRoutes(app, kernel)
+  await registerWebApp(app, webDist)
+  return app
+}

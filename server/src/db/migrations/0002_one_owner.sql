@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "memberships_one_owner_idx" ON "memberships" USING btree ("workspace_id") WHERE role = 'owner';

@@ -1,0 +1,5 @@
+export * from '../kernel/audit/schema.ts'
+export * from '../kernel/auth/schema.ts'
+export * from '../kernel/mail/schema.ts'
+export * from '../kernel/tenancy/schema.ts'
+export * from '../modules/workspaces/schema.ts'

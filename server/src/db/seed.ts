@@ -1,0 +1,46 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { hash } from '@node-rs/argon2'
+import { sql } from 'drizzle-orm'
+import { record } from '../kernel/audit/index.ts'
+import { accounts, users } from '../kernel/auth/schema.ts'
+import type { Database } from '../kernel/db/index.ts'
+import { enterWorkspace, memberships, workspaces } from '../kernel/tenancy/index.ts'
+
+/** Creates a verified user with a password, and optionally a workspace they own. */
+export async function createUser(
+  database: Database,
+  input: { email: string; name: string; password: string; workspace?: { name: string; slug: string } },
+) {
+  const id = randomUUID()
+  const passwordHash = await hash(input.password)
+  return database.db.transaction(async (tx) => {
+    await tx.insert(users).values({ id, email: input.email.toLowerCase(), name: input.name, emailVerified: true })
+    await tx.insert(accounts).values({ userId: id, accountId: id, providerId: 'credential', password: passwordHash })
+    if (!input.workspace) return { userId: id, workspaceId: null }
+    const [ws] = await tx.insert(workspaces).values(input.workspace).returning()
+    await enterWorkspace(tx, ws!.id)
+    await tx.insert(memberships).values({ workspaceId: ws!.id, userId: id, role: 'owner' })
+    await record(
+      tx,
+      ws!.id,
+      { actorId: id, actorLabel: input.email, ipAddress: null, userAgent: 'atrium seed', requestId: null },
+      { action: 'workspace.created', targetType: 'workspace', targetId: ws!.id, targetLabel: ws!.name, after: input.workspace },
+    )
+    return { userId: id, workspaceId: ws!.id }
+  })
+}
+
+/** On a database without users, creates the demo workspace and its owner; returns the credentials once. */
+export async function seedDemo(database: Database) {
+  const [row] = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from users`).then((r) => r.rows)
+  if (Number(row?.n ?? 0) > 0) return null
+  const email = 'demo@atrium.local'
+  const password = randomBytes(12).toString('base64url')
+  await createUser(database, {
+    email,
+    name: 'Demo Owner',
+    password,
+    workspace: { name: 'Demo Agency', slug: 'demo' },
+  })
+  return { email, password }
+}

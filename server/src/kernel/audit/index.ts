@@ -1,0 +1,60 @@
+import { auditLogs } from './schema.ts'
+import type { Tx } from '../db/index.ts'
+
+export type AuditMeta = {
+  actorId: string | null
+  actorLabel: string | null
+  ipAddress: string | null
+  userAgent: string | null
+  requestId: string | null
+}
+
+export type AuditEntry = {
+  action: string
+  targetType?: string
+  targetId?: string
+  targetLabel?: string
+  before?: Record<string, unknown> | null
+  after?: Record<string, unknown> | null
+}
+
+/** Keeps only the fields that changed, so each entry shows a readable before/after diff. */
+export function diff(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+): { before: Record<string, unknown> | null; after: Record<string, unknown> | null } {
+  if (!before || !after) return { before: before ?? null, after: after ?? null }
+  const b: Record<string, unknown> = {}
+  const a: Record<string, unknown> = {}
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key] ?? null
+      a[key] = after[key] ?? null
+    }
+  }
+  return { before: b, after: a }
+}
+
+/**
+ * Writes an audit entry in the caller's transaction, which must already be scoped to the workspace
+ * (withWorkspace): the row commits or rolls back with the change it describes.
+ */
+export async function record(tx: Tx, workspaceId: string, meta: AuditMeta, entry: AuditEntry): Promise<void> {
+  const d = diff(entry.before, entry.after)
+  await tx.insert(auditLogs).values({
+    workspaceId,
+    actorId: meta.actorId,
+    actorLabel: meta.actorLabel,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    targetLabel: entry.targetLabel,
+    before: d.before,
+    after: d.after,
+    ipAddress: meta.ipAddress,
+    userAgent: meta.userAgent,
+    requestId: meta.requestId,
+  })
+}
+
+export { auditLogs }

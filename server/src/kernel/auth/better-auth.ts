@@ -1,0 +1,87 @@
+import { hash, verify } from '@node-rs/argon2'
+import { betterAuth } from 'better-auth'
+import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { twoFactor } from 'better-auth/plugins'
+import type { Config } from '../../config.ts'
+import type { Db } from '../db/index.ts'
+import type { Jobs } from '../jobs/index.ts'
+import { MAIL_QUEUE, renderEmail } from '../mail/index.ts'
+import { accounts, sessions, twoFactors, users, verifications } from './schema.ts'
+
+export const SESSION_COOKIE = 'session_token'
+export const COOKIE_PREFIX = 'atrium'
+
+/** Better Auth owns identity: sign-up, email verification, passwords, sessions and TOTP. */
+export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
+  const { config, db, jobs } = opts
+  return betterAuth({
+    appName: 'Atrium',
+    baseURL: config.appUrl,
+    basePath: '/api/auth',
+    secret: config.secretKey,
+    trustedOrigins: [config.appUrl],
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { user: users, session: sessions, account: accounts, verification: verifications, twoFactor: twoFactors },
+    }),
+    advanced: {
+      database: { generateId: 'uuid' },
+      cookiePrefix: COOKIE_PREFIX,
+      useSecureCookies: config.secureCookies,
+      ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
+    },
+    rateLimit: { enabled: false },
+    session: {
+      expiresIn: 60 * 60 * 24 * 30,
+      updateAge: 60 * 60 * 24,
+      additionalFields: { activeWorkspaceId: { type: 'string', required: false, input: false } },
+    },
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 256,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      revokeSessionsOnPasswordReset: true,
+      password: {
+        hash: (password) => hash(password),
+        verify: ({ hash: digest, password }) => verify(digest, password),
+      },
+      sendResetPassword: async ({ user, url }) => {
+        await jobs.send(MAIL_QUEUE, {
+          to: user.email,
+          ...renderEmail({
+            subject: 'Reset your Atrium password',
+            greeting: `Hello ${user.name},`,
+            lines: [
+              'Someone asked to reset the password of your Atrium account.',
+              'The link works once and expires in one hour. Setting a new password signs out your other sessions.',
+            ],
+            action: { label: 'Choose a new password', url },
+            footer: 'If you did not ask for this, ignore this email; your password stays as it is.',
+          }),
+        })
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: true,
+      autoSignInAfterVerification: true,
+      expiresIn: 60 * 60 * 24,
+      sendVerificationEmail: async ({ user, url }) => {
+        await jobs.send(MAIL_QUEUE, {
+          to: user.email,
+          ...renderEmail({
+            subject: 'Verify your email for Atrium',
+            greeting: `Welcome to Atrium, ${user.name}!`,
+            lines: ['Confirm your email address to finish creating your account. The link expires in 24 hours.'],
+            action: { label: 'Verify email', url },
+          }),
+        })
+      },
+    },
+    plugins: [twoFactor({ issuer: 'Atrium', backupCodeOptions: { amount: 10, length: 10 } })],
+  })
+}
+
+export type BetterAuth = ReturnType<typeof createBetterAuth>

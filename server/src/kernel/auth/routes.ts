@@ -1,0 +1,210 @@
+import { and, eq, lt, sql } from 'drizzle-orm'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { record } from '../audit/index.ts'
+import type { Database } from '../db/index.ts'
+import { auditMeta } from '../http/context.ts'
+import { Problem, problems } from '../http/problem.ts'
+import type { Kernel } from '../kernel.ts'
+import { enterWorkspace, memberships } from '../tenancy/index.ts'
+import { sessions, totpUses, users } from './schema.ts'
+import { loadSession, sessionTokenFromCookie } from './session.ts'
+
+const SIGN_IN_PATHS = new Set(['/sign-in/email', '/two-factor/verify-totp', '/two-factor/verify-backup-code'])
+
+type AuthAudit = { action: string; after?: Record<string, unknown> }
+
+/** Writes one audit entry into every workspace the user belongs to: each tenant sees its members' security events. */
+export async function recordForUser(
+  database: Database,
+  req: FastifyRequest,
+  user: { id: string; email: string },
+  entry: AuthAudit,
+  actor: { id: string; email: string } | null = user,
+): Promise<void> {
+  const rows = await database.db
+    .select({ workspaceId: memberships.workspaceId })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id))
+  if (rows.length === 0) return
+  const meta = auditMeta(req, actor)
+  await database.db.transaction(async (tx) => {
+    for (const { workspaceId } of rows) {
+      await enterWorkspace(tx, workspaceId)
+      await record(tx, workspaceId, meta, {
+        action: entry.action,
+        targetType: 'user',
+        targetId: user.id,
+        targetLabel: user.email,
+        after: entry.after,
+      })
+    }
+  })
+}
+
+function toWebRequest(req: FastifyRequest, appUrl: string): Request {
+  const headers = new Headers()
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue
+    if (Array.isArray(v)) for (const item of v) headers.append(k, item)
+    else headers.set(k, String(v))
+  }
+  // Better Auth records this as the session's IP: Fastify has already applied the trust-proxy rules.
+  headers.set('x-forwarded-for', req.ip)
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined
+  if (hasBody) headers.set('content-type', 'application/json')
+  headers.delete('content-length')
+  return new Request(new URL(req.url, appUrl), {
+    method: req.method,
+    headers,
+    body: hasBody ? JSON.stringify(req.body) : undefined,
+  })
+}
+
+async function sendWebResponse(reply: FastifyReply, res: Response): Promise<FastifyReply> {
+  reply.status(res.status)
+  res.headers.forEach((value, key) => {
+    if (key !== 'set-cookie' && key !== 'content-length') reply.header(key, value)
+  })
+  const cookies = res.headers.getSetCookie()
+  if (cookies.length) reply.header('set-cookie', cookies)
+  const text = await res.text()
+  return reply.send(text.length ? text : null)
+}
+
+/** Mounts Better Auth at /api/auth with sign-in rate limits, TOTP replay protection and audit entries. */
+export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
+  const { database, config, limiters } = kernel
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/auth/*',
+    schema: { hide: true },
+    config: { auth: 'public' },
+    handler: async (req, reply) => {
+      const path = new URL(req.url, config.appUrl).pathname.replace(/^\/api\/auth/, '')
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : null
+      const ipKey = `ip:${req.ip}`
+      const accountKey = email ? `account:${email}` : null
+
+      if (SIGN_IN_PATHS.has(path)) {
+        const waits = await Promise.all([
+          limiters.signInIp.hit(ipKey),
+          accountKey ? limiters.signInAccount.hit(accountKey) : Promise.resolve(0),
+        ])
+        const wait = Math.max(...waits)
+        if (wait > 0) {
+          req.log.warn({ path, email }, 'sign-in rate limit exceeded')
+          throw problems.tooManyRequests(wait)
+        }
+      }
+
+      const before = path === '/sign-out' ? await currentSession(req) : null
+      const resetUser = path === '/reset-password' ? await resetTokenUser(database, body.token) : null
+      const res = await kernel.auth.handler(toWebRequest(req, config.appUrl))
+      if (res.status >= 500) req.log.error({ path, status: res.status }, 'auth handler failed')
+
+      const ok = res.status >= 200 && res.status < 300
+      let json: any = null
+      if (res.headers.get('content-type')?.includes('application/json')) {
+        json = await res
+          .clone()
+          .json()
+          .catch(() => null)
+      }
+      try {
+        if (path === '/sign-in/email') {
+          if (ok && json?.user) {
+            if (accountKey) await limiters.signInAccount.reset(accountKey)
+            await recordForUser(database, req, json.user, { action: 'auth.sign_in', after: { method: 'password' } })
+          } else if (ok && json?.twoFactorRedirect) {
+            // The password was right; the sign-in completes (and is audited) at the second factor.
+          } else if (email) {
+            const [user] = await database.db
+              .select({ id: users.id, email: users.email })
+              .from(users)
+              .where(eq(users.email, email))
+            if (user)
+              await recordForUser(
+                database,
+                req,
+                user,
+                { action: 'auth.sign_in_failed', after: { reason: json?.code ?? `status ${res.status}` } },
+                null,
+              )
+          }
+        } else if ((path === '/two-factor/verify-totp' || path === '/two-factor/verify-backup-code') && ok && json?.user) {
+          const session = await currentSession(req)
+          if (path === '/two-factor/verify-totp' && !(await claimTotpCode(database, json.user.id, String(body.code)))) {
+            if (json.token && json.token !== session?.token)
+              await database.db.delete(sessions).where(eq(sessions.token, json.token))
+            throw new Problem({
+              status: 401,
+              type: 'totp-replayed',
+              title: 'Code already used',
+              detail: 'This code has already been used. Wait for the next one.',
+              errors: [{ field: 'code', message: 'This code has already been used.' }],
+            })
+          }
+          if (session && session.user.id === json.user.id) {
+            if (!session.user.twoFactorEnabled)
+              await recordForUser(database, req, json.user, { action: 'auth.two_factor_enabled' })
+          } else {
+            const method = path === '/two-factor/verify-totp' ? 'totp' : 'recovery_code'
+            if (accountKey) await limiters.signInAccount.reset(accountKey)
+            await recordForUser(database, req, json.user, { action: 'auth.sign_in', after: { method } })
+          }
+        } else if (path === '/sign-out' && before) {
+          await recordForUser(database, req, before.user, { action: 'auth.sign_out' })
+        } else if (ok && path === '/two-factor/disable') {
+          const s = await currentSession(req)
+          if (s) await recordForUser(database, req, s.user, { action: 'auth.two_factor_disabled' })
+        } else if (ok && path === '/two-factor/generate-backup-codes') {
+          const s = await currentSession(req)
+          if (s) await recordForUser(database, req, s.user, { action: 'auth.recovery_codes_regenerated' })
+        } else if (ok && (path === '/reset-password' || path === '/change-password')) {
+          const s = await currentSession(req)
+          const user = json?.user ?? s?.user ?? resetUser
+          if (user?.id)
+            await recordForUser(database, req, user, {
+              action: path === '/reset-password' ? 'auth.password_reset' : 'auth.password_changed',
+            })
+        }
+      } catch (err) {
+        if (err instanceof Problem) throw err
+        req.log.error({ err, path }, 'could not record auth audit entry')
+      }
+      return sendWebResponse(reply, res)
+    },
+  })
+
+  async function currentSession(req: FastifyRequest) {
+    const token = sessionTokenFromCookie(req.headers.cookie, config.secretKey)
+    return token ? loadSession(database, token) : null
+  }
+}
+
+async function resetTokenUser(database: Database, token: unknown) {
+  if (typeof token !== 'string' || token.length > 200) return null
+  const rows = await database.query<{ id: string; email: string }>(
+    `select u.id, u.email from verifications v join users u on u.id::text = v.value
+      where v.identifier = $1 and v.expires_at > now()`,
+    [`reset-password:${token}`],
+  )
+  return rows[0] ?? null
+}
+
+/** Accepts each TOTP code once per user: Better Auth alone would accept it again inside its window. */
+async function claimTotpCode(database: Database, userId: string, code: string): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
+    await tx
+      .delete(totpUses)
+      .where(and(eq(totpUses.userId, userId), lt(totpUses.usedAt, sql`now() - interval '5 minutes'`)))
+    const inserted = await tx
+      .insert(totpUses)
+      .values({ userId, code })
+      .onConflictDoNothing()
+      .returning({ code: totpUses.code })
+    return inserted.length === 1
+  })
+}

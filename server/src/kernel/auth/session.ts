@@ -1,0 +1,84 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { Role } from '../access/index.ts'
+import type { Database } from '../db/index.ts'
+import { COOKIE_PREFIX, SESSION_COOKIE } from './better-auth.ts'
+
+export type WorkspaceSummary = { id: string; name: string; slug: string; role: Role; requireTwoFactor: boolean }
+
+export type AuthState = {
+  sessionId: string
+  token: string
+  user: { id: string; name: string; email: string; emailVerified: boolean; twoFactorEnabled: boolean }
+  workspaces: WorkspaceSummary[]
+  workspace: WorkspaceSummary | null
+}
+
+/** Reads the signed session cookie; returns the token when the signature is valid. */
+export function sessionTokenFromCookie(cookieHeader: string | undefined, secret: string): string | null {
+  if (!cookieHeader) return null
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0) continue
+    const name = part.slice(0, eq).trim()
+    if (name !== `${COOKIE_PREFIX}.${SESSION_COOKIE}` && name !== `__Secure-${COOKIE_PREFIX}.${SESSION_COOKIE}`)
+      continue
+    let value: string
+    try {
+      value = decodeURIComponent(part.slice(eq + 1).trim())
+    } catch {
+      return null
+    }
+    const dot = value.lastIndexOf('.')
+    if (dot <= 0) return null
+    const token = value.slice(0, dot)
+    const given = Buffer.from(value.slice(dot + 1), 'base64')
+    const expected = createHmac('sha256', secret).update(token).digest()
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
+    return token
+  }
+  return null
+}
+
+// One statement per request: the session, its user and every workspace the user belongs to. It runs
+// on the owner connection, outside any workspace, because it is what decides the workspace.
+const SESSION_SQL = `
+select s.id as session_id, s.active_workspace_id, u.id as user_id, u.name, u.email,
+       u.email_verified, u.two_factor_enabled,
+       coalesce((
+         select json_agg(json_build_object('id', w.id, 'name', w.name, 'slug', w.slug, 'role', m.role,
+                                           'requireTwoFactor', w.require_two_factor) order by m.created_at)
+           from memberships m join workspaces w on w.id = m.workspace_id
+          where m.user_id = u.id), '[]'::json) as workspaces
+  from sessions s join users u on u.id = s.user_id
+ where s.token = $1 and s.expires_at > now()`
+
+type Row = {
+  session_id: string
+  active_workspace_id: string | null
+  user_id: string
+  name: string
+  email: string
+  email_verified: boolean
+  two_factor_enabled: boolean
+  workspaces: WorkspaceSummary[] | string
+}
+
+export async function loadSession(database: Database, token: string): Promise<AuthState | null> {
+  const rows = await database.query<Row>(SESSION_SQL, [token])
+  const r = rows[0]
+  if (!r) return null
+  const workspaces = (typeof r.workspaces === 'string' ? JSON.parse(r.workspaces) : r.workspaces) as WorkspaceSummary[]
+  return {
+    sessionId: r.session_id,
+    token,
+    user: {
+      id: r.user_id,
+      name: r.name,
+      email: r.email,
+      emailVerified: r.email_verified,
+      twoFactorEnabled: r.two_factor_enabled,
+    },
+    workspaces,
+    workspace: workspaces.find((w) => w.id === r.active_workspace_id) ?? workspaces[0] ?? null,
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { sql } from 'drizzle-orm'
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import pg from 'pg'
+import * as schema from '../../db/schema.ts'
+
+export type Schema = typeof schema
+/** Both engines expose the same Drizzle PostgreSQL API; node-postgres' type is used as the common one. */
+export type Db = NodePgDatabase<Schema>
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type Executor = Db | Tx
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations')
+
+export type Database = {
+  kind: 'pglite' | 'postgres'
+  db: Db
+  pglite?: PGlite
+  pool?: pg.Pool
+  /** Runs a raw statement and returns its rows; numbers come back as JS values from both drivers. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
+  migrate(): Promise<void>
+  close(): Promise<void>
+}
+
+export type DatabaseOptions = {
+  url?: string
+  dataDir?: string
+  pglite?: PGlite
+  poolSize?: number
+}
+
+// int8 and numeric stay strings in node-postgres unless told otherwise; counts are cast in SQL instead.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20 })
+    const db = drizzlePg(pool, { schema })
+    return {
+      kind: 'postgres',
+      db,
+      pool,
+      async query(text, params) {
+        const r = await pool.query(text, params as unknown[])
+        return r.rows
+      },
+      migrate: () => migratePg(db, { migrationsFolder }),
+      close: () => pool.end(),
+    }
+  }
+  let pglite = opts.pglite
+  if (!pglite) {
+    const dir = join(opts.dataDir ?? './data', 'db')
+    mkdirSync(dirname(dir), { recursive: true })
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm } })
+  }
+  const db = drizzlePglite(pglite, { schema }) as unknown as Db
+  const client = pglite
+  return {
+    kind: 'pglite',
+    db,
+    pglite: client,
+    async query(text, params) {
+      const r = await client.query(text, params as unknown[])
+      return r.rows as never
+    },
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    close: () => client.close(),
+  }
+}
+
+/** True when every committed migration has been applied. */
+export async function migrationsCurrent(database: Database): Promise<boolean> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator')
+  const expected = readMigrationFiles({ migrationsFolder }).length
+  const rows = await database.query<{ n: number }>(
+    'select count(*)::int as n from drizzle.__drizzle_migrations',
+  )
+  return (rows[0]?.n ?? 0) >= expected
+}
+
+export { sql }

@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import { type FieldError, Problem, problems } from './problem.ts'
+
+function fieldName(instancePath: string | undefined, context: string | undefined): string {
+  const path = (instancePath ?? '').replace(/^\//, '').replaceAll('/', '.')
+  if (context === 'body' || !context) return path || 'body'
+  return path || context
+}
+
+/** Every error leaves as application/problem+json; unexpected ones are logged and answered as 500 without detail. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let problem: Problem
+    if (err instanceof Problem) {
+      problem = err
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors: FieldError[] = err.validation.map((v) => ({
+        field: fieldName(v.instancePath, err.validationContext),
+        message: v.message ?? 'is invalid',
+      }))
+      problem = problems.validation(errors)
+    } else if (isResponseSerializationError(err)) {
+      req.log.error({ err }, 'response did not match its schema')
+      problem = new Problem({ status: 500, type: 'internal', title: 'Internal error' })
+    } else if (err.validation) {
+      problem = problems.validation(
+        err.validation.map((v) => ({ field: fieldName(v.instancePath, err.validationContext), message: v.message ?? 'is invalid' })),
+      )
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body'
+      problem = new Problem({
+        status: err.statusCode,
+        type: err.statusCode === 413 ? 'payload-too-large' : 'bad-request',
+        title: err.statusCode === 413 ? 'Payload too large' : 'Bad request',
+        detail: err.message,
+        errors: [{ field, message: err.message }],
+      })
+    } else {
+      req.log.error({ err }, 'unhandled error')
+      problem = new Problem({
+        status: 500,
+        type: 'internal',
+        title: 'Internal error',
+        detail: `Something went wrong. Quote request id ${req.id} when reporting it.`,
+      })
+    }
+    if (problem.headers) reply.headers(problem.headers)
+    reply.status(problem.status).type('application/problem+json').send(problem.toJSON(req.url))
+  })
+}

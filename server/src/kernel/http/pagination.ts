@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { problems } from './problem.ts'
+
+export const paginationQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size (1–200).'),
+  cursor: z.string().max(200).optional().describe('The `nextCursor` of the previous page.'),
+}
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() })
+
+export type Cursor = { t: string; id: string }
+
+/** Keyset cursors over (created_at, id): stable while rows are added. */
+export function encodeCursor(createdAt: Date | string, id: string): string {
+  const t = typeof createdAt === 'string' ? createdAt : createdAt.toISOString()
+  return Buffer.from(JSON.stringify({ t, id })).toString('base64url')
+}
+
+export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+  if (!cursor) return undefined
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (typeof v?.t === 'string' && typeof v?.id === 'string' && !Number.isNaN(Date.parse(v.t))) return v
+  } catch {}
+  throw problems.badRequest('The cursor is not valid.', 'cursor')
+}
+
+export function page<T extends { id: string; createdAt: Date | string }>(rows: T[], limit: number) {
+  const hasMore = rows.length > limit
+  const data = hasMore ? rows.slice(0, limit) : rows
+  const last = data[data.length - 1]
+  return { data, nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null }
+}

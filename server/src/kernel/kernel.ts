@@ -1,0 +1,18 @@
+import type { Logger } from 'pino'
+import type { Config } from '../config.ts'
+import type { BetterAuth } from './auth/better-auth.ts'
+import type { RateLimiter } from './auth/rate-limit.ts'
+import type { Database } from './db/index.ts'
+import type { Events } from './events/index.ts'
+import type { Jobs } from './jobs/index.ts'
+
+/** The shared services every module receives; modules narrow it to what they use. */
+export type Kernel = {
+  config: Config
+  log: Logger
+  database: Database
+  jobs: Jobs
+  events: Events
+  auth: BetterAuth
+  limiters: { signInAccount: RateLimiter; signInIp: RateLimiter }
+}

@@ -1,0 +1,26 @@
+import { sql } from 'drizzle-orm'
+import type { Db, Tx } from '../db/index.ts'
+
+export const APP_ROLE = 'atrium_app'
+
+export type WorkspaceScope = { db: Db; workspaceId: string }
+
+/**
+ * Switches an open transaction to the application role and to one workspace: from here on row-level
+ * security shows and accepts only that workspace's rows.
+ */
+export async function enterWorkspace(tx: Tx, workspaceId: string): Promise<void> {
+  await tx.execute(
+    sql`select set_config('app.workspace_id', ${workspaceId}, true), set_config('role', ${APP_ROLE}, true)`,
+  )
+}
+
+/** The only way modules reach tenant data: a transaction scoped to one workspace by RLS. */
+export async function withWorkspace<T>(scope: WorkspaceScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return scope.db.transaction(async (tx) => {
+    await enterWorkspace(tx, scope.workspaceId)
+    return fn(tx)
+  })
+}
+
+export * from './schema.ts'

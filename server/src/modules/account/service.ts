@@ -1,0 +1,73 @@
+import { and, desc, eq, gt, ne } from 'drizzle-orm'
+import { UAParser } from 'ua-parser-js'
+import { permissionsOf } from '../../kernel/access/index.ts'
+import { sessions, users } from '../../kernel/auth/schema.ts'
+import type { AuthState } from '../../kernel/auth/session.ts'
+import type { UserContext } from '../../kernel/http/context.ts'
+import { problems } from '../../kernel/http/problem.ts'
+
+/** The caller, their workspaces and what they may do in the active one — read from the session, no extra query. */
+export function me(auth: AuthState) {
+  const ws = auth.workspace
+  return {
+    user: auth.user,
+    activeWorkspace: ws,
+    workspaces: auth.workspaces.map(({ id, name, slug, role }) => ({ id, name, slug, role })),
+    permissions: permissionsOf(ws?.role ?? null),
+  }
+}
+
+export async function updateMe(ctx: UserContext, input: { name: string }) {
+  await ctx.db.update(users).set({ name: input.name, updatedAt: new Date() }).where(eq(users.id, ctx.auth.user.id))
+  return me({ ...ctx.auth, user: { ...ctx.auth.user, name: input.name } })
+}
+
+export async function setActiveWorkspace(ctx: UserContext, workspaceId: string) {
+  const ws = ctx.auth.workspaces.find((w) => w.id === workspaceId)
+  if (!ws) throw problems.notFound('Workspace')
+  await ctx.db.update(sessions).set({ activeWorkspaceId: workspaceId }).where(eq(sessions.id, ctx.auth.sessionId))
+  return me({ ...ctx.auth, workspace: ws })
+}
+
+function describeDevice(userAgent: string | null): string {
+  if (!userAgent) return 'Unknown device'
+  const ua = UAParser(userAgent)
+  const browser = [ua.browser.name, ua.browser.major].filter(Boolean).join(' ')
+  const os = [ua.os.name, ua.os.version].filter(Boolean).join(' ')
+  return [browser, os].filter(Boolean).join(' on ') || userAgent.slice(0, 60)
+}
+
+export async function listSessions(ctx: UserContext) {
+  const rows = await ctx.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, ctx.auth.user.id), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.updatedAt))
+  return {
+    data: rows.map((s) => ({
+      id: s.id,
+      current: s.id === ctx.auth.sessionId,
+      ipAddress: s.ipAddress,
+      userAgent: s.userAgent,
+      device: describeDevice(s.userAgent),
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.updatedAt.toISOString(),
+    })),
+  }
+}
+
+export async function revokeSession(ctx: UserContext, id: string) {
+  const deleted = await ctx.db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, ctx.auth.user.id)))
+    .returning({ id: sessions.id })
+  if (deleted.length === 0) throw problems.notFound('Session')
+}
+
+export async function revokeOtherSessions(ctx: UserContext) {
+  const deleted = await ctx.db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, ctx.auth.user.id), ne(sessions.id, ctx.auth.sessionId)))
+    .returning({ id: sessions.id })
+  return { revoked: deleted.length }
+}
