@@ -1,0 +1,63 @@
+import type { Page } from '@playwright/test'
+import { expect } from './fixtures.ts'
+
+export type Person = { name: string; email: string; password: string }
+
+export function person(role: string): Person {
+  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
+  const name = `${role[0]!.toUpperCase()}${role.slice(1)} Tester`
+  return { name, email: `${role}-${stamp}@example.test`, password: 'correct-horse-battery-staple' }
+}
+
+export async function followMailLink(page: Page, to: string, subject: RegExp): Promise<string> {
+  const message = page
+    .locator('article')
+    .filter({ hasText: to })
+    .filter({ has: page.getByRole('heading', { name: subject }) })
+  await expect(async () => {
+    await page.goto('/dev/mail')
+    await expect(message.first()).toBeVisible({ timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  const link = message.first().getByRole('link').first()
+  const href = await link.getAttribute('href')
+  await link.click()
+  return href ?? ''
+}
+
+export async function signUp(page: Page, user: Person, options: { prefilled?: boolean } = {}): Promise<void> {
+  if (!options.prefilled) await page.goto('/sign-up')
+  await page.getByLabel('Full name').fill(user.name)
+  if (options.prefilled) await expect(page.getByLabel('Email address')).toHaveValue(user.email)
+  else await page.getByLabel('Email address').fill(user.email)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await expect(page.getByText('Check your inbox')).toBeVisible()
+}
+
+export async function verifyEmail(page: Page, user: Person): Promise<void> {
+  await followMailLink(page, user.email, /Verify your email/)
+  await expect(page).toHaveURL(/\/verify-email/)
+  await expect(page.getByText('Your email is verified')).toBeVisible()
+}
+
+export async function signIn(page: Page, user: Person): Promise<void> {
+  await page.goto('/sign-in')
+  await page.getByLabel('Email address').fill(user.email)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+export async function createWorkspace(page: Page, name: string): Promise<string> {
+  await expect(page).toHaveURL(/\/workspaces\/new/)
+  await page.getByLabel('Workspace name').fill(name)
+  const slug = await page.getByLabel('URL slug').inputValue()
+  await page.getByRole('button', { name: 'Create workspace' }).click()
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
+  return slug
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Account menu' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL(/\/sign-in/)
+}

@@ -1,0 +1,98 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
+import { createWorkspace, person, signIn, signOut, signUp, verifyEmail } from './helpers.ts'
+import { secondsLeftInStep, totp } from './totp.ts'
+
+async function freshCode(secret: string, used: Set<string>): Promise<string> {
+  for (;;) {
+    if (secondsLeftInStep() > 3) {
+      const code = totp(secret)
+      if (!used.has(code)) {
+        used.add(code)
+        return code
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
+}
+
+async function onboard(page: Page) {
+  const user = person('secure')
+  await signUp(page, user)
+  await verifyEmail(page, user)
+  await signIn(page, user)
+  await createWorkspace(page, `Secure ${Date.now().toString(36)}`)
+  return user
+}
+
+test('two-factor authentication: enable, then sign in with a code and with a recovery code', async ({
+  page,
+  a11y,
+}) => {
+  test.setTimeout(180_000)
+  const user = await onboard(page)
+  const used = new Set<string>()
+
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Security' })
+    .click()
+  await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible()
+  await expect(page.getByRole('table', { name: 'Sessions' }).getByText('This device')).toBeVisible()
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click()
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible()
+  const secret = await page.getByTestId('totp-secret').getAttribute('data-secret')
+  expect(secret).toBeTruthy()
+  await a11y.scan(page, 'security (2FA setup)')
+  await page.getByLabel('Code from your app').fill(await freshCode(secret!, used))
+  await page.getByRole('button', { name: 'Confirm and turn on' }).click()
+  const codes = (await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()).map((c) =>
+    c.trim(),
+  )
+  expect(codes).toHaveLength(10)
+  await a11y.scan(page, 'security (recovery codes)')
+  await page.getByRole('button', { name: 'I have saved my codes' }).click()
+  await expect(page.getByText('Two-factor authentication is turned on.')).toBeVisible()
+
+  await signOut(page)
+  await signIn(page, user)
+  await expect(page.getByLabel('Authentication code')).toBeVisible()
+  await a11y.scan(page, 'sign-in (two-factor step)')
+  await page.getByLabel('Authentication code').fill('000000')
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByRole('alert')).toContainText('not valid')
+  await page.getByLabel('Authentication code').fill(await freshCode(secret!, used))
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
+
+  await signOut(page)
+  await signIn(page, user)
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click()
+  await page.getByLabel('Recovery code').fill(codes[0]!)
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
+})
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 375, height: 812 } })
+
+  test('the navigation collapses into a menu button', async ({ page, a11y }) => {
+    await onboard(page)
+    const menuButton = page.getByRole('button', { name: 'Menu', exact: true })
+    await expect(menuButton).toBeVisible()
+    await expect(menuButton).toHaveAttribute('aria-expanded', 'false')
+    await expect(page.getByRole('navigation', { name: 'Main navigation' })).toBeHidden()
+    await menuButton.click()
+    const nav = page.getByRole('navigation', { name: 'Main navigation' })
+    await expect(nav).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Close menu' })).toHaveAttribute('aria-expanded', 'true')
+    await a11y.scan(page, 'phone (menu open)')
+    await nav.getByRole('link', { name: 'Members' }).click()
+    await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible()
+    await expect(nav).toBeHidden()
+    await page.keyboard.press('Tab')
+    await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused()
+  })
+})
