@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+
+// Generates migrations from the Drizzle schema into a copy of the committed folder: drizzle-kit must
+// report no changes, or the schema and the committed migrations have drifted apart.
+const committed = 'server/src/db/migrations'
+const dir = mkdtempSync('node_modules/.atrium-drift-')
+try {
+  cpSync(committed, dir, { recursive: true })
+  const before = new Set(readdirSync(dir))
+  const r = spawnSync(
+    'drizzle-kit',
+    ['generate', '--dialect', 'postgresql', '--schema', 'server/src/db/schema.ts', '--out', dir, '--name', 'drift'],
+    { encoding: 'utf8' },
+  )
+  const output = `${r.stdout}${r.stderr}`
+  const added = readdirSync(dir).filter((f) => !before.has(f))
+  if (added.length) {
+    console.error(`Schema and migrations have drifted: run "npm run db:generate" and commit the new migration.`)
+    process.exitCode = 1
+  } else if (r.status !== 0 || !/No schema changes/i.test(output)) {
+    console.error(`Could not compare the schema with the migrations:\n${output}`)
+    process.exitCode = 1
+  } else {
+    console.log('migrations match the schema')
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
