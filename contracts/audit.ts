@@ -18,7 +18,10 @@ export const AuditEntrySchema = z
     targetLabel: z.string().nullable(),
     ipAddress: z.string().nullable(),
     userAgent: z.string().nullable(),
-    changes: z.object({ before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable() }),
+    changes: z.object({
+      before: z.record(z.string(), z.unknown()).nullable(),
+      after: z.record(z.string(), z.unknown()).nullable(),
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: 'AuditEntry' })

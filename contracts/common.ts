@@ -2,7 +2,9 @@ import { z } from 'zod'
 
 export const RoleSchema = z.enum(['owner', 'admin', 'member'])
 export const IdSchema = z.uuid()
-export const TimestampSchema = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 UTC timestamp' })
+export const TimestampSchema = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'ISO 8601 UTC timestamp' })
 
 export const ProblemSchema = z
   .object({

@@ -10,13 +10,25 @@ try {
   const before = new Set(readdirSync(dir))
   const r = spawnSync(
     'drizzle-kit',
-    ['generate', '--dialect', 'postgresql', '--schema', 'server/src/db/schema.ts', '--out', dir, '--name', 'drift'],
+    [
+      'generate',
+      '--dialect',
+      'postgresql',
+      '--schema',
+      'server/src/db/schema.ts',
+      '--out',
+      dir,
+      '--name',
+      'drift',
+    ],
     { encoding: 'utf8' },
   )
   const output = `${r.stdout}${r.stderr}`
   const added = readdirSync(dir).filter((f) => !before.has(f))
   if (added.length) {
-    console.error(`Schema and migrations have drifted: run "npm run db:generate" and commit the new migration.`)
+    console.error(
+      `Schema and migrations have drifted: run "npm run db:generate" and commit the new migration.`,
+    )
     process.exitCode = 1
   } else if (r.status !== 0 || !/No schema changes/i.test(output)) {
     console.error(`Could not compare the schema with the migrations:\n${output}`)

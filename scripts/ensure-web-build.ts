@@ -13,7 +13,9 @@ const newest = (dir: string): number =>
 const stale = !existsSync(dist) || newest('web/src') > statSync(dist).mtimeMs
 if (stale) {
   if (!existsSync('node_modules/vite')) {
-    console.error('web/dist is missing and Vite is not installed: run "npm install" (with dev dependencies) first.')
+    console.error(
+      'web/dist is missing and Vite is not installed: run "npm install" (with dev dependencies) first.',
+    )
     process.exit(1)
   }
   console.log('Building the web app…')

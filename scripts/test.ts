@@ -3,7 +3,13 @@ import { run } from './run.ts'
 
 // The whole suite, in the order that fails fastest: static checks, migration drift, integration tests
 // on PGlite (and PostgreSQL when TEST_DATABASE_URL is set), then the browser journeys.
-const steps: { name: string; cmd: string; args: string[]; env?: Record<string, string>; when?: () => boolean }[] = [
+const steps: {
+  name: string
+  cmd: string
+  args: string[]
+  env?: Record<string, string>
+  when?: () => boolean
+}[] = [
   { name: 'typecheck', cmd: 'tsc', args: ['-p', 'tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: 'biome', args: ['check', '.'] },
   { name: 'migration drift', cmd: 'node', args: ['scripts/check-migrations.ts'] },
@@ -22,7 +28,9 @@ const steps: { name: string; cmd: string; args: string[]; env?: Record<string, s
     args: ['test'],
     when: () => {
       if (existsSync('/usr/bin/chromium')) return true
-      console.error('Chromium is missing at /usr/bin/chromium: install it (apt-get install chromium) to run e2e tests.')
+      console.error(
+        'Chromium is missing at /usr/bin/chromium: install it (apt-get install chromium) to run e2e tests.',
+      )
       process.exitCode = 1
       return false
     },

@@ -33,17 +33,31 @@ export const webDist = resolve(here, '../../web/dist')
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
     level: config.logLevel,
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token', '*.secret'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token', '*.secret'],
+      censor: '[redacted]',
+    },
   })
 }
 
 /** Wires the kernel services once per process; modules register their jobs and event handlers here. */
-export async function createKernel(config: Config, opts: { database?: Database; log?: Logger } = {}): Promise<Kernel> {
+export async function createKernel(
+  config: Config,
+  opts: { database?: Database; log?: Logger } = {},
+): Promise<Kernel> {
   const log = opts.log ?? createLogger(config)
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }))
   const jobs = new Jobs(database, log.child({ component: 'jobs' }))
   const events = new Events(jobs)
-  registerMailJob(jobs, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, database, log: log.child({ component: 'mail' }) }))
+  registerMailJob(
+    jobs,
+    createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      database,
+      log: log.child({ component: 'mail' }),
+    }),
+  )
   registerWorkspaceEvents(events, jobs, config.appUrl)
   const auth = createBetterAuth({ config, db: database.db, jobs })
   const { max, windowSeconds } = config.signInRateLimit
@@ -56,7 +70,7 @@ export async function createKernel(config: Config, opts: { database?: Database; 
     auth,
     limiters: {
       signInAccount: memoryRateLimiter(max, windowSeconds),
-      signInIp: memoryRateLimiter(max * 3, windowSeconds),
+      signInIp: memoryRateLimiter(max * 5, windowSeconds),
     },
   }
 }
@@ -103,14 +117,22 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Atrium API', version: '1', description: 'The Atrium HTTP API. Errors are RFC 9457 problem details.' },
+      info: {
+        title: 'Atrium API',
+        version: '1',
+        description: 'The Atrium HTTP API. Errors are RFC 9457 problem details.',
+      },
       servers: [{ url: config.appUrl }],
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atrium.session_token' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atrium.session_token' } },
+      },
       security: [{ session: [] }],
     },
     transform: jsonSchemaTransform,
   })
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger())
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
+    app.swagger(),
+  )
   await app.register(async (docs) => {
     docs.addHook('onSend', async (_req, reply) => {
       reply.header(
@@ -118,7 +140,10 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:",
       )
     })
-    await docs.register(scalar, { routePrefix: '/api/docs', configuration: { url: '/api/openapi.json', withDefaultFonts: false } as never })
+    await docs.register(scalar, {
+      routePrefix: '/api/docs',
+      configuration: { url: '/api/openapi.json', withDefaultFonts: false } as never,
+    })
   })
 
   app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }))

@@ -40,7 +40,10 @@ async function main() {
     await database.migrate()
     if (command === 'seed') {
       const demo = await seedDemo(database)
-      log.info(demo ? { demo } : {}, demo ? 'demo workspace created' : 'database already has users; nothing seeded')
+      log.info(
+        demo ? { demo } : {},
+        demo ? 'demo workspace created' : 'database already has users; nothing seeded',
+      )
     } else if (command === 'create-admin') {
       const { values } = parseArgs({
         args: rest,
@@ -60,7 +63,12 @@ async function main() {
         email: values.email,
         password: values.password,
         name: values.name ?? values.email.split('@')[0]!,
-        workspace: values.workspace ? { name: values.workspace, slug: values.slug ?? values.workspace.toLowerCase().replace(/[^a-z0-9]+/g, '-') } : undefined,
+        workspace: values.workspace
+          ? {
+              name: values.workspace,
+              slug: values.slug ?? values.workspace.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+            }
+          : undefined,
       })
       log.info(r, 'user created')
     } else {
@@ -93,7 +101,11 @@ async function main() {
     app = await buildApp(kernel)
     await app.listen({ port: config.port, host: config.host })
     log.info(
-      { url: config.appUrl, database: kernel.database.kind, startupMs: Math.round(performance.now() - started) },
+      {
+        url: config.appUrl,
+        database: kernel.database.kind,
+        startupMs: Math.round(performance.now() - started),
+      },
       'Atrium is ready',
     )
   } else {

@@ -52,7 +52,13 @@ export type TestApp = {
   mail(to: string, subject?: RegExp): Promise<{ subject: string; text: string; link: string | null }>
 }
 
-export type TestUser = { id: string; email: string; password: string; workspaceId: string | null; client: Client }
+export type TestUser = {
+  id: string
+  email: string
+  password: string
+  workspaceId: string | null
+  client: Client
+}
 
 export type Client = {
   request(opts: InjectOptions & { url: string }): Promise<LightMyRequestResponse>
@@ -77,7 +83,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     SECRET_KEY: randomBytes(32).toString('hex'),
     ...env,
   })
-  const kernel = await createKernel(config, { database, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
+  const kernel = await createKernel(config, {
+    database,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  })
   await kernel.jobs.start({ work: true })
   const app = await buildApp(kernel)
   await app.ready()
@@ -87,7 +96,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     const request = async (o: InjectOptions & { url: string }) => {
       const headers: Record<string, string> = {
         origin: APP_URL,
-        'user-agent': opts.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36',
+        'user-agent':
+          opts.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36',
         ...(o.headers as Record<string, string>),
       }
       if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -109,7 +119,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       patch: withBody('PATCH'),
       put: withBody('PUT'),
       del: (url) => request({ method: 'DELETE', url }),
-      signIn: (email, password) => request({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password } }),
+      signIn: (email, password) =>
+        request({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password } }),
     }
   }
 
@@ -123,7 +134,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       email,
       password,
       name: opts.name ?? `User ${n}`,
-      workspace: ws ? { name: ws, slug: `${ws.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${randomBytes(3).toString('hex')}` } : undefined,
+      workspace: ws
+        ? {
+            name: ws,
+            slug: `${ws.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${randomBytes(3).toString('hex')}`,
+          }
+        : undefined,
     })
     const c = client()
     const res = await c.signIn(email, password)

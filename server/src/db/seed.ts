@@ -14,8 +14,12 @@ export async function createUser(
   const id = randomUUID()
   const passwordHash = await hash(input.password)
   return database.db.transaction(async (tx) => {
-    await tx.insert(users).values({ id, email: input.email.toLowerCase(), name: input.name, emailVerified: true })
-    await tx.insert(accounts).values({ userId: id, accountId: id, providerId: 'credential', password: passwordHash })
+    await tx
+      .insert(users)
+      .values({ id, email: input.email.toLowerCase(), name: input.name, emailVerified: true })
+    await tx
+      .insert(accounts)
+      .values({ userId: id, accountId: id, providerId: 'credential', password: passwordHash })
     if (!input.workspace) return { userId: id, workspaceId: null }
     const [ws] = await tx.insert(workspaces).values(input.workspace).returning()
     await enterWorkspace(tx, ws!.id)
@@ -24,7 +28,13 @@ export async function createUser(
       tx,
       ws!.id,
       { actorId: id, actorLabel: input.email, ipAddress: null, userAgent: 'atrium seed', requestId: null },
-      { action: 'workspace.created', targetType: 'workspace', targetId: ws!.id, targetLabel: ws!.name, after: input.workspace },
+      {
+        action: 'workspace.created',
+        targetType: 'workspace',
+        targetId: ws!.id,
+        targetLabel: ws!.name,
+        after: input.workspace,
+      },
     )
     return { userId: id, workspaceId: ws!.id }
   })
@@ -32,7 +42,9 @@ export async function createUser(
 
 /** On a database without users, creates the demo workspace and its owner; returns the credentials once. */
 export async function seedDemo(database: Database) {
-  const [row] = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from users`).then((r) => r.rows)
+  const [row] = await database.db
+    .execute<{ n: number }>(sql`select count(*)::int as n from users`)
+    .then((r) => r.rows)
   if (Number(row?.n ?? 0) > 0) return null
   const email = 'demo@atrium.local'
   const password = randomBytes(12).toString('base64url')

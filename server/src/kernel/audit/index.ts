@@ -1,5 +1,5 @@
-import { auditLogs } from './schema.ts'
 import type { Tx } from '../db/index.ts'
+import { auditLogs } from './schema.ts'
 
 export type AuditMeta = {
   actorId: string | null

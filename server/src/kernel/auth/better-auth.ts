@@ -22,7 +22,13 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
     trustedOrigins: [config.appUrl],
     database: drizzleAdapter(db, {
       provider: 'pg',
-      schema: { user: users, session: sessions, account: accounts, verification: verifications, twoFactor: twoFactors },
+      schema: {
+        user: users,
+        session: sessions,
+        account: accounts,
+        verification: verifications,
+        twoFactor: twoFactors,
+      },
     }),
     advanced: {
       database: { generateId: 'uuid' },
@@ -74,7 +80,9 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
           ...renderEmail({
             subject: 'Verify your email for Atrium',
             greeting: `Welcome to Atrium, ${user.name}!`,
-            lines: ['Confirm your email address to finish creating your account. The link expires in 24 hours.'],
+            lines: [
+              'Confirm your email address to finish creating your account. The link expires in 24 hours.',
+            ],
             action: { label: 'Verify email', url },
           }),
         })

@@ -10,6 +10,14 @@ import { sessions, totpUses, users } from './schema.ts'
 import { loadSession, sessionTokenFromCookie } from './session.ts'
 
 const SIGN_IN_PATHS = new Set(['/sign-in/email', '/two-factor/verify-totp', '/two-factor/verify-backup-code'])
+const SESSION_PATHS = new Set([
+  '/sign-out',
+  '/two-factor/verify-totp',
+  '/two-factor/verify-backup-code',
+  '/two-factor/disable',
+  '/two-factor/generate-backup-codes',
+  '/change-password',
+])
 
 type AuthAudit = { action: string; after?: Record<string, unknown> }
 
@@ -87,10 +95,11 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
       const ipKey = `ip:${req.ip}`
       const accountKey = email ? `account:${email}` : null
 
+      // Failed attempts count against the address and the account; a success clears the account's count.
       if (SIGN_IN_PATHS.has(path)) {
         const waits = await Promise.all([
-          limiters.signInIp.hit(ipKey),
-          accountKey ? limiters.signInAccount.hit(accountKey) : Promise.resolve(0),
+          limiters.signInIp.check(ipKey),
+          accountKey ? limiters.signInAccount.check(accountKey) : Promise.resolve(0),
         ])
         const wait = Math.max(...waits)
         if (wait > 0) {
@@ -99,12 +108,17 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
         }
       }
 
-      const before = path === '/sign-out' ? await currentSession(req) : null
+      // Better Auth rotates the session on 2FA changes: read who is calling before it runs.
+      const before = SESSION_PATHS.has(path) ? await currentSession(req) : null
       const resetUser = path === '/reset-password' ? await resetTokenUser(database, body.token) : null
       const res = await kernel.auth.handler(toWebRequest(req, config.appUrl))
       if (res.status >= 500) req.log.error({ path, status: res.status }, 'auth handler failed')
 
       const ok = res.status >= 200 && res.status < 300
+      if (SIGN_IN_PATHS.has(path) && !ok) {
+        await limiters.signInIp.hit(ipKey)
+        if (accountKey) await limiters.signInAccount.hit(accountKey)
+      }
       let json: any = null
       if (res.headers.get('content-type')?.includes('application/json')) {
         json = await res
@@ -116,7 +130,10 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
         if (path === '/sign-in/email') {
           if (ok && json?.user) {
             if (accountKey) await limiters.signInAccount.reset(accountKey)
-            await recordForUser(database, req, json.user, { action: 'auth.sign_in', after: { method: 'password' } })
+            await recordForUser(database, req, json.user, {
+              action: 'auth.sign_in',
+              after: { method: 'password' },
+            })
           } else if (ok && json?.twoFactorRedirect) {
             // The password was right; the sign-in completes (and is audited) at the second factor.
           } else if (email) {
@@ -133,9 +150,16 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
                 null,
               )
           }
-        } else if ((path === '/two-factor/verify-totp' || path === '/two-factor/verify-backup-code') && ok && json?.user) {
-          const session = await currentSession(req)
-          if (path === '/two-factor/verify-totp' && !(await claimTotpCode(database, json.user.id, String(body.code)))) {
+        } else if (
+          (path === '/two-factor/verify-totp' || path === '/two-factor/verify-backup-code') &&
+          ok &&
+          json?.user
+        ) {
+          const session = before
+          if (
+            path === '/two-factor/verify-totp' &&
+            !(await claimTotpCode(database, json.user.id, String(body.code)))
+          ) {
             if (json.token && json.token !== session?.token)
               await database.db.delete(sessions).where(eq(sessions.token, json.token))
             throw new Problem({
@@ -156,15 +180,12 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
           }
         } else if (path === '/sign-out' && before) {
           await recordForUser(database, req, before.user, { action: 'auth.sign_out' })
-        } else if (ok && path === '/two-factor/disable') {
-          const s = await currentSession(req)
-          if (s) await recordForUser(database, req, s.user, { action: 'auth.two_factor_disabled' })
-        } else if (ok && path === '/two-factor/generate-backup-codes') {
-          const s = await currentSession(req)
-          if (s) await recordForUser(database, req, s.user, { action: 'auth.recovery_codes_regenerated' })
+        } else if (ok && path === '/two-factor/disable' && before) {
+          await recordForUser(database, req, before.user, { action: 'auth.two_factor_disabled' })
+        } else if (ok && path === '/two-factor/generate-backup-codes' && before) {
+          await recordForUser(database, req, before.user, { action: 'auth.recovery_codes_regenerated' })
         } else if (ok && (path === '/reset-password' || path === '/change-password')) {
-          const s = await currentSession(req)
-          const user = json?.user ?? s?.user ?? resetUser
+          const user = json?.user ?? before?.user ?? resetUser
           if (user?.id)
             await recordForUser(database, req, user, {
               action: path === '/reset-password' ? 'auth.password_reset' : 'auth.password_changed',

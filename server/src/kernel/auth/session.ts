@@ -3,7 +3,13 @@ import type { Role } from '../access/index.ts'
 import type { Database } from '../db/index.ts'
 import { COOKIE_PREFIX, SESSION_COOKIE } from './better-auth.ts'
 
-export type WorkspaceSummary = { id: string; name: string; slug: string; role: Role; requireTwoFactor: boolean }
+export type WorkspaceSummary = {
+  id: string
+  name: string
+  slug: string
+  role: Role
+  requireTwoFactor: boolean
+}
 
 export type AuthState = {
   sessionId: string
@@ -20,7 +26,10 @@ export function sessionTokenFromCookie(cookieHeader: string | undefined, secret:
     const eq = part.indexOf('=')
     if (eq < 0) continue
     const name = part.slice(0, eq).trim()
-    if (name !== `${COOKIE_PREFIX}.${SESSION_COOKIE}` && name !== `__Secure-${COOKIE_PREFIX}.${SESSION_COOKIE}`)
+    if (
+      name !== `${COOKIE_PREFIX}.${SESSION_COOKIE}` &&
+      name !== `__Secure-${COOKIE_PREFIX}.${SESSION_COOKIE}`
+    )
       continue
     let value: string
     try {
@@ -67,7 +76,9 @@ export async function loadSession(database: Database, token: string): Promise<Au
   const rows = await database.query<Row>(SESSION_SQL, [token])
   const r = rows[0]
   if (!r) return null
-  const workspaces = (typeof r.workspaces === 'string' ? JSON.parse(r.workspaces) : r.workspaces) as WorkspaceSummary[]
+  const workspaces = (
+    typeof r.workspaces === 'string' ? JSON.parse(r.workspaces) : r.workspaces
+  ) as WorkspaceSummary[]
   return {
     sessionId: r.session_id,
     token,

@@ -25,7 +25,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       problem = new Problem({ status: 500, type: 'internal', title: 'Internal error' })
     } else if (err.validation) {
       problem = problems.validation(
-        err.validation.map((v) => ({ field: fieldName(v.instancePath, err.validationContext), message: v.message ?? 'is invalid' })),
+        err.validation.map((v) => ({
+          field: fieldName(v.instancePath, err.validationContext),
+          message: v.message ?? 'is invalid',
+        })),
       )
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body'

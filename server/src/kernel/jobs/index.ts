@@ -43,11 +43,15 @@ export class Jobs {
     if (opts.work && !this.working) {
       this.working = true
       for (const q of this.handlers.values()) {
-        await this.boss.work(q.name, { pollingIntervalSeconds: 0.5, batchSize: 5 } as never, (async (jobs: any[]) => {
-          for (const job of jobs) {
-            await q.handler(job.data, { id: job.id, queue: q.name })
-          }
-        }) as never)
+        await this.boss.work(
+          q.name,
+          { pollingIntervalSeconds: 0.5, batchSize: 5 } as never,
+          (async (jobs: any[]) => {
+            for (const job of jobs) {
+              await q.handler(job.data, { id: job.id, queue: q.name })
+            }
+          }) as never,
+        )
       }
     }
   }

@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { MeSchema, SessionSchema, SetActiveWorkspaceSchema, UpdateMeSchema } from '../../../../contracts/account.ts'
+import {
+  MeSchema,
+  SessionSchema,
+  SetActiveWorkspaceSchema,
+  UpdateMeSchema,
+} from '../../../../contracts/account.ts'
 import { ProblemSchema } from '../../../../contracts/common.ts'
 import { recordForUser } from '../../kernel/auth/routes.ts'
 import { userContext } from '../../kernel/http/context.ts'
@@ -18,7 +23,14 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
 
   app.get(
     '/api/v1/me',
-    { config: user, schema: { tags: ['Account'], summary: 'The signed-in user and their workspaces', response: { 200: MeSchema, 401: ProblemSchema } } },
+    {
+      config: user,
+      schema: {
+        tags: ['Account'],
+        summary: 'The signed-in user and their workspaces',
+        response: { 200: MeSchema, 401: ProblemSchema },
+      },
+    },
     async (req) => account.me(req.auth!),
   )
 
@@ -26,7 +38,12 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
     '/api/v1/me',
     {
       config: user,
-      schema: { tags: ['Account'], summary: 'Update your profile', body: UpdateMeSchema, response: { 200: MeSchema, ...errors } },
+      schema: {
+        tags: ['Account'],
+        summary: 'Update your profile',
+        body: UpdateMeSchema,
+        response: { 200: MeSchema, ...errors },
+      },
     },
     async (req) => account.updateMe(userContext(req, db), req.body),
   )
@@ -72,7 +89,10 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
     async (req, reply) => {
       const ctx = userContext(req, db)
       await account.revokeSession(ctx, req.params.id)
-      await recordForUser(database, req, ctx.auth.user, { action: 'auth.session_revoked', after: { sessionId: req.params.id } })
+      await recordForUser(database, req, ctx.auth.user, {
+        action: 'auth.session_revoked',
+        after: { sessionId: req.params.id },
+      })
       return reply.status(204).send(null)
     },
   )

@@ -18,14 +18,20 @@ export function me(auth: AuthState) {
 }
 
 export async function updateMe(ctx: UserContext, input: { name: string }) {
-  await ctx.db.update(users).set({ name: input.name, updatedAt: new Date() }).where(eq(users.id, ctx.auth.user.id))
+  await ctx.db
+    .update(users)
+    .set({ name: input.name, updatedAt: new Date() })
+    .where(eq(users.id, ctx.auth.user.id))
   return me({ ...ctx.auth, user: { ...ctx.auth.user, name: input.name } })
 }
 
 export async function setActiveWorkspace(ctx: UserContext, workspaceId: string) {
   const ws = ctx.auth.workspaces.find((w) => w.id === workspaceId)
   if (!ws) throw problems.notFound('Workspace')
-  await ctx.db.update(sessions).set({ activeWorkspaceId: workspaceId }).where(eq(sessions.id, ctx.auth.sessionId))
+  await ctx.db
+    .update(sessions)
+    .set({ activeWorkspaceId: workspaceId })
+    .where(eq(sessions.id, ctx.auth.sessionId))
   return me({ ...ctx.auth, workspace: ws })
 }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { AuditEntrySchema, AuditFilterSchema } from '../../../../contracts/audit.ts'
-import { pageSchema, ProblemSchema } from '../../../../contracts/common.ts'
+import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
@@ -52,7 +52,17 @@ export function registerAuditLogRoutes(root: FastifyInstance, kernel: Pick<Kerne
       const first = await rows.next()
       const csv = stringify({
         header: true,
-        columns: ['time', 'actor', 'action', 'target_type', 'target', 'ip_address', 'user_agent', 'before', 'after'],
+        columns: [
+          'time',
+          'actor',
+          'action',
+          'target_type',
+          'target',
+          'ip_address',
+          'user_agent',
+          'before',
+          'after',
+        ],
       })
       const source = Readable.from(
         (async function* () {

@@ -47,7 +47,12 @@ const serialize = (r: Row) => ({
   createdAt: r.createdAt.toISOString(),
 })
 
-async function fetchPage(ctx: WorkspaceContext, f: AuditFilter, limit: number, cursor?: { t: string; id: string }) {
+async function fetchPage(
+  ctx: WorkspaceContext,
+  f: AuditFilter,
+  limit: number,
+  cursor?: { t: string; id: string },
+) {
   return withWorkspace(ctx, async (tx) => {
     const rows = await tx
       .select({ log: auditLogs, actorName: users.name })
@@ -63,7 +68,10 @@ async function fetchPage(ctx: WorkspaceContext, f: AuditFilter, limit: number, c
   })
 }
 
-export async function listAuditLogs(ctx: WorkspaceContext, q: AuditFilter & { limit: number; cursor?: string }) {
+export async function listAuditLogs(
+  ctx: WorkspaceContext,
+  q: AuditFilter & { limit: number; cursor?: string },
+) {
   assertCan(ctx.actor, 'audit:read')
   const p = await fetchPage(ctx, q, q.limit, decodeCursor(q.cursor))
   return { data: p.data.map(serialize), nextCursor: p.nextCursor }

@@ -2,9 +2,9 @@ import { desc } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { Kernel } from '../../kernel/kernel.ts'
 import { escapeHtml } from '../../kernel/mail/index.ts'
 import { mailMessages } from '../../kernel/mail/schema.ts'
-import type { Kernel } from '../../kernel/kernel.ts'
 
 const MessageSchema = z.object({
   id: z.uuid(),

@@ -67,14 +67,26 @@ export async function listInvitations(ctx: WorkspaceContext, q: { limit: number;
   })
 }
 
-async function issue(deps: InvitationDeps, ctx: WorkspaceContext, tx: Parameters<Parameters<Db['transaction']>[0]>[0], inv: Row) {
+async function issue(
+  deps: InvitationDeps,
+  ctx: WorkspaceContext,
+  tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+  inv: Row,
+) {
   const token = randomBytes(32).toString('base64url')
   const [updated] = await tx
     .update(invitations)
-    .set({ tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS), updatedAt: new Date() })
+    .set({
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      updatedAt: new Date(),
+    })
     .where(eq(invitations.id, inv.id))
     .returning()
-  const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId))
+  const [ws] = await tx
+    .select({ name: workspaces.name })
+    .from(workspaces)
+    .where(eq(workspaces.id, ctx.workspaceId))
   await deps.events.emit<InvitationSentEvent>(tx, 'invitation.sent', ctx.workspaceId, {
     invitationId: inv.id,
     email: inv.email,
@@ -92,7 +104,8 @@ export async function createInvitation(
   input: { email: string; role: 'admin' | 'member' },
 ) {
   assertCan(ctx.actor, 'invitations:write')
-  if (input.role === 'admin' && ctx.actor.role !== 'owner' && ctx.actor.role !== 'admin') throw problems.forbidden()
+  if (input.role === 'admin' && ctx.actor.role !== 'owner' && ctx.actor.role !== 'admin')
+    throw problems.forbidden()
   return withWorkspace(ctx, async (tx) => {
     const [existing] = await tx
       .select({ id: memberships.id })
@@ -148,7 +161,10 @@ export async function resendInvitation(deps: InvitationDeps, ctx: WorkspaceConte
       targetId: inv.id,
       targetLabel: inv.email,
     })
-    const [inviter] = await tx.select({ name: users.name }).from(users).where(eq(users.id, inv.inviterId ?? ctx.actor.userId))
+    const [inviter] = await tx
+      .select({ name: users.name })
+      .from(users)
+      .where(eq(users.id, inv.inviterId ?? ctx.actor.userId))
     return serialize({ ...issued, inviterName: inviter?.name ?? null })
   })
 }
@@ -158,7 +174,10 @@ export async function revokeInvitation(ctx: WorkspaceContext, id: string) {
   return withWorkspace(ctx, async (tx) => {
     const inv = await findInvitation(tx, id)
     if (inv.status !== 'pending') throw problems.conflict(`This invitation is ${inv.status}.`)
-    await tx.update(invitations).set({ status: 'revoked', updatedAt: new Date() }).where(eq(invitations.id, id))
+    await tx
+      .update(invitations)
+      .set({ status: 'revoked', updatedAt: new Date() })
+      .where(eq(invitations.id, id))
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'invitation.revoked',
       targetType: 'invitation',
@@ -204,9 +223,14 @@ export async function acceptInvitation(ctx: UserContext, token: string) {
   const status = statusOf(inv)
   if (status !== 'pending') throw problems.gone(`This invitation is ${status}.`)
   if (inv.email.toLowerCase() !== ctx.auth.user.email.toLowerCase())
-    throw problems.forbidden(`This invitation was sent to ${inv.email}. Sign in with that address to accept it.`)
+    throw problems.forbidden(
+      `This invitation was sent to ${inv.email}. Sign in with that address to accept it.`,
+    )
   return ctx.db.transaction(async (tx) => {
-    await tx.update(sessions).set({ activeWorkspaceId: inv.workspaceId }).where(eq(sessions.id, ctx.auth.sessionId))
+    await tx
+      .update(sessions)
+      .set({ activeWorkspaceId: inv.workspaceId })
+      .where(eq(sessions.id, ctx.auth.sessionId))
     await enterWorkspace(tx, inv.workspaceId)
     const [already] = await tx
       .select({ id: memberships.id })

@@ -67,16 +67,16 @@ export async function changeRole(ctx: WorkspaceContext, memberId: string, role: 
   return withWorkspace(ctx, async (tx) => {
     const m = await findMember(tx, memberId)
     if (role === 'owner')
-      throw problems.badRequest('A workspace has exactly one owner: use "transfer ownership" instead.', 'role')
+      throw problems.badRequest(
+        'A workspace has exactly one owner: use "transfer ownership" instead.',
+        'role',
+      )
     if (m.role === 'owner')
       throw problems.conflict('The owner keeps the owner role until ownership is transferred.', 'role')
     if (m.role === 'admin' && ctx.actor.role !== 'owner')
       throw problems.forbidden("Only the owner can change an admin's role.")
     if (m.role === role) return serialize(m)
-    await tx
-      .update(memberships)
-      .set({ role, updatedAt: new Date() })
-      .where(eq(memberships.id, memberId))
+    await tx.update(memberships).set({ role, updatedAt: new Date() }).where(eq(memberships.id, memberId))
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'member.role_changed',
       targetType: 'member',
@@ -118,7 +118,8 @@ export async function transferOwnership(ctx: WorkspaceContext, memberId: string)
   assertCan(ctx.actor, 'workspace:transfer')
   return withWorkspace(ctx, async (tx) => {
     const target = await findMember(tx, memberId)
-    if (target.userId === ctx.actor.userId) throw problems.badRequest('You already own this workspace.', 'memberId')
+    if (target.userId === ctx.actor.userId)
+      throw problems.badRequest('You already own this workspace.', 'memberId')
     const now = new Date()
     await tx
       .update(memberships)

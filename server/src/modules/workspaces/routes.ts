@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { pageSchema, ProblemSchema } from '../../../../contracts/common.ts'
+import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
 import {
   CreateInvitationSchema,
   CreateWorkspaceSchema,
@@ -19,11 +19,20 @@ import * as invitations from './invitations.service.ts'
 import * as members from './members.service.ts'
 import * as workspaces from './workspaces.service.ts'
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema }
+const errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+}
 const idParams = z.object({ id: z.uuid() })
 const tokenParams = z.object({ token: z.string().min(1).max(200) })
 
-export function registerWorkspaceRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database' | 'events'>): void {
+export function registerWorkspaceRoutes(
+  root: FastifyInstance,
+  kernel: Pick<Kernel, 'database' | 'events'>,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
   const deps = { events: kernel.events }
@@ -39,12 +48,19 @@ export function registerWorkspaceRoutes(root: FastifyInstance, kernel: Pick<Kern
         response: { 201: WorkspaceSchema, ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await workspaces.createWorkspace(userContext(req, db), req.body)),
+    async (req, reply) =>
+      reply.status(201).send(await workspaces.createWorkspace(userContext(req, db), req.body)),
   )
 
   app.get(
     '/api/v1/workspace',
-    { schema: { tags: ['Workspaces'], summary: 'The active workspace', response: { 200: WorkspaceSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['Workspaces'],
+        summary: 'The active workspace',
+        response: { 200: WorkspaceSchema, ...errors },
+      },
+    },
     async (req) => workspaces.getWorkspace(workspaceContext(req, db)),
   )
 

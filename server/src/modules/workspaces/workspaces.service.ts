@@ -7,7 +7,8 @@ import { problems } from '../../kernel/http/problem.ts'
 import { enterWorkspace, memberships, withWorkspace, workspaces } from '../../kernel/tenancy/index.ts'
 
 const isUniqueViolation = (err: unknown) =>
-  (err as { code?: string })?.code === '23505' || (err as { cause?: { code?: string } })?.cause?.code === '23505'
+  (err as { code?: string })?.code === '23505' ||
+  (err as { cause?: { code?: string } })?.cause?.code === '23505'
 
 export const toWorkspace = (w: typeof workspaces.$inferSelect) => ({
   id: w.id,
@@ -67,7 +68,10 @@ export async function updateWorkspace(
   if (patch.requireTwoFactor !== undefined) {
     assertCan(ctx.actor, 'workspace:security')
     if (patch.requireTwoFactor && !ctx.auth.user.twoFactorEnabled)
-      throw problems.badRequest('Enable two-factor authentication on your own account first.', 'requireTwoFactor')
+      throw problems.badRequest(
+        'Enable two-factor authentication on your own account first.',
+        'requireTwoFactor',
+      )
   }
   try {
     return await withWorkspace(ctx, async (tx) => {
@@ -78,7 +82,11 @@ export async function updateWorkspace(
         .set({ ...patch, updatedAt: new Date() })
         .where(eq(workspaces.id, ctx.workspaceId))
         .returning()
-      const pick = (w: typeof before) => ({ name: w.name, slug: w.slug, requireTwoFactor: w.requireTwoFactor })
+      const pick = (w: typeof before) => ({
+        name: w.name,
+        slug: w.slug,
+        requireTwoFactor: w.requireTwoFactor,
+      })
       await record(tx, ctx.workspaceId, ctx.meta, {
         action: 'workspace.updated',
         targetType: 'workspace',
