@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { memberships } from '../../kernel/tenancy/index.ts'
@@ -45,6 +45,31 @@ async function team<R extends Exclude<Role, 'owner'>[]>(...roles: R) {
   return { owner, others, workspaceId: o.workspaceId! }
 }
 
+/** Rewrites the join times of a workspace's members to 2026-01-01T00:00:00Z plus n × step microseconds, in id order. */
+async function spreadJoinDates(workspaceId: string, stepMicros: number) {
+  await t.database.db.execute(sql`
+    update memberships m set created_at = timestamptz '2026-01-01T00:00:00Z' + (o.n * ${stepMicros}) * interval '1 microsecond'
+      from (select id, row_number() over (order by id) as n from memberships where workspace_id = ${workspaceId}) o
+     where m.id = o.id`)
+}
+
+/** Follows nextCursor from the first page to the last, returning the ids in the order served. */
+async function collectPages(viewer: TestUser, limit: number) {
+  const seen: string[] = []
+  let cursor: string | null = null
+  for (let pages = 0; pages < 20; pages++) {
+    const url: string = `/api/v1/members?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    const res = await viewer.client.get(url)
+    expect(res.statusCode).toBe(200)
+    const page = res.json()
+    expect(page.data.length).toBeLessThanOrEqual(limit)
+    seen.push(...page.data.map((m: { id: string }) => m.id))
+    cursor = page.nextCursor
+    if (!cursor) return seen
+  }
+  throw new Error(`pagination did not end: ${seen.join(', ')}`)
+}
+
 async function roles(viewer: TestUser) {
   const res = await viewer.client.get('/api/v1/members?limit=200')
   expect(res.statusCode).toBe(200)
@@ -76,7 +101,8 @@ describe('GET /api/v1/members', () => {
   })
 
   it('pages with a cursor until every member was seen once', async () => {
-    const { owner } = await team('member', 'member', 'admin', 'member')
+    const { owner, workspaceId } = await team('member', 'member', 'admin', 'member')
+    await spreadJoinDates(workspaceId, 1000)
     const all = (await owner.client.get('/api/v1/members')).json().data.map((m: { id: string }) => m.id)
     expect(all).toHaveLength(5)
 
@@ -85,23 +111,28 @@ describe('GET /api/v1/members', () => {
     expect(first.json().data).toHaveLength(1)
     expect(first.json().nextCursor).toEqual(expect.any(String))
 
-    const seen: string[] = []
-    let cursor: string | null = null
-    let pages = 0
-    do {
-      const url: string = `/api/v1/members?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
-      const page = (await owner.client.get(url)).json()
-      seen.push(...page.data.map((m: { id: string }) => m.id))
-      cursor = page.nextCursor
-      pages++
-    } while (cursor && pages < 10)
-    expect(cursor).toBeNull()
-    expect(seen).toEqual(all)
+    expect(await collectPages(owner, 1)).toEqual(all)
+    expect(await collectPages(owner, 2)).toEqual(all)
 
     const two = (await owner.client.get('/api/v1/members?limit=2')).json()
     expect(two.data.map((m: { id: string }) => m.id)).toEqual(all.slice(0, 2))
     const rest = (await owner.client.get(`/api/v1/members?limit=2&cursor=${two.nextCursor}`)).json()
     expect(rest.data.map((m: { id: string }) => m.id)).toEqual(all.slice(2, 4))
+  })
+
+  it('pages through members who joined within the same millisecond', async () => {
+    const { owner, workspaceId } = await team('member', 'admin', 'member')
+    await spreadJoinDates(workspaceId, 0)
+    const all = (await owner.client.get('/api/v1/members')).json().data.map((m: { id: string }) => m.id)
+    expect(await collectPages(owner, 1)).toEqual(all)
+  })
+
+  it.fails('pages through members whose join times have sub-millisecond precision', async () => {
+    const { owner, workspaceId } = await team('member', 'admin', 'member')
+    await spreadJoinDates(workspaceId, 1)
+    const all = (await owner.client.get('/api/v1/members')).json().data.map((m: { id: string }) => m.id)
+    expect(all).toHaveLength(4)
+    expect(await collectPages(owner, 1)).toEqual(all)
   })
 
   it('rejects a malformed cursor and an out-of-range limit with 400', async () => {
