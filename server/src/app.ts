@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
-import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -16,6 +15,7 @@ import { type Database, migrationsCurrent, openDatabase } from './kernel/db/inde
 import { Events } from './kernel/events/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
 import { registerErrorHandling } from './kernel/http/errors.ts'
+import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
 import { Jobs } from './kernel/jobs/index.ts'
 import type { Kernel } from './kernel/kernel.ts'
@@ -95,7 +95,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   })
 
   const scriptHashes = inlineScriptHashes(webDist)
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -107,7 +107,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
-    hsts: config.secureCookies,
+    strictTransportSecurity: config.secureCookies,
   })
   await app.register(cookie)
   registerErrorHandling(app)

@@ -73,7 +73,7 @@ type Row = {
 }
 
 export async function loadSession(database: Database, token: string): Promise<AuthState | null> {
-  const rows = await database.query<Row>(SESSION_SQL, [token])
+  const rows = await database.query<Row>(SESSION_SQL, [token], 'atrium_load_session')
   const r = rows[0]
   if (!r) return null
   const workspaces = (

@@ -1,0 +1,153 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+// npm run bench [-- foundation]: start-up time, idle memory and /api/v1/me throughput against baselines.
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const main = 'server/src/main.ts'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function startAtrium(env: Record<string, string>): { child: ChildProcess; log: () => string } {
+  let out = ''
+  const child = spawn(process.execPath, [main, 'serve'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
+  child.stderr!.on('data', (d) => {
+    out += d
+  })
+  return { child, log: () => out }
+}
+
+async function waitReady(url: string, started: number, timeoutMs = 120_000): Promise<number> {
+  while (performance.now() - started < timeoutMs) {
+    try {
+      const r = await fetch(url)
+      if (r.status === 200) return performance.now() - started
+    } catch {}
+    await sleep(20)
+  }
+  throw new Error(`${url} not ready`)
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const done = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await done
+}
+
+const rssMiB = (pid: number) => {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
+  return m ? Number(m[1]) / 1024 : Number.NaN
+}
+
+async function coldStart() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'))
+  const port = 3801
+  const results: Record<string, number> = {}
+  for (const label of ['first start (migrations + seed)', 'restart']) {
+    const t0 = performance.now()
+    const { child } = startAtrium({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      APP_URL: `http://localhost:${port}`,
+    })
+    results[label] = await waitReady(`http://127.0.0.1:${port}/readyz`, t0)
+    if (label === 'restart') {
+      await sleep(3000)
+      results['idle RSS (MiB)'] = rssMiB(child.pid!)
+    }
+    await stop(child)
+  }
+  rmSync(dataDir, { recursive: true, force: true })
+  return results
+}
+
+async function load(url: string, headers: Record<string, string> = {}, connections = 50) {
+  await autocannon({ url, connections, duration: 2, headers })
+  const r = await autocannon({ url, connections, duration: DURATION, headers })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }
+}
+
+async function meThroughput() {
+  const admin = new pg.Pool({ connectionString: ADMIN_URL, max: 1 })
+  const name = `atrium_bench_${Date.now()}`
+  await admin.query(`create database ${name}`)
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  const databaseUrl = url.toString()
+  const port = 3802
+  const appUrl = `http://localhost:${port}`
+  const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'))
+  const atrium = startAtrium({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    APP_URL: appUrl,
+    DATABASE_URL: databaseUrl,
+  })
+  try {
+    await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
+    const password = atrium.log().match(/"password":"([^"]+)"/)?.[1]
+    if (!password) throw new Error('demo password not found in the log')
+    const signIn = await fetch(`${appUrl}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: appUrl },
+      body: JSON.stringify({ email: 'demo@atrium.local', password }),
+    })
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
+    const meRes = await fetch(`${appUrl}/api/v1/me`, { headers: { cookie } })
+    const body = await meRes.text()
+    if (meRes.status !== 200) throw new Error(`/api/v1/me answered ${meRes.status}`)
+
+    const baseline = async (mode: string, bport: number) => {
+      const child = fork('bench/baseline-server.ts', [mode, String(bport)], {
+        env: { ...process.env, BASELINE_BODY: body, DATABASE_URL: databaseUrl },
+        stdio: 'ignore',
+      })
+      await new Promise((r) => child.once('message', r))
+      const r = await load(`http://127.0.0.1:${bport}/api/v1/me`)
+      await stop(child)
+      return r
+    }
+    const bare = await baseline('json', 3901)
+    const onePg = await baseline('pg', 3902)
+    const me = await load(`http://127.0.0.1:${port}/api/v1/me`, { cookie })
+    return { me, bare, onePg }
+  } finally {
+    await stop(atrium.child)
+    rmSync(dataDir, { recursive: true, force: true })
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+}
+
+const fmt = (n: number, d = 0) => n.toFixed(d)
+console.log(`Atrium foundation benchmark — ${new Date().toISOString()} — node ${process.version}\n`)
+const cold = await coldStart()
+console.log('Start-up on PGlite (process spawn to first 200 from /readyz)')
+for (const [k, v] of Object.entries(cold))
+  console.log(`  ${k.padEnd(34)} ${k.includes('RSS') ? `${fmt(v, 1)} MiB` : `${fmt(v)} ms`}`)
+
+const { me, bare, onePg } = await meThroughput()
+console.log(`\nGET /api/v1/me on PostgreSQL, 50 connections, ${DURATION} s each`)
+const row = (label: string, r: typeof me) =>
+  console.log(
+    `  ${label.padEnd(34)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}`,
+  )
+row('bare Fastify, same JSON', bare)
+row('bare Fastify + one pg query', onePg)
+row('Atrium (session + RLS stack)', me)
+console.log(`  ratio to bare JSON route          ${fmt((me.rps / bare.rps) * 100)} %`)
+console.log(`  ratio to one-query route          ${fmt((me.rps / onePg.rps) * 100)} % (target ≥ 80 %)`)
