@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test'
 
 const port = Number(process.env.E2E_PORT ?? 3100)
-const baseURL = `http://localhost:${port}`
+const externalBaseURL = process.env.E2E_BASE_URL
+const baseURL = externalBaseURL ?? `http://localhost:${port}`
 const dataDir = process.env.E2E_DATA_DIR ?? `test-results/e2e-data-${Date.now()}`
 
 export default defineConfig({
@@ -41,19 +42,21 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: 'node server/src/main.ts serve',
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      PORT: String(port),
-      APP_URL: baseURL,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      ATRIUM_SEED: 'false',
-    },
-  },
+  webServer: externalBaseURL
+    ? undefined
+    : {
+        command: 'node server/src/main.ts serve',
+        url: `${baseURL}/readyz`,
+        reuseExistingServer: false,
+        timeout: 120_000,
+        stdout: 'pipe',
+        stderr: 'pipe',
+        env: {
+          PORT: String(port),
+          APP_URL: baseURL,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          ATRIUM_SEED: 'false',
+        },
+      },
 })
