@@ -48,6 +48,7 @@ test('two-factor authentication: enable, then sign in with a code and with a rec
   await a11y.scan(page, 'security (2FA setup)')
   await page.getByLabel('Code from your app').fill(await freshCode(secret!, used))
   await page.getByRole('button', { name: 'Confirm and turn on' }).click()
+  await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10)
   const codes = (await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()).map((c) =>
     c.trim(),
   )
@@ -92,6 +93,8 @@ test.describe('on a phone', () => {
     await nav.getByRole('link', { name: 'Members' }).click()
     await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible()
     await expect(nav).toBeHidden()
+    await page.reload()
+    await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible()
     await page.keyboard.press('Tab')
     await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused()
   })

@@ -3,12 +3,17 @@ import { cn } from './cn.ts'
 
 export function Table({ caption, children }: { caption: ReactNode; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700">
+    <section
+      aria-label={typeof caption === 'string' ? caption : undefined}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a horizontally scrollable region must be reachable by keyboard
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700"
+    >
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-700">
         <caption className="sr-only">{caption}</caption>
         {children}
       </table>
-    </div>
+    </section>
   )
 }
 
