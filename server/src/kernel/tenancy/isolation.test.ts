@@ -61,8 +61,13 @@ async function snapshotB() {
   return { ws: ws.json(), members: members.json(), invitations: invitations.json(), audit: audit.json() }
 }
 
-const expectNotFound = (res: { statusCode: number; headers: Record<string, unknown>; json(): any }) => {
-  expect(res.statusCode, res.body as never).toBe(404)
+const expectNotFound = (res: {
+  statusCode: number
+  body: string
+  headers: Record<string, unknown>
+  json(): any
+}) => {
+  expect(res.statusCode, res.body).toBe(404)
   expect(String(res.headers['content-type'])).toContain('application/problem+json')
   expect(res.json().type).toBe('/problems/not-found')
 }
