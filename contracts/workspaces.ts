@@ -54,7 +54,7 @@ export const InvitationSchema = z
   .meta({ id: 'Invitation' })
 
 export const CreateInvitationSchema = z.object({
-  email: z.email().trim().toLowerCase().max(254),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
   role: z.enum(['admin', 'member']),
 })
 

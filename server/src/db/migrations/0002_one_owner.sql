@@ -1,1 +1,0 @@
-CREATE UNIQUE INDEX "memberships_one_owner_idx" ON "memberships" USING btree ("workspace_id") WHERE role = 'owner';
