@@ -3,10 +3,13 @@ import { expect } from './fixtures.ts'
 
 export type Person = { name: string; email: string; password: string }
 
-export function person(role: string): Person {
-  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
-  const name = `${role[0]!.toUpperCase()}${role.slice(1)} Tester`
-  return { name, email: `${role}-${stamp}@example.test`, password: 'correct-horse-battery-staple' }
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+}
+
+export function person(name: string): Person {
+  const local = name.toLowerCase().replace(/[^a-z]+/g, '.')
+  return { name, email: `${local}.${uniqueSuffix()}@example.test`, password: 'correct-horse-battery-staple' }
 }
 
 export async function followMailLink(page: Page, to: string, subject: RegExp): Promise<string> {
@@ -47,13 +50,14 @@ export async function signIn(page: Page, user: Person): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
-export async function createWorkspace(page: Page, name: string): Promise<string> {
+export async function createWorkspace(page: Page, name: string, slug: string): Promise<string> {
   await expect(page).toHaveURL(/\/workspaces\/new/)
   await page.getByLabel('Workspace name').fill(name)
-  const slug = await page.getByLabel('URL slug').inputValue()
+  const derived = await page.getByLabel('URL slug').inputValue()
+  await page.getByLabel('URL slug').fill(slug)
   await page.getByRole('button', { name: 'Create workspace' }).click()
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
-  return slug
+  return derived
 }
 
 export async function signOut(page: Page): Promise<void> {

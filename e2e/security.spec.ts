@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { createWorkspace, person, signIn, signOut, signUp, verifyEmail } from './helpers.ts'
+import { createWorkspace, person, signIn, signOut, signUp, uniqueSuffix, verifyEmail } from './helpers.ts'
 import { secondsLeftInStep, totp } from './totp.ts'
 
 async function freshCode(secret: string, used: Set<string>): Promise<string> {
@@ -17,11 +17,11 @@ async function freshCode(secret: string, used: Set<string>): Promise<string> {
 }
 
 async function onboard(page: Page) {
-  const user = person('secure')
+  const user = person('Sam Secure')
   await signUp(page, user)
   await verifyEmail(page, user)
   await signIn(page, user)
-  await createWorkspace(page, `Secure ${Date.now().toString(36)}`)
+  await createWorkspace(page, 'Secure Co', `secure-co-${uniqueSuffix()}`)
   return user
 }
 

@@ -7,7 +7,7 @@ export function Table({ caption, children }: { caption: ReactNode; children: Rea
       aria-label={typeof caption === 'string' ? caption : undefined}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a horizontally scrollable region must be reachable by keyboard
       tabIndex={0}
-      className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700"
+      className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700"
     >
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-700">
         <caption className="sr-only">{caption}</caption>
@@ -38,9 +38,9 @@ export function TR({ className, ...rest }: HTMLAttributes<HTMLTableRowElement>) 
 }
 
 export function TH({ className, scope = 'col', ...rest }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope={scope} className={cn('px-4 py-3 whitespace-nowrap', className)} {...rest} />
+  return <th scope={scope} className={cn('px-3 py-3 whitespace-nowrap', className)} {...rest} />
 }
 
 export function TD({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cn('px-4 py-3 align-top', className)} {...rest} />
+  return <td className={cn('px-3 py-3 align-top', className)} {...rest} />
 }

@@ -201,8 +201,10 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
           )}
         </TD>
         <TD className="whitespace-nowrap">{entry.ipAddress ?? '—'}</TD>
-        <TD className="max-w-56 truncate" title={entry.userAgent ?? undefined}>
-          {entry.userAgent ?? '—'}
+        <TD>
+          <span className="block max-w-40 truncate" title={entry.userAgent ?? undefined}>
+            {entry.userAgent ?? '—'}
+          </span>
         </TD>
         <TD>
           {rows.length > 0 ? (
@@ -241,10 +243,10 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
                     <th scope="row" className="pr-6 text-left font-mono font-medium">
                       {row.key}
                     </th>
-                    <td className="pr-6 font-mono text-red-800 dark:text-red-300">
+                    <td className="max-w-80 pr-6 font-mono break-all text-red-800 dark:text-red-300">
                       {displayValue(row.before)}
                     </td>
-                    <td className="font-mono text-emerald-800 dark:text-emerald-300">
+                    <td className="max-w-80 font-mono break-all text-emerald-800 dark:text-emerald-300">
                       {displayValue(row.after)}
                     </td>
                   </tr>
