@@ -1,9 +1,29 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
+import type { Database } from '../db/index.ts'
 import { memberships } from './index.ts'
 
 let t: TestApp
+
+/** Makes database.close() wait until every pooled connection has closed, not merely been released. */
+function awaitPoolShutdown(database: Database) {
+  const pool = database.pool
+  if (!pool) return
+  const end = database.close.bind(database)
+  database.close = async () => {
+    let open = pool.totalCount
+    const closed = new Promise<void>((resolve) => {
+      if (open === 0) resolve()
+      pool.on('remove', () => {
+        if (--open <= 0) resolve()
+      })
+      setTimeout(resolve, 5000).unref()
+    })
+    await end()
+    await closed
+  }
+}
 
 type Side = {
   owner: TestUser
@@ -45,6 +65,7 @@ async function side(name: string): Promise<Side> {
 
 beforeAll(async () => {
   t = await createTestApp()
+  awaitPoolShutdown(t.database)
   A = await side('Alpha')
   B = await side('Bravo')
 })
