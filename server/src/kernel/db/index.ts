@@ -38,6 +38,7 @@ export type DatabaseOptions = {
   dataDir?: string
   pglite?: PGlite
   poolSize?: number
+  onIdleError?: (err: Error) => void
 }
 
 // int8 and numeric stay strings in node-postgres unless told otherwise; counts are cast in SQL instead.
@@ -47,6 +48,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20 })
+    // An idle connection that the server drops (restart, failover) must not crash the process: the pool
+    // discards it and opens another on the next query.
+    pool.on('error', (err) => opts.onIdleError?.(err))
     const db = drizzlePg(pool, { schema })
     return {
       kind: 'postgres',
@@ -57,7 +61,19 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         return r.rows
       },
       migrate: () => migratePg(db, { migrationsFolder }),
-      close: () => pool.end(),
+      async close() {
+        // pool.end() resolves before every socket has closed; wait for the pool to remove each client.
+        let open = pool.totalCount
+        const closed = new Promise<void>((resolve) => {
+          if (open === 0) resolve()
+          pool.on('remove', () => {
+            if (--open <= 0) resolve()
+          })
+          setTimeout(resolve, 5000).unref()
+        })
+        await pool.end()
+        await closed
+      },
     }
   }
   let pglite = opts.pglite

@@ -6,25 +6,6 @@ import { memberships } from './index.ts'
 
 let t: TestApp
 
-/** Makes database.close() wait until every pooled connection has closed, not merely been released. */
-function awaitPoolShutdown(database: Database) {
-  const pool = database.pool
-  if (!pool) return
-  const end = database.close.bind(database)
-  database.close = async () => {
-    let open = pool.totalCount
-    const closed = new Promise<void>((resolve) => {
-      if (open === 0) resolve()
-      pool.on('remove', () => {
-        if (--open <= 0) resolve()
-      })
-      setTimeout(resolve, 5000).unref()
-    })
-    await end()
-    await closed
-  }
-}
-
 type Side = {
   owner: TestUser
   member: TestUser
@@ -65,7 +46,6 @@ async function side(name: string): Promise<Side> {
 
 beforeAll(async () => {
   t = await createTestApp()
-  awaitPoolShutdown(t.database)
   A = await side('Alpha')
   B = await side('Bravo')
 })

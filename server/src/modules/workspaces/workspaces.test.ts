@@ -2,32 +2,12 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { users } from '../../kernel/auth/schema.ts'
-import type { Database } from '../../kernel/db/index.ts'
 import { memberships } from '../../kernel/tenancy/index.ts'
 
 let t: TestApp
 
-/** Makes database.close() wait until every pooled connection has closed, not merely been released. */
-function awaitPoolShutdown(database: Database) {
-  const pool = database.pool
-  if (!pool) return
-  const end = database.close.bind(database)
-  database.close = async () => {
-    let open = pool.totalCount
-    const closed = new Promise<void>((resolve) => {
-      if (open === 0) resolve()
-      pool.on('remove', () => {
-        if (--open <= 0) resolve()
-      })
-      setTimeout(resolve, 5000).unref()
-    })
-    await end()
-    await closed
-  }
-}
 beforeAll(async () => {
   t = await createTestApp({ SIGNIN_RATE_LIMIT: '1000' })
-  awaitPoolShutdown(t.database)
 })
 afterAll(() => t?.close())
 
