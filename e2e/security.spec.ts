@@ -33,10 +33,21 @@ test('two-factor authentication: enable, then sign in with a code and with a rec
   const user = await onboard(page)
   const used = new Set<string>()
 
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: 'Security' })
-    .click()
+  const nav = page.getByRole('navigation', { name: 'Main navigation' })
+  await nav.getByRole('link', { name: 'Workspace settings' }).click()
+  const requireTwoFactor = page.getByRole('switch', {
+    name: 'Require two-factor authentication for all members',
+  })
+  await expect(requireTwoFactor).toHaveAttribute('aria-checked', 'false')
+  await requireTwoFactor.click()
+  await expect(page.getByRole('alert')).toContainText('two-factor')
+  await expect(requireTwoFactor).toHaveAttribute('aria-checked', 'false')
+  await page.getByLabel('Workspace name').fill('Secure Company')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(page.getByText('Workspace saved.')).toBeVisible()
+  await expect(page.getByRole('button', { name: /Switch workspace/ })).toContainText('Secure Company')
+
+  await nav.getByRole('link', { name: 'Security' }).click()
   await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible()
   await expect(page.getByRole('table', { name: 'Sessions' }).getByText('This device')).toBeVisible()
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click()
@@ -56,6 +67,12 @@ test('two-factor authentication: enable, then sign in with a code and with a rec
   await a11y.scan(page, 'security (recovery codes)')
   await page.getByRole('button', { name: 'I have saved my codes' }).click()
   await expect(page.getByText('Two-factor authentication is turned on.')).toBeVisible()
+
+  await nav.getByRole('link', { name: 'Workspace settings' }).click()
+  await requireTwoFactor.click()
+  await expect(requireTwoFactor).toHaveAttribute('aria-checked', 'true')
+  await page.reload()
+  await expect(requireTwoFactor).toHaveAttribute('aria-checked', 'true')
 
   await signOut(page)
   await signIn(page, user)

@@ -35,7 +35,8 @@ export class ApiError extends Error {
   }
 
   get isTwoFactorRequired(): boolean {
-    return this.status === 403 && (this.type?.endsWith('/two-factor-required') ?? false)
+    if (this.status !== 403 || !this.type) return false
+    return this.type === 'two-factor-required' || this.type.endsWith('/two-factor-required')
   }
 }
 

@@ -14,7 +14,9 @@ export function WorkspaceSettings({ me }: { me: Me }) {
   return (
     <div className="space-y-6">
       <GeneralForm key={workspace.data.id} workspace={workspace.data} editable={can(me, 'workspace:write')} />
-      {me.activeWorkspace?.role === 'owner' ? <RequireTwoFactor workspace={workspace.data} /> : null}
+      {me.activeWorkspace?.role === 'owner' || can(me, 'workspace:security') ? (
+        <RequireTwoFactor workspace={workspace.data} />
+      ) : null}
     </div>
   )
 }
