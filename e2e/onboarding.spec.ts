@@ -35,10 +35,8 @@ test('an owner creates a workspace, invites a member who joins, and the audit lo
   await signIn(page, owner)
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
 
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: 'Members' })
-    .click()
+  const nav = page.getByRole('navigation', { name: 'Main navigation' })
+  await nav.getByRole('link', { name: 'Members' }).click()
   await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible()
   const inviteForm = page.getByRole('form', { name: 'Invite a member' })
   await inviteForm.getByLabel('Email address').fill(member.email)
@@ -82,10 +80,15 @@ test('an owner creates a workspace, invites a member who joins, and the audit lo
   expect((await roleChange).status()).toBe(200)
   await expect(roleSelect).toHaveValue('admin')
 
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: 'Audit log' })
-    .click()
+  await memberRow.getByRole('button', { name: `Remove ${member.name}` }).click()
+  const removeDialog = page.getByRole('dialog', { name: 'Remove member?' })
+  await expect(removeDialog).toBeVisible()
+  await a11y.scan(page, 'members (remove dialog)')
+  await removeDialog.getByRole('button', { name: 'Cancel' }).click()
+  await expect(removeDialog).toBeHidden()
+  await expect(memberRow).toBeVisible()
+
+  await nav.getByRole('link', { name: 'Audit log' }).click()
   const entries = page.getByRole('table', { name: 'Audit entries' })
   await expect(entries).toBeVisible()
   for (const action of ['auth.sign_in', 'invitation.created', 'member.joined', 'member.role_changed']) {
@@ -104,10 +107,15 @@ test('an owner creates a workspace, invites a member who joins, and the audit lo
     /action=member\.role_changed/,
   )
 
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: 'Appearance' })
-    .click()
+  await page.getByRole('button', { name: /Switch workspace/ }).click()
+  await page.getByRole('link', { name: 'Create a workspace' }).click()
+  await createWorkspace(page, 'Second Studio', `second-studio-${uniqueSuffix()}`)
+  await expect(page.getByText('You are in Second Studio as Owner.')).toBeVisible()
+  await page.getByRole('button', { name: /Switch workspace/ }).click()
+  await page.getByRole('button', { name: new RegExp(`^${workspaceName}`) }).click()
+  await expect(page.getByText(`You are in ${workspaceName} as Owner.`)).toBeVisible()
+
+  await nav.getByRole('link', { name: 'Appearance' }).click()
   await page.getByRole('radio', { name: /Dark/ }).check()
   await expect(page.locator('html')).toHaveClass(/dark/)
   await page.reload()

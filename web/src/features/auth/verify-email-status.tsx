@@ -15,7 +15,9 @@ export function VerifyEmailStatus({ error }: { error?: string }) {
     return (
       <div className="space-y-4">
         <Alert tone="error" title={t('auth.verifyEmail.failedTitle')}>
-          {error === 'TOKEN_EXPIRED' ? t('auth.verifyEmail.expiredBody') : t('auth.verifyEmail.invalidBody')}
+          {error.toUpperCase() === 'TOKEN_EXPIRED'
+            ? t('auth.verifyEmail.expiredBody')
+            : t('auth.verifyEmail.invalidBody')}
         </Alert>
         <Link to="/sign-in" search={{ redirect }} className={linkClasses}>
           {t('auth.verifyEmail.signInToResend')}
