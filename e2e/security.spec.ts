@@ -1,6 +1,15 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { createWorkspace, person, signIn, signOut, signUp, uniqueSuffix, verifyEmail } from './helpers.ts'
+import {
+  createWorkspace,
+  followMailLink,
+  person,
+  signIn,
+  signOut,
+  signUp,
+  uniqueSuffix,
+  verifyEmail,
+} from './helpers.ts'
 import { secondsLeftInStep, totp } from './totp.ts'
 
 async function freshCode(secret: string, used: Set<string>): Promise<string> {
@@ -93,6 +102,68 @@ test('two-factor authentication: enable, then sign in with a code and with a rec
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
 })
 
+test('members are told to turn on two-factor authentication when the workspace requires it', async ({
+  page,
+  browser,
+  baseURL,
+  a11y,
+}) => {
+  test.setTimeout(180_000)
+  const owner = await onboard(page)
+  const member = person('Mia Member')
+  const nav = page.getByRole('navigation', { name: 'Main navigation' })
+
+  await nav.getByRole('link', { name: 'Security' }).click()
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click()
+  await page.getByLabel('Password').fill(owner.password)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  const secret = await page.getByTestId('totp-secret').getAttribute('data-secret')
+  await page.getByLabel('Code from your app').fill(await freshCode(secret!, new Set()))
+  await page.getByRole('button', { name: 'Confirm and turn on' }).click()
+  await page.getByRole('button', { name: 'I have saved my codes' }).click()
+
+  await nav.getByRole('link', { name: 'Workspace settings' }).click()
+  const requireTwoFactor = page.getByRole('switch', {
+    name: 'Require two-factor authentication for all members',
+  })
+  await requireTwoFactor.click()
+  await expect(requireTwoFactor).toHaveAttribute('aria-checked', 'true')
+
+  await nav.getByRole('link', { name: 'Members' }).click()
+  const inviteForm = page.getByRole('form', { name: 'Invite a member' })
+  await inviteForm.getByLabel('Email address').fill(member.email)
+  await inviteForm.getByRole('button', { name: 'Send invitation' }).click()
+  await expect(page.getByText(`Invitation sent to ${member.email}.`)).toBeVisible()
+
+  const memberContext = await browser.newContext({
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+  })
+  const memberPage = await memberContext.newPage()
+  a11y.track(memberPage)
+  await followMailLink(memberPage, member.email, /invited you to/)
+  await memberPage.getByRole('link', { name: 'Create an account' }).click()
+  await signUp(memberPage, member, { prefilled: true })
+  await verifyEmail(memberPage, member)
+  await memberPage.getByRole('link', { name: 'Continue' }).click()
+  await memberPage.getByRole('button', { name: 'Accept invitation' }).click()
+
+  const banner = memberPage.getByText('Two-factor authentication required')
+  await expect(banner).toBeVisible()
+  await memberPage
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Members' })
+    .click()
+  await expect(memberPage.getByRole('alert').filter({ hasText: 'requires two-factor' }).first()).toBeVisible()
+  await a11y.scan(memberPage, 'members (two-factor required)')
+  await memberPage.getByRole('link', { name: 'Set it up in Security settings' }).click()
+  await expect(memberPage.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible()
+  await expect(memberPage.getByRole('button', { name: 'Turn on two-factor authentication' })).toBeVisible()
+  await a11y.flush()
+  await memberContext.close()
+})
+
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 375, height: 812 } })
 
@@ -112,6 +183,7 @@ test.describe('on a phone', () => {
     await expect(nav).toBeHidden()
     await page.reload()
     await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible()
+    await page.screenshot({ path: test.info().outputPath('phone-shell.png') })
     await page.keyboard.press('Tab')
     await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused()
   })
