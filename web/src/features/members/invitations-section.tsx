@@ -67,7 +67,7 @@ function InviteForm() {
       <div aria-live="polite">
         {sentTo ? <Alert tone="success">{t('invitations.form.sent', { email: sentTo })}</Alert> : null}
       </div>
-      <div className="flex flex-wrap items-start gap-3">
+      <div className="flex flex-wrap items-end gap-3">
         <Input
           containerClassName="min-w-56 flex-1"
           label={t('invitations.fields.email')}
@@ -92,7 +92,7 @@ function InviteForm() {
             </option>
           ))}
         </Select>
-        <Button type="submit" className="sm:mt-6" loading={mutation.isPending}>
+        <Button type="submit" loading={mutation.isPending}>
           {t('invitations.form.submit')}
         </Button>
       </div>
