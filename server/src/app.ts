@@ -6,10 +6,11 @@ import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { createBetterAuth } from './kernel/auth/better-auth.ts'
-import { memoryRateLimiter } from './kernel/auth/rate-limit.ts'
+import { memoryRateLimiter, redisRateLimiter } from './kernel/auth/rate-limit.ts'
 import { registerAuthRoutes } from './kernel/auth/routes.ts'
 import { type Database, migrationsCurrent, openDatabase } from './kernel/db/index.ts'
 import { Events } from './kernel/events/index.ts'
@@ -61,6 +62,10 @@ export async function createKernel(
   registerWorkspaceEvents(events, jobs, config.appUrl)
   const auth = createBetterAuth({ config, db: database.db, jobs })
   const { max, windowSeconds } = config.signInRateLimit
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null
+  redis?.on('error', (err) => log.error({ err: err.message }, 'redis error'))
+  const limiter = (prefix: string, limit: number) =>
+    redis ? redisRateLimiter(redis, prefix, limit, windowSeconds) : memoryRateLimiter(limit, windowSeconds)
   return {
     config,
     log,
@@ -68,9 +73,11 @@ export async function createKernel(
     jobs,
     events,
     auth,
-    limiters: {
-      signInAccount: memoryRateLimiter(max, windowSeconds),
-      signInIp: memoryRateLimiter(max * 5, windowSeconds),
+    limiters: { signInAccount: limiter('signin-account', max), signInIp: limiter('signin-ip', max * 5) },
+    async close() {
+      await jobs.stop()
+      await redis?.quit()
+      await database.close()
     },
   }
 }

@@ -120,8 +120,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     await app?.close()
-    await kernel.jobs.stop()
-    await kernel.database.close()
+    await kernel.close()
     process.exit(0)
   }
   process.on('SIGINT', () => void stop('SIGINT'))

@@ -171,8 +171,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     mail,
     async close() {
       await app.close()
-      await kernel.jobs.stop()
-      await database.close()
+      await kernel.close()
       await drop()
       rmSync(dataDir, { recursive: true, force: true })
     },

@@ -15,4 +15,6 @@ export type Kernel = {
   events: Events
   auth: BetterAuth
   limiters: { signInAccount: RateLimiter; signInIp: RateLimiter }
+  /** Stops jobs and closes connections. */
+  close(): Promise<void>
 }

@@ -41,3 +41,42 @@ export function memoryRateLimiter(max: number, windowSeconds: number): RateLimit
     },
   }
 }
+
+type RedisMulti = {
+  incr(key: string): RedisMulti
+  expire(key: string, seconds: number, mode: 'NX'): RedisMulti
+  ttl(key: string): RedisMulti
+  exec(): Promise<[Error | null, unknown][] | null>
+}
+
+type RedisLike = {
+  multi(): RedisMulti
+  get(key: string): Promise<string | null>
+  ttl(key: string): Promise<number>
+  del(key: string): Promise<number>
+}
+
+/** The same counters in Redis, shared by every node (REDIS_URL). */
+export function redisRateLimiter(
+  redis: RedisLike,
+  prefix: string,
+  max: number,
+  windowSeconds: number,
+): RateLimiter {
+  const k = (key: string) => `atrium:rl:${prefix}:${key}`
+  const waitFor = (ttl: number) => Math.max(1, ttl > 0 ? ttl : windowSeconds)
+  return {
+    async hit(key) {
+      const r = await redis.multi().incr(k(key)).expire(k(key), windowSeconds, 'NX').ttl(k(key)).exec()
+      const count = Number(r?.[0]?.[1] ?? 0)
+      return count > max ? waitFor(Number(r?.[2]?.[1] ?? -1)) : 0
+    },
+    async check(key) {
+      const count = Number((await redis.get(k(key))) ?? 0)
+      return count >= max ? waitFor(await redis.ttl(k(key))) : 0
+    },
+    async reset(key) {
+      await redis.del(k(key))
+    },
+  }
+}
