@@ -16,6 +16,7 @@ import { type Database, migrationsCurrent, openDatabase } from './kernel/db/inde
 import { Events } from './kernel/events/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
 import { registerErrorHandling } from './kernel/http/errors.ts'
+import { registerIdempotency } from './kernel/http/idempotency.ts'
 import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
 import { Jobs } from './kernel/jobs/index.ts'
@@ -120,6 +121,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   registerErrorHandling(app)
   registerMetrics(app)
   registerAuthHook(app, kernel.database, config.secretKey)
+  registerIdempotency(app, kernel.database)
 
   await app.register(swagger, {
     openapi: {
