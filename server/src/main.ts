@@ -108,6 +108,11 @@ async function main() {
       },
       'Atrium is ready',
     )
+    if (config.devMail)
+      log.warn(
+        { inbox: `${config.appUrl}/dev/mail` },
+        'Emails are captured, not sent, and readable by anyone at /dev/mail. Set SMTP_URL (or NODE_ENV=production) before exposing this server.',
+      )
   } else {
     log.info('worker started')
   }
