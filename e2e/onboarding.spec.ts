@@ -26,6 +26,7 @@ test('an owner creates a workspace, invites a member who joins, and the audit lo
   await signIn(page, owner)
   const derivedSlug = await createWorkspace(page, workspaceName, `acme-studio-${uniqueSuffix()}`)
   expect(derivedSlug).toBe('acme-studio')
+  await expect(page).toHaveTitle('Dashboard · Atrium')
   await expect(page.getByRole('heading', { name: `Welcome, ${owner.name}` })).toBeVisible()
   await expect(page.getByText(`You are in ${workspaceName} as Owner.`)).toBeVisible()
   await page.waitForLoadState('networkidle')

@@ -4,9 +4,11 @@ import { ApiError, type FieldErrors } from './api.ts'
 export function errorMessage(error: unknown, t: TFunction): string {
   if (error instanceof ApiError) {
     if (error.status === 429) {
-      return error.retryAfter
-        ? t('errors.rateLimitedFor', { count: error.retryAfter })
-        : t('errors.rateLimited')
+      if (!error.retryAfter) return t('errors.rateLimited')
+      if (error.retryAfter >= 90) {
+        return t('errors.rateLimitedForMinutes', { count: Math.ceil(error.retryAfter / 60) })
+      }
+      return t('errors.rateLimitedFor', { count: error.retryAfter })
     }
     if (error.isTwoFactorRequired) return t('errors.twoFactorRequired')
     return error.detail ?? error.title ?? t('errors.generic')

@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useDocumentTitle } from '../../lib/document-title.ts'
 
 export function AuthLayout({ title, children }: { title: ReactNode; children: ReactNode }) {
   const { t } = useTranslation()
+  useDocumentTitle(title)
   return (
     <div className="flex min-h-screen flex-col items-center justify-center px-4 py-10">
       <header className="mb-6">

@@ -1,7 +1,8 @@
 import { Link, useRouterState } from '@tanstack/react-router'
-import { type ReactNode, useEffect, useId, useState } from 'react'
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, cn } from '../../components/ui/index.ts'
+import { useDocumentTitle } from '../../lib/document-title.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import type { Me } from '../auth/api.ts'
 import { linkClasses } from '../auth/auth-layout.tsx'
@@ -51,8 +52,15 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   const needsTwoFactor =
     twoFactorFlag || (me.activeWorkspace?.requireTwoFactor === true && !me.user.twoFactorEnabled)
 
+  const mainRef = useRef<HTMLElement>(null)
+  const previousPath = useRef(pathname)
+
   useEffect(() => {
-    if (pathname) setMenuOpen(false)
+    setMenuOpen(false)
+    if (previousPath.current !== pathname) {
+      previousPath.current = pathname
+      mainRef.current?.focus()
+    }
   }, [pathname])
 
   return (
@@ -96,7 +104,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
         <nav aria-label={t('shell.mainNavigation')} className={cn('hidden w-56 shrink-0 md:block')}>
           <NavLinks />
         </nav>
-        <main id="main" tabIndex={-1} className="min-w-0 flex-1 space-y-6 focus:outline-none">
+        <main ref={mainRef} id="main" tabIndex={-1} className="min-w-0 flex-1 space-y-6 focus:outline-none">
           {needsTwoFactor ? (
             <Alert tone="warning" title={t('shell.twoFactorRequired.title')}>
               {t('shell.twoFactorRequired.body')}{' '}
@@ -113,6 +121,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
 }
 
 export function PageHeader({ title, description }: { title: ReactNode; description?: ReactNode }) {
+  useDocumentTitle(title)
   return (
     <div>
       <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
