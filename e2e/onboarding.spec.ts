@@ -65,6 +65,9 @@ test('an owner creates a workspace, invites a member who joins, and the audit lo
   await expect(memberPage).toHaveURL(/\/invite\//)
   await memberPage.getByRole('button', { name: 'Accept invitation' }).click()
   await expect(memberPage.getByText(`You are in ${workspaceName} as Member.`)).toBeVisible()
+  const memberNav = memberPage.getByRole('navigation', { name: 'Main navigation' })
+  await expect(memberNav.getByRole('link', { name: 'Members' })).toBeVisible()
+  await expect(memberNav.getByRole('link', { name: 'Audit log' })).toHaveCount(0)
   await a11y.flush()
   await memberContext.close()
 

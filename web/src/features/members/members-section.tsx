@@ -31,7 +31,7 @@ export function MembersSection({ me }: { me: Me }) {
   const members = useQuery(membersQuery)
   const [pending, setPending] = useState<Pending>(null)
   const canWrite = can(me, 'members:write')
-  const isOwner = me.activeWorkspace?.role === 'owner'
+  const canTransfer = can(me, 'workspace:transfer')
 
   const changeRole = useMutation({
     mutationFn: membersApi.changeRole,
@@ -121,7 +121,7 @@ export function MembersSection({ me }: { me: Me }) {
                     <TD className="whitespace-nowrap">{formatDate(member.createdAt)}</TD>
                     <TD>
                       <div className="flex justify-end gap-2">
-                        {isOwner && !self ? (
+                        {canTransfer && !self ? (
                           <Button
                             variant="secondary"
                             onClick={() => setPending({ kind: 'transfer', member })}

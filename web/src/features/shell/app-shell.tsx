@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { Alert, cn } from '../../components/ui/index.ts'
 import { useDocumentTitle } from '../../lib/document-title.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
-import type { Me } from '../auth/api.ts'
+import { can, type Me } from '../auth/api.ts'
 import { linkClasses } from '../auth/auth-layout.tsx'
 import { UserMenu } from './user-menu.tsx'
 import { WorkspaceSwitcher } from './workspace-switcher.tsx'
@@ -13,16 +13,17 @@ const navItems = [
   { to: '/', key: 'dashboard', exact: true },
   { to: '/settings/members', key: 'members', exact: false },
   { to: '/settings/security', key: 'security', exact: false },
-  { to: '/settings/audit', key: 'audit', exact: false },
+  { to: '/settings/audit', key: 'audit', exact: false, permission: 'audit:read' },
   { to: '/settings/workspace', key: 'workspace', exact: false },
   { to: '/settings/appearance', key: 'appearance', exact: false },
-] as const
+] as const satisfies readonly { to: string; key: string; exact: boolean; permission?: string }[]
 
-function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
+function NavLinks({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const { t } = useTranslation()
+  const items = navItems.filter((item) => !('permission' in item) || can(me, item.permission))
   return (
     <ul className="space-y-1">
-      {navItems.map((item) => (
+      {items.map((item) => (
         <li key={item.to}>
           <Link
             to={item.to}
@@ -96,13 +97,13 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
             aria-label={t('shell.mainNavigation')}
             className="border-t border-slate-200 px-4 py-3 md:hidden dark:border-slate-700"
           >
-            <NavLinks onNavigate={() => setMenuOpen(false)} />
+            <NavLinks me={me} onNavigate={() => setMenuOpen(false)} />
           </nav>
         ) : null}
       </header>
       <div className="mx-auto flex max-w-7xl gap-6 px-4 py-6">
         <nav aria-label={t('shell.mainNavigation')} className={cn('hidden w-56 shrink-0 md:block')}>
-          <NavLinks />
+          <NavLinks me={me} />
         </nav>
         <main ref={mainRef} id="main" tabIndex={-1} className="min-w-0 flex-1 space-y-6 focus:outline-none">
           {needsTwoFactor ? (

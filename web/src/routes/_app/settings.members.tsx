@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
-import { useMe } from '../../features/auth/api.ts'
+import { can, useMe } from '../../features/auth/api.ts'
 import { InvitationsSection } from '../../features/members/invitations-section.tsx'
 import { MembersSection } from '../../features/members/members-section.tsx'
 import { PageHeader } from '../../features/shell/app-shell.tsx'
@@ -17,7 +17,7 @@ function MembersPage() {
     <>
       <PageHeader title={t('members.title')} description={t('members.description')} />
       <MembersSection me={me} />
-      <InvitationsSection me={me} />
+      {can(me, 'invitations:read') ? <InvitationsSection me={me} /> : null}
     </>
   )
 }
