@@ -100,6 +100,13 @@ test('two-factor authentication: enable, then sign in with a code and with a rec
   await page.getByLabel('Recovery code').fill(codes[0]!)
   await page.getByRole('button', { name: 'Verify' }).click()
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
+
+  await nav.getByRole('link', { name: 'Security' }).click()
+  const sessions = page.getByRole('table', { name: 'Sessions' })
+  await expect(sessions.getByText('This device')).toBeVisible()
+  await page.getByRole('button', { name: 'Sign out all other sessions' }).click()
+  await expect(page.getByText(/Signed out \d+ other sessions?\./)).toBeVisible()
+  await expect(sessions.getByRole('row')).toHaveCount(2)
 })
 
 test('members are told to turn on two-factor authentication when the workspace requires it', async ({
