@@ -3,7 +3,7 @@ import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, buttonClasses, PageSpinner } from '../../components/ui/index.ts'
-import { maybeMeQuery, peekRememberedRedirect } from './api.ts'
+import { maybeMeQuery, peekRememberedRedirect, rememberRedirect } from './api.ts'
 import { linkClasses } from './auth-layout.tsx'
 
 export function VerifyEmailStatus({ error }: { error?: string }) {
@@ -34,7 +34,11 @@ export function VerifyEmailStatus({ error }: { error?: string }) {
         {t('auth.verifyEmail.successBody')}
       </Alert>
       {me.data ? (
-        <a href={redirect ?? '/'} className={buttonClasses('primary', 'w-full')}>
+        <a
+          href={redirect ?? '/'}
+          onClick={() => rememberRedirect(undefined)}
+          className={buttonClasses('primary', 'w-full')}
+        >
           {t('common.continue')}
         </a>
       ) : (
