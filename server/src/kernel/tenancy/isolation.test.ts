@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
-import type { Database } from '../db/index.ts'
 import { memberships } from './index.ts'
 
 let t: TestApp
