@@ -5,7 +5,12 @@ import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod'
 import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
@@ -83,6 +88,34 @@ export async function createKernel(
   }
 }
 
+type OpenApiDoc = {
+  paths?: Record<string, Record<string, { tags?: string[] } & Record<string, unknown>>>
+  components?: { schemas?: Record<string, unknown> }
+}
+
+/** Adds Better Auth's own description of /api/auth/* to ours, its schemas prefixed with "Auth". */
+function mergeAuthSpec(ours: OpenApiDoc, auth: OpenApiDoc): OpenApiDoc {
+  const renamed = JSON.parse(
+    JSON.stringify({ paths: auth.paths ?? {}, schemas: auth.components?.schemas ?? {} }).replaceAll(
+      '"#/components/schemas/',
+      '"#/components/schemas/Auth',
+    ),
+  ) as { paths: NonNullable<OpenApiDoc['paths']>; schemas: Record<string, unknown> }
+  const paths = { ...ours.paths }
+  for (const [path, operations] of Object.entries(renamed.paths)) {
+    // The OAuth callback only serves social providers, which are not configured.
+    if (path.startsWith('/callback/')) continue
+    for (const op of Object.values(operations)) {
+      op.tags = ['Authentication']
+      delete op.security
+    }
+    paths[`/api/auth${path}`] = operations
+  }
+  const schemas = { ...ours.components?.schemas }
+  for (const [name, schema] of Object.entries(renamed.schemas)) schemas[`Auth${name}`] = schema
+  return { ...ours, paths, components: { ...ours.components, schemas } }
+}
+
 /** Builds the HTTP app: kernel plugins first, then every module's routes, then the web app. */
 export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   const { config } = kernel
@@ -138,10 +171,16 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
       security: [{ session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   })
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
-    app.swagger(),
-  )
+  let spec: unknown = null
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
+    spec ??= mergeAuthSpec(
+      app.swagger() as unknown as OpenApiDoc,
+      (await kernel.auth.api.generateOpenAPISchema()) as unknown as OpenApiDoc,
+    )
+    return spec
+  })
   await app.register(async (docs) => {
     docs.addHook('onSend', async (_req, reply) => {
       reply.header(

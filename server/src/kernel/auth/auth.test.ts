@@ -296,3 +296,14 @@ describe('sessions', () => {
     expect((await u.client.get('/api/v1/me')).statusCode).toBe(200)
   })
 })
+
+describe('Better Auth endpoints Atrium does not offer', () => {
+  it('answer 404, so nothing bypasses the audited /api/v1 equivalents', async () => {
+    const u = await t.user()
+    expect((await u.client.get('/api/auth/list-sessions')).statusCode).toBe(404)
+    expect((await u.client.post('/api/auth/revoke-other-sessions', {})).statusCode).toBe(404)
+    expect((await u.client.post('/api/auth/update-user', { name: 'Sneaky' })).statusCode).toBe(404)
+    expect((await u.client.post('/api/auth/delete-user', {})).statusCode).toBe(404)
+    expect((await u.client.get('/api/v1/me')).json().user.name).not.toBe('Sneaky')
+  })
+})

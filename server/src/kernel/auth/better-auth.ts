@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2'
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
-import { twoFactor } from 'better-auth/plugins'
+import { openAPI, twoFactor } from 'better-auth/plugins'
 import type { Config } from '../../config.ts'
 import type { Db } from '../db/index.ts'
 import type { Jobs } from '../jobs/index.ts'
@@ -9,6 +9,32 @@ import { MAIL_QUEUE, renderEmail } from '../mail/index.ts'
 import { accounts, sessions, twoFactors, users, verifications } from './schema.ts'
 
 export const SESSION_COOKIE = 'session_token'
+
+/**
+ * Better Auth endpoints Atrium does not offer: social sign-in (no providers yet), account deletion and
+ * email change (not built yet), OTP by email/SMS (TOTP only), and the session and profile endpoints that
+ * /api/v1/me replaces with audited ones.
+ */
+export const DISABLED_AUTH_PATHS = [
+  '/sign-in/social',
+  '/link-social',
+  '/unlink-account',
+  '/list-accounts',
+  '/refresh-token',
+  '/get-access-token',
+  '/account-info',
+  '/delete-user',
+  '/delete-user/callback',
+  '/change-email',
+  '/update-user',
+  '/update-session',
+  '/list-sessions',
+  '/revoke-session',
+  '/revoke-sessions',
+  '/revoke-other-sessions',
+  '/two-factor/send-otp',
+  '/two-factor/verify-otp',
+]
 export const COOKIE_PREFIX = 'atrium'
 
 /** Better Auth owns identity: sign-up, email verification, passwords, sessions and TOTP. */
@@ -20,6 +46,7 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
     basePath: '/api/auth',
     secret: config.secretKey,
     trustedOrigins: [config.appUrl],
+    disabledPaths: DISABLED_AUTH_PATHS,
     database: drizzleAdapter(db, {
       provider: 'pg',
       schema: {
@@ -88,7 +115,10 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
         })
       },
     },
-    plugins: [twoFactor({ issuer: 'Atrium', backupCodeOptions: { amount: 10, length: 10 } })],
+    plugins: [
+      twoFactor({ issuer: 'Atrium', backupCodeOptions: { amount: 10, length: 10 } }),
+      openAPI({ disableDefaultReference: true }),
+    ],
   })
 }
 

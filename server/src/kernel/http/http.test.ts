@@ -295,3 +295,21 @@ describe('CORS', () => {
     expect(res.statusCode).toBe(200)
   })
 })
+
+describe('OpenAPI for Better Auth routes', () => {
+  it('describes /api/auth endpoints beside the Atrium API', async () => {
+    const doc = (await t.client().get('/api/openapi.json')).json()
+    for (const path of [
+      '/api/auth/sign-in/email',
+      '/api/auth/sign-up/email',
+      '/api/auth/two-factor/enable',
+      '/api/auth/reset-password',
+    ])
+      expect(doc.paths[path], path).toBeDefined()
+    expect(doc.paths['/api/auth/sign-in/email'].post.tags).toEqual(['Authentication'])
+    expect(doc.components.schemas.AuthUser).toBeDefined()
+    expect(doc.components.schemas.Me).toBeDefined()
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[\w.]+/g) ?? []
+    for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined()
+  })
+})
