@@ -23,8 +23,8 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
       root: distDir,
       wildcard: false,
       index: false,
-      setHeaders(res: any, path: string) {
-        if (path.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable')
+      setHeaders(reply: { header(k: string, v: string): unknown }, path: string) {
+        if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable')
       },
     })
   }
