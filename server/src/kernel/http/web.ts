@@ -33,7 +33,7 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
     const isApi = url.startsWith('/api/') || url === '/api' || url.startsWith('/dev/')
     if (!isApi && hasBuild && (req.method === 'GET' || req.method === 'HEAD')) {
       reply.header('cache-control', 'no-cache')
-      return reply.sendFile('index.html')
+      return reply.sendFile('index.html', { cacheControl: false })
     }
     const p = problems.notFound(isApi ? 'Route' : 'Page')
     return reply.status(404).type('application/problem+json').send(p.toJSON(req.url))
