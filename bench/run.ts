@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
 
-// npm run bench [-- foundation]: start-up time, idle memory and /api/v1/me throughput against baselines.
+// npm run bench [-- startup|me]: start-up time, idle memory and /api/v1/me throughput against baselines.
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const main = 'server/src/main.ts'

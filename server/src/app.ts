@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -148,12 +147,11 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
-    strictTransportSecurity: config.secureCookies,
+    hsts: config.secureCookies,
   })
-  await app.register(cookie)
   registerErrorHandling(app)
   registerMetrics(app)
-  registerAuthHook(app, kernel.database, config.secretKey)
+  registerAuthHook(app, kernel.database, config.secretKey, config.sessionCacheMs)
   registerIdempotency(app, kernel.database)
 
   await app.register(swagger, {

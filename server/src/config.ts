@@ -34,6 +34,7 @@ const envSchema = z.object({
   ATRIUM_DEV_MAIL: bool.optional(),
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 })
 
 export type Config = {
@@ -53,6 +54,7 @@ export type Config = {
   seed: boolean
   devMail: boolean
   signInRateLimit: { max: number; windowSeconds: number }
+  sessionCacheMs: number
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed: e.ATRIUM_SEED,
     devMail: e.ATRIUM_DEV_MAIL ?? (e.NODE_ENV !== 'production' && !e.SMTP_URL),
     signInRateLimit: { max: e.SIGNIN_RATE_LIMIT, windowSeconds: e.SIGNIN_RATE_WINDOW_SECONDS },
+    sessionCacheMs: e.SESSION_CACHE_MS,
   }
 }
 

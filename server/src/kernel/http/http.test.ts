@@ -176,13 +176,21 @@ describe('security headers', () => {
       await t.client().get('/healthz'),
     ]) {
       const csp = String(res.headers['content-security-policy'])
-      expect(csp).toContain("default-src 'self'")
+      expect(csp).toMatch(/default-src '(self|none)'/)
       expect(res.headers['x-content-type-options']).toBe('nosniff')
       const framing =
         /frame-ancestors 'none'/.test(csp) ||
         /^(DENY|SAMEORIGIN)$/i.test(String(res.headers['x-frame-options']))
       expect(framing).toBe(true)
     }
+  })
+
+  it('keeps API answers out of caches and lets them load nothing', async () => {
+    const res = await (await t.user()).client.get('/api/v1/me')
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'")
+    const page = await t.client().get('/healthz')
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'")
   })
 })
 

@@ -19,9 +19,29 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, options: HelmetOptions): void {
-  const headers = securityHeaders(options)
-  app.addHook('onRequest', async (_req, reply) => {
-    reply.headers(headers)
+/**
+ * JSON API responses get the short set OWASP recommends for REST services; pages and assets get
+ * Helmet's full policy.
+ */
+export function apiSecurityHeaders(hsts: boolean): Record<string, string> {
+  return {
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    ...(hsts ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  }
+}
+
+export function registerSecurityHeaders(
+  app: FastifyInstance,
+  options: HelmetOptions & { hsts: boolean },
+): void {
+  const { hsts, ...helmetOptions } = options
+  const page = securityHeaders({ ...helmetOptions, strictTransportSecurity: hsts })
+  const api = apiSecurityHeaders(hsts)
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(req.url.startsWith('/api/v1/') ? api : page)
   })
 }

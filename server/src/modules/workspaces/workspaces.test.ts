@@ -7,7 +7,8 @@ import { memberships } from '../../kernel/tenancy/index.ts'
 let t: TestApp
 
 beforeAll(async () => {
-  t = await createTestApp({ SIGNIN_RATE_LIMIT: '1000' })
+  // Some tests change rows directly in the database; the session cache would hide that for a second.
+  t = await createTestApp({ SIGNIN_RATE_LIMIT: '1000', SESSION_CACHE_MS: '0' })
 })
 afterAll(() => t?.close())
 
