@@ -88,12 +88,8 @@ async function meThroughput() {
   const port = 3802
   const appUrl = `http://localhost:${port}`
   const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'))
-  const atrium = startAtrium({
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    APP_URL: appUrl,
-    DATABASE_URL: databaseUrl,
-  })
+  const env = { DATA_DIR: dataDir, PORT: String(port), APP_URL: appUrl, DATABASE_URL: databaseUrl }
+  let atrium = startAtrium(env)
   try {
     await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
     const password = atrium.log().match(/"password":"([^"]+)"/)?.[1]
@@ -124,7 +120,12 @@ async function meThroughput() {
     const bare = await baseline('json', 3901)
     const onePg = await baseline('pg', 3902)
     const me = await load(`http://127.0.0.1:${port}/api/v1/me`, { cookie })
-    return { me, bare, onePg }
+    await stop(atrium.child)
+    // The same route with the per-node session cache off: one query on every request.
+    atrium = startAtrium({ ...env, SESSION_CACHE_MS: '0' })
+    await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
+    const meUncached = await load(`http://127.0.0.1:${port}/api/v1/me`, { cookie })
+    return { me, meUncached, bare, onePg }
   } finally {
     await stop(atrium.child)
     rmSync(dataDir, { recursive: true, force: true })
@@ -134,20 +135,30 @@ async function meThroughput() {
 }
 
 const fmt = (n: number, d = 0) => n.toFixed(d)
+const only = process.argv[2]
 console.log(`Atrium foundation benchmark — ${new Date().toISOString()} — node ${process.version}\n`)
-const cold = await coldStart()
-console.log('Start-up on PGlite (process spawn to first 200 from /readyz)')
-for (const [k, v] of Object.entries(cold))
-  console.log(`  ${k.padEnd(34)} ${k.includes('RSS') ? `${fmt(v, 1)} MiB` : `${fmt(v)} ms`}`)
-
-const { me, bare, onePg } = await meThroughput()
-console.log(`\nGET /api/v1/me on PostgreSQL, 50 connections, ${DURATION} s each`)
-const row = (label: string, r: typeof me) =>
+if (!only || only === 'startup') {
+  const cold = await coldStart()
+  console.log('Start-up on PGlite (process spawn to first 200 from /readyz)')
+  for (const [k, v] of Object.entries(cold))
+    console.log(`  ${k.padEnd(34)} ${k.includes('RSS') ? `${fmt(v, 1)} MiB` : `${fmt(v)} ms`}`)
+}
+if (!only || only === 'me') {
+  const { me, meUncached, bare, onePg } = await meThroughput()
+  console.log(`\nGET /api/v1/me on PostgreSQL, 50 connections, ${DURATION} s each`)
+  const row = (label: string, r: typeof me) =>
+    console.log(
+      `  ${label.padEnd(38)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}`,
+    )
+  row('bare Fastify, same JSON', bare)
+  row('bare Fastify + one pg query', onePg)
+  row('Atrium, session cache 1 s (default)', me)
+  row('Atrium, session cache off', meUncached)
+  const pct = (a: number, b: number) => `${fmt((a / b) * 100)} %`
   console.log(
-    `  ${label.padEnd(34)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}`,
+    `  ratio to the one-query route: ${pct(me.rps, onePg.rps)} (cache off ${pct(meUncached.rps, onePg.rps)}; target ≥ 80 %)`,
   )
-row('bare Fastify, same JSON', bare)
-row('bare Fastify + one pg query', onePg)
-row('Atrium (session + RLS stack)', me)
-console.log(`  ratio to bare JSON route          ${fmt((me.rps / bare.rps) * 100)} %`)
-console.log(`  ratio to one-query route          ${fmt((me.rps / onePg.rps) * 100)} % (target ≥ 80 %)`)
+  console.log(
+    `  ratio to the bare JSON route: ${pct(me.rps, bare.rps)} (cache off ${pct(meUncached.rps, bare.rps)})`,
+  )
+}
