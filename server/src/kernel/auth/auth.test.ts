@@ -307,3 +307,28 @@ describe('Better Auth endpoints Atrium does not offer', () => {
     expect((await u.client.get('/api/v1/me')).json().user.name).not.toBe('Sneaky')
   })
 })
+
+describe('auth errors', () => {
+  it('are problem+json with the field at fault and the library code kept', async () => {
+    const bad = await t
+      .client()
+      .post('/api/auth/sign-up/email', { name: 'A', email: 'not-an-email', password: 'long enough password' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.headers['content-type']).toContain('application/problem+json')
+    expect(bad.json()).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', errors: [{ field: 'email' }] })
+    const missing = await t.client().post('/api/auth/sign-up/email', { email: 'a@example.com' })
+    expect(
+      missing
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['name', 'password'])
+    const wrong = await t.client().signIn('nobody@example.com', 'whatever password')
+    expect(wrong.statusCode).toBe(401)
+    expect(wrong.json()).toMatchObject({
+      type: '/problems/auth/invalid-email-or-password',
+      code: 'INVALID_EMAIL_OR_PASSWORD',
+    })
+    expect(wrong.json().errors).toBeUndefined()
+  })
+})

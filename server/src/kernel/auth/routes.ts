@@ -68,7 +68,49 @@ function toWebRequest(req: FastifyRequest, appUrl: string): Request {
   })
 }
 
-async function sendWebResponse(reply: FastifyReply, res: Response): Promise<FastifyReply> {
+// Which request field a Better Auth error code is about, for the problem's `errors` list.
+const FIELD_OF_CODE: Record<string, string> = {
+  PASSWORD_TOO_SHORT: 'password',
+  PASSWORD_TOO_LONG: 'password',
+  INVALID_PASSWORD: 'password',
+  INVALID_EMAIL: 'email',
+  USER_ALREADY_EXISTS: 'email',
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: 'email',
+  INVALID_TOKEN: 'token',
+  INVALID_CODE: 'code',
+  INVALID_BACKUP_CODE: 'code',
+  INVALID_TWO_FACTOR_COOKIE: 'code',
+}
+
+/** Better Auth answers errors as {message, code}; Atrium answers every error as RFC 9457 problem+json. */
+export function authErrorToProblem(status: number, body: { message?: string; code?: string }) {
+  const code = body.code ?? 'AUTH_ERROR'
+  const detail = body.message ?? 'The request was refused.'
+  let errors: { field: string; message: string }[] | undefined
+  if (code === 'VALIDATION_ERROR') {
+    errors = [...detail.matchAll(/\[(?:body|query)\.([\w.]+)\]\s*([^;]+)/g)].map((m) => ({
+      field: m[1]!,
+      message: m[2]!.trim(),
+    }))
+  } else if (FIELD_OF_CODE[code]) {
+    errors = [{ field: FIELD_OF_CODE[code]!, message: detail }]
+  }
+  return {
+    type: `/problems/auth/${code.toLowerCase().replaceAll('_', '-')}`,
+    title:
+      status === 429
+        ? 'Too many requests'
+        : status >= 500
+          ? 'Internal error'
+          : 'Authentication request refused',
+    status,
+    detail,
+    code,
+    ...(errors?.length ? { errors } : {}),
+  }
+}
+
+async function sendWebResponse(reply: FastifyReply, res: Response, instance: string): Promise<FastifyReply> {
   reply.status(res.status)
   res.headers.forEach((value, key) => {
     if (key !== 'set-cookie' && key !== 'content-length') reply.header(key, value)
@@ -76,6 +118,14 @@ async function sendWebResponse(reply: FastifyReply, res: Response): Promise<Fast
   const cookies = res.headers.getSetCookie()
   if (cookies.length) reply.header('set-cookie', cookies)
   const text = await res.text()
+  if (res.status >= 400 && res.headers.get('content-type')?.includes('application/json')) {
+    try {
+      const body = JSON.parse(text) as { message?: string; code?: string }
+      return reply
+        .type('application/problem+json')
+        .send({ ...authErrorToProblem(res.status, body), instance })
+    } catch {}
+  }
   return reply.send(text.length ? text : null)
 }
 
@@ -195,7 +245,7 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
         if (err instanceof Problem) throw err
         req.log.error({ err, path }, 'could not record auth audit entry')
       }
-      return sendWebResponse(reply, res)
+      return sendWebResponse(reply, res, `/api/auth${path}`)
     },
   })
 
