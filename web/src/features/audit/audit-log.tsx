@@ -2,13 +2,12 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { type FormEvent, Fragment, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
-  Alert,
   Button,
   buttonClasses,
   Card,
   EmptyState,
   Input,
-  PageSpinner,
+  QueryState,
   Select,
   Table,
   TBody,
@@ -17,7 +16,6 @@ import {
   THead,
   TR,
 } from '../../components/ui/index.ts'
-import { errorMessage } from '../../lib/errors.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
 import { membersQuery } from '../members/api.ts'
 import {
@@ -53,45 +51,45 @@ export function AuditLog({
           </a>
         }
       >
-        {log.isPending ? (
-          <PageSpinner />
-        ) : log.isError ? (
-          <Alert tone="error">{errorMessage(log.error, t)}</Alert>
-        ) : entries.length === 0 ? (
-          <EmptyState title={t('audit.empty')} description={t('audit.emptyHint')} />
-        ) : (
-          <div className="space-y-4">
-            <Table caption={t('audit.entries')}>
-              <THead>
-                <TR>
-                  <TH>{t('audit.fields.time')}</TH>
-                  <TH>{t('audit.fields.actor')}</TH>
-                  <TH>{t('audit.fields.action')}</TH>
-                  <TH>{t('audit.fields.target')}</TH>
-                  <TH>{t('audit.fields.ipAddress')}</TH>
-                  <TH>{t('audit.fields.userAgent')}</TH>
-                  <TH>
-                    <span className="sr-only">{t('audit.fields.changes')}</span>
-                  </TH>
-                </TR>
-              </THead>
-              <TBody>
-                {entries.map((entry) => (
-                  <AuditRow key={entry.id} entry={entry} />
-                ))}
-              </TBody>
-            </Table>
-            {log.hasNextPage ? (
-              <Button
-                variant="secondary"
-                loading={log.isFetchingNextPage}
-                onClick={() => log.fetchNextPage()}
-              >
-                {t('audit.loadMore')}
-              </Button>
-            ) : null}
-          </div>
-        )}
+        <QueryState
+          query={log}
+          isEmpty={() => entries.length === 0}
+          empty={<EmptyState title={t('audit.empty')} description={t('audit.emptyHint')} />}
+        >
+          {() => (
+            <div className="space-y-4">
+              <Table caption={t('audit.entries')}>
+                <THead>
+                  <TR>
+                    <TH>{t('audit.fields.time')}</TH>
+                    <TH>{t('audit.fields.actor')}</TH>
+                    <TH>{t('audit.fields.action')}</TH>
+                    <TH>{t('audit.fields.target')}</TH>
+                    <TH>{t('audit.fields.ipAddress')}</TH>
+                    <TH>{t('audit.fields.userAgent')}</TH>
+                    <TH>
+                      <span className="sr-only">{t('audit.fields.changes')}</span>
+                    </TH>
+                  </TR>
+                </THead>
+                <TBody>
+                  {entries.map((entry) => (
+                    <AuditRow key={entry.id} entry={entry} />
+                  ))}
+                </TBody>
+              </Table>
+              {log.hasNextPage ? (
+                <Button
+                  variant="secondary"
+                  loading={log.isFetchingNextPage}
+                  onClick={() => log.fetchNextPage()}
+                >
+                  {t('audit.loadMore')}
+                </Button>
+              ) : null}
+            </div>
+          )}
+        </QueryState>
       </Card>
     </>
   )

@@ -1,18 +1,24 @@
 import { useMutation } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, FormError, Input } from '../../components/ui/index.ts'
+import { Alert, Button, FormError } from '../../components/ui/index.ts'
 import { ApiError } from '../../lib/api.ts'
-import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
+import { errorMessage } from '../../lib/errors.ts'
+import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi } from './api.ts'
 import { linkClasses } from './auth-layout.tsx'
+import { AuthInput, emailPattern } from './fields.tsx'
 
 export function ForgotPasswordForm() {
   const { t } = useTranslation()
   const [email, setEmail] = useState('')
-  const [error, setError] = useState<string>()
   const mutation = useMutation({ mutationFn: authApi.requestPasswordReset })
+  const form = useValidatedForm(
+    mutation.error,
+    () => ({ email: !emailPattern.test(email) && t('validation.email') }),
+    () => mutation.mutate(email.trim()),
+  )
 
   if (mutation.isSuccess) {
     return (
@@ -27,29 +33,15 @@ export function ForgotPasswordForm() {
     )
   }
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!/^\S+@\S+\.\S+$/.test(email)) {
-      setError(t('validation.email'))
-      return
-    }
-    setError(undefined)
-    mutation.mutate(email.trim())
-  }
-
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">{t('auth.forgotPassword.intro')}</p>
       <FormError message={mutation.error ? errorMessage(mutation.error, t) : null} />
-      <Input
-        label={t('auth.fields.email')}
-        name="email"
-        type="email"
-        autoComplete="email"
+      <AuthInput
+        preset="email"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={error ?? fieldErrorsOf(mutation.error).email}
-        required
+        error={form.errorFor('email')}
       />
       <Button type="submit" className="w-full" loading={mutation.isPending}>
         {t('auth.forgotPassword.submit')}
@@ -79,8 +71,17 @@ export function ResetPasswordForm({ token, error }: { token?: string; error?: st
   const { t } = useTranslation()
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [errors, setErrors] = useState<Record<string, string>>({})
   const mutation = useMutation({ mutationFn: authApi.resetPassword })
+  const form = useValidatedForm(
+    mutation.error,
+    () => ({
+      password: password.length < 10 && t('validation.passwordLength', { count: 10 }),
+      confirm: confirm !== password && t('validation.passwordMismatch'),
+    }),
+    () => {
+      if (token) mutation.mutate({ newPassword: password, token })
+    },
+  )
 
   if (error || !token) return <InvalidResetToken />
   if (
@@ -103,38 +104,25 @@ export function ResetPasswordForm({ token, error }: { token?: string; error?: st
     )
   }
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    const next: Record<string, string> = {}
-    if (password.length < 10) next.password = t('validation.passwordLength', { count: 10 })
-    if (confirm !== password) next.confirm = t('validation.passwordMismatch')
-    setErrors(next)
-    if (Object.keys(next).length === 0) mutation.mutate({ newPassword: password, token })
-  }
-
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={mutation.error ? errorMessage(mutation.error, t) : null} />
-      <Input
+      <AuthInput
+        preset="newPassword"
         label={t('auth.resetPassword.newPassword')}
         name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        hint={t('auth.fields.passwordHint', { count: 10 })}
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={errors.password ?? fieldErrorsOf(mutation.error).newPassword}
-        required
+        error={form.errorFor('password', 'newPassword')}
       />
-      <Input
+      <AuthInput
+        preset="newPassword"
         label={t('auth.resetPassword.confirmPassword')}
         name="confirmPassword"
-        type="password"
-        autoComplete="new-password"
+        hint={null}
         value={confirm}
         onChange={(e) => setConfirm(e.target.value)}
-        error={errors.confirm}
-        required
+        error={form.errors.confirm}
       />
       <Button type="submit" className="w-full" loading={mutation.isPending}>
         {t('auth.resetPassword.submit')}

@@ -1,13 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link, useRouter } from '@tanstack/react-router'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, FormError, Input } from '../../components/ui/index.ts'
 import { ApiError } from '../../lib/api.ts'
-import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
+import { errorMessage } from '../../lib/errors.ts'
 import { clearTwoFactorRequired } from '../../lib/two-factor-required.ts'
+import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi, rememberRedirect } from './api.ts'
 import { linkClasses } from './auth-layout.tsx'
+import { AuthInput, codeErrorMessage, totpPattern } from './fields.tsx'
 
 function useFinishSignIn(redirect: string | undefined) {
   const queryClient = useQueryClient()
@@ -24,7 +26,6 @@ export function SignInForm({ email: initialEmail, redirect }: { email?: string; 
   const { t } = useTranslation()
   const [email, setEmail] = useState(initialEmail ?? '')
   const [password, setPassword] = useState('')
-  const [errors, setErrors] = useState<Record<string, string>>({})
   const [step, setStep] = useState<'credentials' | 'two-factor'>('credentials')
   const finish = useFinishSignIn(redirect)
   const mutation = useMutation({
@@ -34,17 +35,16 @@ export function SignInForm({ email: initialEmail, redirect }: { email?: string; 
       else await finish()
     },
   })
+  const form = useValidatedForm(
+    mutation.error,
+    () => ({
+      email: !email.trim() && t('validation.required'),
+      password: !password && t('validation.required'),
+    }),
+    () => mutation.mutate({ email: email.trim(), password }),
+  )
 
   if (step === 'two-factor') return <TwoFactorStep onDone={finish} />
-
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    const next: Record<string, string> = {}
-    if (!email.trim()) next.email = t('validation.required')
-    if (!password) next.password = t('validation.required')
-    setErrors(next)
-    if (Object.keys(next).length === 0) mutation.mutate({ email: email.trim(), password })
-  }
 
   let formError: string | null = null
   if (mutation.error instanceof ApiError && mutation.error.status === 401) {
@@ -54,29 +54,21 @@ export function SignInForm({ email: initialEmail, redirect }: { email?: string; 
   } else if (mutation.error) {
     formError = errorMessage(mutation.error, t)
   }
-  const serverFields = fieldErrorsOf(mutation.error)
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={formError} />
-      <Input
-        label={t('auth.fields.email')}
-        name="email"
-        type="email"
-        autoComplete="email"
+      <AuthInput
+        preset="email"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={errors.email ?? serverFields.email}
-        required
+        error={form.errorFor('email')}
       />
-      <Input
-        label={t('auth.fields.password')}
-        name="password"
-        type="password"
-        autoComplete="current-password"
+      <AuthInput
+        preset="currentPassword"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={errors.password ?? serverFields.password}
+        error={form.errorFor('password')}
         required
       />
       <Button type="submit" className="w-full" loading={mutation.isPending}>
@@ -98,41 +90,28 @@ function TwoFactorStep({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation()
   const [useRecovery, setUseRecovery] = useState(false)
   const [code, setCode] = useState('')
-  const [error, setError] = useState<string>()
   const mutation = useMutation({
     mutationFn: (value: string) =>
       useRecovery ? authApi.verifyBackupCode(value) : authApi.verifyTotp(value),
     onSuccess: onDone,
   })
-
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    const value = code.trim()
-    if (!useRecovery && !/^\d{6}$/.test(value)) {
-      setError(t('validation.totpCode'))
-      return
-    }
-    if (useRecovery && !value) {
-      setError(t('validation.required'))
-      return
-    }
-    setError(undefined)
-    mutation.mutate(value)
-  }
-
-  const formError =
-    mutation.error instanceof ApiError && (mutation.error.status === 401 || mutation.error.status === 400)
-      ? t('auth.twoFactor.invalidCode')
-      : mutation.error
-        ? errorMessage(mutation.error, t)
-        : null
+  const form = useValidatedForm(
+    mutation.error,
+    () => ({
+      code: useRecovery
+        ? !code.trim() && t('validation.required')
+        : !totpPattern.test(code.trim()) && t('validation.totpCode'),
+    }),
+    () => mutation.mutate(code.trim()),
+  )
+  const error = form.errors.code
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">
         {useRecovery ? t('auth.twoFactor.recoveryIntro') : t('auth.twoFactor.totpIntro')}
       </p>
-      <FormError message={formError} />
+      <FormError message={codeErrorMessage(mutation.error, t)} />
       {useRecovery ? (
         <Input
           key="recovery"
@@ -144,13 +123,9 @@ function TwoFactorStep({ onDone }: { onDone: () => Promise<void> }) {
           error={error}
         />
       ) : (
-        <Input
+        <AuthInput
+          preset="oneTimeCode"
           key="totp"
-          label={t('auth.twoFactor.totpCode')}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
           value={code}
           onChange={(e) => setCode(e.target.value)}
           error={error}
@@ -165,7 +140,7 @@ function TwoFactorStep({ onDone }: { onDone: () => Promise<void> }) {
         onClick={() => {
           setUseRecovery(!useRecovery)
           setCode('')
-          setError(undefined)
+          form.reset()
           mutation.reset()
         }}
       >

@@ -1,22 +1,32 @@
 import { useMutation } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, FormError, Input } from '../../components/ui/index.ts'
-import { fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
+import { formErrorOf } from '../../lib/errors.ts'
+import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi, rememberRedirect } from './api.ts'
 import { linkClasses } from './auth-layout.tsx'
+import { AuthInput, emailPattern } from './fields.tsx'
 
 export function SignUpForm({ email: initialEmail, redirect }: { email?: string; redirect?: string }) {
   const { t } = useTranslation()
   const [name, setName] = useState('')
   const [email, setEmail] = useState(initialEmail ?? '')
   const [password, setPassword] = useState('')
-  const [errors, setErrors] = useState<Record<string, string>>({})
   const mutation = useMutation({
     mutationFn: authApi.signUp,
     onSuccess: () => rememberRedirect(redirect),
   })
+  const form = useValidatedForm(
+    mutation.error,
+    () => ({
+      name: !name.trim() && t('validation.required'),
+      email: !emailPattern.test(email) && t('validation.email'),
+      password: password.length < 10 && t('validation.passwordLength', { count: 10 }),
+    }),
+    () => mutation.mutate({ name: name.trim(), email: email.trim(), password }),
+  )
 
   if (mutation.isSuccess) {
     return (
@@ -33,19 +43,8 @@ export function SignUpForm({ email: initialEmail, redirect }: { email?: string; 
     )
   }
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    const next: Record<string, string> = {}
-    if (!name.trim()) next.name = t('validation.required')
-    if (!/^\S+@\S+\.\S+$/.test(email)) next.email = t('validation.email')
-    if (password.length < 10) next.password = t('validation.passwordLength', { count: 10 })
-    setErrors(next)
-    if (Object.keys(next).length === 0) mutation.mutate({ name: name.trim(), email: email.trim(), password })
-  }
-
-  const serverFields = fieldErrorsOf(mutation.error)
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={formErrorOf(mutation.error, t, ['name', 'email', 'password'])} />
       <Input
         label={t('auth.fields.name')}
@@ -53,29 +52,20 @@ export function SignUpForm({ email: initialEmail, redirect }: { email?: string; 
         autoComplete="name"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        error={errors.name ?? serverFields.name}
+        error={form.errorFor('name')}
         required
       />
-      <Input
-        label={t('auth.fields.email')}
-        name="email"
-        type="email"
-        autoComplete="email"
+      <AuthInput
+        preset="email"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={errors.email ?? serverFields.email}
-        required
+        error={form.errorFor('email')}
       />
-      <Input
-        label={t('auth.fields.password')}
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        hint={t('auth.fields.passwordHint', { count: 10 })}
+      <AuthInput
+        preset="newPassword"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={errors.password ?? serverFields.password}
-        required
+        error={form.errorFor('password')}
       />
       <Button type="submit" className="w-full" loading={mutation.isPending}>
         {t('auth.signUp.submit')}

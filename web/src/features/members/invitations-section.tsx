@@ -8,7 +8,7 @@ import {
   EmptyState,
   FormError,
   Input,
-  PageSpinner,
+  QueryState,
   Select,
   Table,
   TBody,
@@ -122,65 +122,69 @@ function InvitationsTable({ canManage }: { canManage: boolean }) {
     },
   })
 
-  if (invitations.isPending) return <PageSpinner />
-  if (invitations.isError) return <Alert tone="error">{errorMessage(invitations.error, t)}</Alert>
-  if (invitations.data.length === 0) return <EmptyState title={t('invitations.empty')} />
-
   return (
-    <div className="space-y-3">
-      <FormError
-        message={resend.error || revoke.error ? errorMessage(resend.error ?? revoke.error, t) : null}
-      />
-      <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
-      <Table caption={t('invitations.title')}>
-        <THead>
-          <TR>
-            <TH>{t('invitations.fields.email')}</TH>
-            <TH>{t('invitations.fields.role')}</TH>
-            <TH>{t('invitations.fields.status')}</TH>
-            <TH>{t('invitations.fields.expires')}</TH>
-            {canManage ? (
-              <TH>
-                <span className="sr-only">{t('common.actions')}</span>
-              </TH>
-            ) : null}
-          </TR>
-        </THead>
-        <TBody>
-          {invitations.data.map((invitation) => (
-            <TR key={invitation.id}>
-              <TD>{invitation.email}</TD>
-              <TD>{t(`roles.${invitation.role}`)}</TD>
-              <TD>{t(`invitations.status.${invitation.status}`, { defaultValue: invitation.status })}</TD>
-              <TD className="whitespace-nowrap">{formatDate(invitation.expiresAt)}</TD>
-              {canManage ? (
-                <TD>
-                  {invitation.status === 'pending' ? (
-                    <div className="flex justify-end gap-2">
-                      <Button
-                        variant="secondary"
-                        loading={resend.isPending && resend.variables === invitation.id}
-                        onClick={() => resend.mutate(invitation.id)}
-                        aria-label={t('invitations.resendNamed', { email: invitation.email })}
-                      >
-                        {t('invitations.resend')}
-                      </Button>
-                      <Button
-                        variant="ghost"
-                        loading={revoke.isPending && revoke.variables === invitation.id}
-                        onClick={() => revoke.mutate(invitation.id)}
-                        aria-label={t('invitations.revokeNamed', { email: invitation.email })}
-                      >
-                        {t('invitations.revoke')}
-                      </Button>
-                    </div>
+    <QueryState
+      query={invitations}
+      isEmpty={(data) => data.length === 0}
+      empty={<EmptyState title={t('invitations.empty')} />}
+    >
+      {(data) => (
+        <div className="space-y-3">
+          <FormError
+            message={resend.error || revoke.error ? errorMessage(resend.error ?? revoke.error, t) : null}
+          />
+          <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
+          <Table caption={t('invitations.title')}>
+            <THead>
+              <TR>
+                <TH>{t('invitations.fields.email')}</TH>
+                <TH>{t('invitations.fields.role')}</TH>
+                <TH>{t('invitations.fields.status')}</TH>
+                <TH>{t('invitations.fields.expires')}</TH>
+                {canManage ? (
+                  <TH>
+                    <span className="sr-only">{t('common.actions')}</span>
+                  </TH>
+                ) : null}
+              </TR>
+            </THead>
+            <TBody>
+              {data.map((invitation) => (
+                <TR key={invitation.id}>
+                  <TD>{invitation.email}</TD>
+                  <TD>{t(`roles.${invitation.role}`)}</TD>
+                  <TD>{t(`invitations.status.${invitation.status}`, { defaultValue: invitation.status })}</TD>
+                  <TD className="whitespace-nowrap">{formatDate(invitation.expiresAt)}</TD>
+                  {canManage ? (
+                    <TD>
+                      {invitation.status === 'pending' ? (
+                        <div className="flex justify-end gap-2">
+                          <Button
+                            variant="secondary"
+                            loading={resend.isPending && resend.variables === invitation.id}
+                            onClick={() => resend.mutate(invitation.id)}
+                            aria-label={t('invitations.resendNamed', { email: invitation.email })}
+                          >
+                            {t('invitations.resend')}
+                          </Button>
+                          <Button
+                            variant="ghost"
+                            loading={revoke.isPending && revoke.variables === invitation.id}
+                            onClick={() => revoke.mutate(invitation.id)}
+                            aria-label={t('invitations.revokeNamed', { email: invitation.email })}
+                          >
+                            {t('invitations.revoke')}
+                          </Button>
+                        </div>
+                      ) : null}
+                    </TD>
                   ) : null}
-                </TD>
-              ) : null}
-            </TR>
-          ))}
-        </TBody>
-      </Table>
-    </div>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        </div>
+      )}
+    </QueryState>
   )
 }

@@ -2,13 +2,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
-  Alert,
   Button,
   Card,
   ConfirmDialog,
   EmptyState,
   FormError,
-  PageSpinner,
+  QueryState,
   Select,
   Table,
   TBody,
@@ -63,90 +62,90 @@ export function MembersSection({ me }: { me: Me }) {
     <Card title={t('members.list.title')}>
       <div className="space-y-4">
         <FormError message={changeRole.error ? errorMessage(changeRole.error, t) : null} />
-        {members.isPending ? (
-          <PageSpinner />
-        ) : members.isError ? (
-          <Alert tone="error">{errorMessage(members.error, t)}</Alert>
-        ) : members.data.length === 0 ? (
-          <EmptyState title={t('members.list.empty')} />
-        ) : (
-          <Table caption={t('members.list.title')}>
-            <THead>
-              <TR>
-                <TH>{t('members.fields.name')}</TH>
-                <TH>{t('members.fields.email')}</TH>
-                <TH>{t('members.fields.role')}</TH>
-                <TH>{t('members.fields.joined')}</TH>
-                <TH>
-                  <span className="sr-only">{t('common.actions')}</span>
-                </TH>
-              </TR>
-            </THead>
-            <TBody>
-              {members.data.map((member) => {
-                const self = member.userId === me.user.id
-                return (
-                  <TR key={member.id}>
-                    <TD className="font-medium">
-                      {member.name}
-                      {self ? (
-                        <span className="ml-2 text-xs text-slate-600 dark:text-slate-300">
-                          {t('members.you')}
-                        </span>
-                      ) : null}
-                    </TD>
-                    <TD>{member.email}</TD>
-                    <TD>
-                      {canWrite && !self ? (
-                        <Select
-                          label={t('members.changeRoleFor', { name: member.name })}
-                          hideLabel
-                          value={member.role}
-                          disabled={changeRole.isPending}
-                          onChange={(e) =>
-                            changeRole.mutate({ memberId: member.id, role: e.target.value as Role })
-                          }
-                          className="w-32"
-                        >
-                          {assignableRoles.map((role) => (
-                            <option key={role} value={role}>
-                              {t(`roles.${role}`)}
-                            </option>
-                          ))}
-                        </Select>
-                      ) : (
-                        t(`roles.${member.role}`)
-                      )}
-                    </TD>
-                    <TD className="whitespace-nowrap">{formatDate(member.createdAt)}</TD>
-                    <TD>
-                      <div className="flex justify-end gap-2">
-                        {canTransfer && !self ? (
-                          <Button
-                            variant="secondary"
-                            onClick={() => setPending({ kind: 'transfer', member })}
-                            aria-label={t('members.transferNamed', { name: member.name })}
-                          >
-                            {t('members.transfer')}
-                          </Button>
+        <QueryState
+          query={members}
+          isEmpty={(data) => data.length === 0}
+          empty={<EmptyState title={t('members.list.empty')} />}
+        >
+          {(data) => (
+            <Table caption={t('members.list.title')}>
+              <THead>
+                <TR>
+                  <TH>{t('members.fields.name')}</TH>
+                  <TH>{t('members.fields.email')}</TH>
+                  <TH>{t('members.fields.role')}</TH>
+                  <TH>{t('members.fields.joined')}</TH>
+                  <TH>
+                    <span className="sr-only">{t('common.actions')}</span>
+                  </TH>
+                </TR>
+              </THead>
+              <TBody>
+                {data.map((member) => {
+                  const self = member.userId === me.user.id
+                  return (
+                    <TR key={member.id}>
+                      <TD className="font-medium">
+                        {member.name}
+                        {self ? (
+                          <span className="ml-2 text-xs text-slate-600 dark:text-slate-300">
+                            {t('members.you')}
+                          </span>
                         ) : null}
-                        {canWrite && !self && member.role !== 'owner' ? (
-                          <Button
-                            variant="ghost"
-                            onClick={() => setPending({ kind: 'remove', member })}
-                            aria-label={t('members.removeNamed', { name: member.name })}
+                      </TD>
+                      <TD>{member.email}</TD>
+                      <TD>
+                        {canWrite && !self ? (
+                          <Select
+                            label={t('members.changeRoleFor', { name: member.name })}
+                            hideLabel
+                            value={member.role}
+                            disabled={changeRole.isPending}
+                            onChange={(e) =>
+                              changeRole.mutate({ memberId: member.id, role: e.target.value as Role })
+                            }
+                            className="w-32"
                           >
-                            {t('members.remove')}
-                          </Button>
-                        ) : null}
-                      </div>
-                    </TD>
-                  </TR>
-                )
-              })}
-            </TBody>
-          </Table>
-        )}
+                            {assignableRoles.map((role) => (
+                              <option key={role} value={role}>
+                                {t(`roles.${role}`)}
+                              </option>
+                            ))}
+                          </Select>
+                        ) : (
+                          t(`roles.${member.role}`)
+                        )}
+                      </TD>
+                      <TD className="whitespace-nowrap">{formatDate(member.createdAt)}</TD>
+                      <TD>
+                        <div className="flex justify-end gap-2">
+                          {canTransfer && !self ? (
+                            <Button
+                              variant="secondary"
+                              onClick={() => setPending({ kind: 'transfer', member })}
+                              aria-label={t('members.transferNamed', { name: member.name })}
+                            >
+                              {t('members.transfer')}
+                            </Button>
+                          ) : null}
+                          {canWrite && !self && member.role !== 'owner' ? (
+                            <Button
+                              variant="ghost"
+                              onClick={() => setPending({ kind: 'remove', member })}
+                              aria-label={t('members.removeNamed', { name: member.name })}
+                            >
+                              {t('members.remove')}
+                            </Button>
+                          ) : null}
+                        </div>
+                      </TD>
+                    </TR>
+                  )
+                })}
+              </TBody>
+            </Table>
+          )}
+        </QueryState>
       </div>
       <ConfirmDialog
         open={pending?.kind === 'remove'}

@@ -7,7 +7,7 @@ import {
   Card,
   EmptyState,
   FormError,
-  PageSpinner,
+  QueryState,
   Table,
   TBody,
   TD,
@@ -64,58 +64,58 @@ export function SessionsSection() {
           }
         />
         <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
-        {sessions.isPending ? (
-          <PageSpinner />
-        ) : sessions.isError ? (
-          <Alert tone="error">{errorMessage(sessions.error, t)}</Alert>
-        ) : sessions.data.data.length === 0 ? (
-          <EmptyState title={t('security.sessions.empty')} />
-        ) : (
-          <Table caption={t('security.sessions.title')}>
-            <THead>
-              <TR>
-                <TH>{t('security.sessions.device')}</TH>
-                <TH>{t('security.sessions.ipAddress')}</TH>
-                <TH>{t('security.sessions.lastSeen')}</TH>
-                <TH>
-                  <span className="sr-only">{t('common.actions')}</span>
-                </TH>
-              </TR>
-            </THead>
-            <TBody>
-              {sessions.data.data.map((session) => (
-                <TR key={session.id}>
-                  <TD>
-                    <span className="font-medium">
-                      {session.device || t('security.sessions.unknownDevice')}
-                    </span>
-                    {session.current ? (
-                      <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
-                        {t('security.sessions.thisDevice')}
-                      </span>
-                    ) : null}
-                  </TD>
-                  <TD>{session.ipAddress ?? t('common.unknown')}</TD>
-                  <TD>{formatDateTime(session.lastSeenAt ?? session.createdAt)}</TD>
-                  <TD className="text-right">
-                    {session.current ? null : (
-                      <Button
-                        variant="secondary"
-                        loading={revoke.isPending && revoke.variables === session.id}
-                        onClick={() => revoke.mutate(session.id)}
-                        aria-label={t('security.sessions.revokeNamed', {
-                          device: session.device || t('security.sessions.unknownDevice'),
-                        })}
-                      >
-                        {t('security.sessions.revoke')}
-                      </Button>
-                    )}
-                  </TD>
+        <QueryState
+          query={sessions}
+          isEmpty={(data) => data.data.length === 0}
+          empty={<EmptyState title={t('security.sessions.empty')} />}
+        >
+          {(data) => (
+            <Table caption={t('security.sessions.title')}>
+              <THead>
+                <TR>
+                  <TH>{t('security.sessions.device')}</TH>
+                  <TH>{t('security.sessions.ipAddress')}</TH>
+                  <TH>{t('security.sessions.lastSeen')}</TH>
+                  <TH>
+                    <span className="sr-only">{t('common.actions')}</span>
+                  </TH>
                 </TR>
-              ))}
-            </TBody>
-          </Table>
-        )}
+              </THead>
+              <TBody>
+                {data.data.map((session) => (
+                  <TR key={session.id}>
+                    <TD>
+                      <span className="font-medium">
+                        {session.device || t('security.sessions.unknownDevice')}
+                      </span>
+                      {session.current ? (
+                        <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
+                          {t('security.sessions.thisDevice')}
+                        </span>
+                      ) : null}
+                    </TD>
+                    <TD>{session.ipAddress ?? t('common.unknown')}</TD>
+                    <TD>{formatDateTime(session.lastSeenAt ?? session.createdAt)}</TD>
+                    <TD className="text-right">
+                      {session.current ? null : (
+                        <Button
+                          variant="secondary"
+                          loading={revoke.isPending && revoke.variables === session.id}
+                          onClick={() => revoke.mutate(session.id)}
+                          aria-label={t('security.sessions.revokeNamed', {
+                            device: session.device || t('security.sessions.unknownDevice'),
+                          })}
+                        >
+                          {t('security.sessions.revoke')}
+                        </Button>
+                      )}
+                    </TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </QueryState>
       </div>
     </Card>
   )

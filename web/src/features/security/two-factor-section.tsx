@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, Card, Dialog, FormError, Input } from '../../components/ui/index.ts'
+import { Alert, Button, Card, Dialog, FormError } from '../../components/ui/index.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { clearTwoFactorRequired } from '../../lib/two-factor-required.ts'
+import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import type { Me } from '../auth/api.ts'
+import { AuthInput, codeErrorMessage, totpPattern } from '../auth/fields.tsx'
 import { formatSecret, secretFromTotpUri, securityApi } from './api.ts'
 import { QrCode } from './qr-code.tsx'
 
@@ -23,6 +25,25 @@ function passwordError(error: unknown, t: ReturnType<typeof useTranslation>['t']
       : error.detail
   }
   return errorMessage(error, t)
+}
+
+function usePasswordPrompt(mutationError: unknown, submit: (password: string) => void) {
+  const { t } = useTranslation()
+  const [password, setPassword] = useState('')
+  const form = useValidatedForm(
+    mutationError,
+    () => ({ password: !password && t('validation.required') }),
+    () => submit(password),
+  )
+  const field = (
+    <AuthInput
+      preset="currentPassword"
+      value={password}
+      onChange={(e) => setPassword(e.target.value)}
+      error={form.errors.password}
+    />
+  )
+  return { field, onSubmit: form.onSubmit, clear: () => setPassword(''), reset: form.reset }
 }
 
 export function TwoFactorSection({ me }: { me: Me }) {
@@ -82,31 +103,13 @@ function EnablePasswordForm({
   onEnabled: (result: { totpURI: string; backupCodes: string[] }) => void
 }) {
   const { t } = useTranslation()
-  const [password, setPassword] = useState('')
-  const [error, setError] = useState<string>()
   const mutation = useMutation({ mutationFn: securityApi.enableTwoFactor, onSuccess: onEnabled })
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!password) {
-      setError(t('validation.required'))
-      return
-    }
-    setError(undefined)
-    mutation.mutate(password)
-  }
+  const prompt = usePasswordPrompt(mutation.error, (password) => mutation.mutate(password))
   return (
-    <form noValidate onSubmit={onSubmit} className="max-w-md space-y-4">
+    <form noValidate onSubmit={prompt.onSubmit} className="max-w-md space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">{t('security.twoFactor.passwordIntro')}</p>
       <FormError message={passwordError(mutation.error, t)} />
-      <Input
-        label={t('auth.fields.password')}
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={error}
-      />
+      {prompt.field}
       <div className="flex gap-2">
         <Button type="submit" loading={mutation.isPending}>
           {t('common.continue')}
@@ -131,7 +134,6 @@ function ScanStep({
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [code, setCode] = useState('')
-  const [error, setError] = useState<string>()
   const secret = secretFromTotpUri(totpURI)
   const mutation = useMutation({
     mutationFn: securityApi.confirmTwoFactor,
@@ -141,21 +143,11 @@ function ScanStep({
       onConfirmed()
     },
   })
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!/^\d{6}$/.test(code.trim())) {
-      setError(t('validation.totpCode'))
-      return
-    }
-    setError(undefined)
-    mutation.mutate(code.trim())
-  }
-  const formError =
-    mutation.error instanceof ApiError && (mutation.error.status === 400 || mutation.error.status === 401)
-      ? t('auth.twoFactor.invalidCode')
-      : mutation.error
-        ? errorMessage(mutation.error, t)
-        : null
+  const form = useValidatedForm(
+    mutation.error,
+    () => ({ code: !totpPattern.test(code.trim()) && t('validation.totpCode') }),
+    () => mutation.mutate(code.trim()),
+  )
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">{t('security.twoFactor.scanIntro')}</p>
@@ -172,17 +164,14 @@ function ScanStep({
           </code>
         </div>
       </div>
-      <form noValidate onSubmit={onSubmit} className="max-w-md space-y-4">
-        <FormError message={formError} />
-        <Input
+      <form noValidate onSubmit={form.onSubmit} className="max-w-md space-y-4">
+        <FormError message={codeErrorMessage(mutation.error, t)} />
+        <AuthInput
+          preset="oneTimeCode"
           label={t('security.twoFactor.confirmCode')}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
           value={code}
           onChange={(e) => setCode(e.target.value)}
-          error={error}
+          error={form.errors.code}
         />
         <div className="flex gap-2">
           <Button type="submit" loading={mutation.isPending}>
@@ -244,30 +233,20 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
 function DisableDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
-  const [password, setPassword] = useState('')
-  const [error, setError] = useState<string>()
   const mutation = useMutation({
     mutationFn: securityApi.disableTwoFactor,
     onSuccess: () => {
       void queryClient.invalidateQueries()
-      setPassword('')
+      prompt.clear()
       onClose()
     },
   })
+  const prompt = usePasswordPrompt(mutation.error, (password) => mutation.mutate(password))
   const close = () => {
     mutation.reset()
-    setPassword('')
-    setError(undefined)
+    prompt.clear()
+    prompt.reset()
     onClose()
-  }
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!password) {
-      setError(t('validation.required'))
-      return
-    }
-    setError(undefined)
-    mutation.mutate(password)
   }
   return (
     <Dialog
@@ -276,17 +255,9 @@ function DisableDialog({ open, onClose }: { open: boolean; onClose: () => void }
       title={t('security.twoFactor.disableTitle')}
       description={t('security.twoFactor.disableBody')}
     >
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
+      <form noValidate onSubmit={prompt.onSubmit} className="space-y-4">
         <FormError message={passwordError(mutation.error, t)} />
-        <Input
-          label={t('auth.fields.password')}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={error}
-        />
+        {prompt.field}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={close}>
             {t('common.cancel')}

@@ -1,4 +1,5 @@
 import { type QueryClient, queryOptions } from '@tanstack/react-query'
+import type { TFunction } from 'i18next'
 import { api } from '../../lib/api.ts'
 import { clearTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import type { Me } from '../auth/api.ts'
@@ -39,4 +40,11 @@ export function slugify(value: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 48)
+}
+
+export function validateWorkspace(name: string, slug: string, t: TFunction) {
+  return {
+    name: !name.trim() && t('validation.required'),
+    slug: !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) && t('validation.slug'),
+  }
 }

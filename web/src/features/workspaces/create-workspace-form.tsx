@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useNavigate } from '@tanstack/react-router'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, FormError, Input } from '../../components/ui/index.ts'
-import { fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
-import { resetWorkspaceData, slugify, workspacesApi } from './api.ts'
+import { formErrorOf } from '../../lib/errors.ts'
+import { useValidatedForm } from '../../lib/use-validated-form.ts'
+import { resetWorkspaceData, slugify, validateWorkspace, workspacesApi } from './api.ts'
 
 export function CreateWorkspaceForm() {
   const { t } = useTranslation()
@@ -13,7 +14,6 @@ export function CreateWorkspaceForm() {
   const [name, setName] = useState('')
   const [slug, setSlug] = useState('')
   const [slugEdited, setSlugEdited] = useState(false)
-  const [errors, setErrors] = useState<Record<string, string>>({})
   const mutation = useMutation({
     mutationFn: workspacesApi.create,
     onSuccess: async () => {
@@ -22,18 +22,14 @@ export function CreateWorkspaceForm() {
     },
   })
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    const next: Record<string, string> = {}
-    if (!name.trim()) next.name = t('validation.required')
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) next.slug = t('validation.slug')
-    setErrors(next)
-    if (Object.keys(next).length === 0) mutation.mutate({ name: name.trim(), slug })
-  }
+  const form = useValidatedForm(
+    mutation.error,
+    () => validateWorkspace(name, slug, t),
+    () => mutation.mutate({ name: name.trim(), slug }),
+  )
 
-  const serverFields = fieldErrorsOf(mutation.error)
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={formErrorOf(mutation.error, t, ['name', 'slug'])} />
       <Input
         label={t('workspaces.fields.name')}
@@ -44,7 +40,7 @@ export function CreateWorkspaceForm() {
           setName(e.target.value)
           if (!slugEdited) setSlug(slugify(e.target.value))
         }}
-        error={errors.name ?? serverFields.name}
+        error={form.errorFor('name')}
         required
       />
       <Input
@@ -56,7 +52,7 @@ export function CreateWorkspaceForm() {
           setSlugEdited(true)
           setSlug(e.target.value.toLowerCase())
         }}
-        error={errors.slug ?? serverFields.slug}
+        error={form.errorFor('slug')}
         required
       />
       <Button type="submit" className="w-full" loading={mutation.isPending}>

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, Card, FormError, Input, PageSpinner, Switch } from '../../components/ui/index.ts'
-import { errorMessage, fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
+import { errorMessage, formErrorOf } from '../../lib/errors.ts'
+import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { can, type Me } from '../auth/api.ts'
-import { type Workspace, workspaceQuery, workspacesApi } from './api.ts'
+import { validateWorkspace, type Workspace, workspaceQuery, workspacesApi } from './api.ts'
 
 export function WorkspaceSettings({ me }: { me: Me }) {
   const { t } = useTranslation()
@@ -36,25 +37,20 @@ function GeneralForm({ workspace, editable }: { workspace: Workspace; editable: 
   const { t } = useTranslation()
   const [name, setName] = useState(workspace.name)
   const [slug, setSlug] = useState(workspace.slug)
-  const [errors, setErrors] = useState<Record<string, string>>({})
   const mutation = useUpdateWorkspace()
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    const next: Record<string, string> = {}
-    if (!name.trim()) next.name = t('validation.required')
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) next.slug = t('validation.slug')
-    setErrors(next)
-    if (Object.keys(next).length === 0) mutation.mutate({ name: name.trim(), slug })
-  }
+  const form = useValidatedForm(
+    mutation.error,
+    () => validateWorkspace(name, slug, t),
+    () => mutation.mutate({ name: name.trim(), slug }),
+  )
 
-  const serverFields = fieldErrorsOf(mutation.error)
   return (
     <Card
       title={t('workspaceSettings.general.title')}
       description={t('workspaceSettings.general.description')}
     >
-      <form noValidate onSubmit={onSubmit} className="max-w-lg space-y-4">
+      <form noValidate onSubmit={form.onSubmit} className="max-w-lg space-y-4">
         <FormError message={formErrorOf(mutation.error, t, ['name', 'slug'])} />
         <div aria-live="polite">
           {mutation.isSuccess ? <Alert tone="success">{t('workspaceSettings.saved')}</Alert> : null}
@@ -65,7 +61,7 @@ function GeneralForm({ workspace, editable }: { workspace: Workspace; editable: 
           value={name}
           disabled={!editable}
           onChange={(e) => setName(e.target.value)}
-          error={errors.name ?? serverFields.name}
+          error={form.errorFor('name')}
         />
         <Input
           label={t('workspaces.fields.slug')}
@@ -74,7 +70,7 @@ function GeneralForm({ workspace, editable }: { workspace: Workspace; editable: 
           value={slug}
           disabled={!editable}
           onChange={(e) => setSlug(e.target.value.toLowerCase())}
-          error={errors.slug ?? serverFields.slug}
+          error={form.errorFor('slug')}
         />
         {editable ? (
           <Button type="submit" loading={mutation.isPending}>
