@@ -60,6 +60,8 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
     advanced: {
       database: { generateId: 'uuid' },
       cookiePrefix: COOKIE_PREFIX,
+      // Better Auth skips its origin and CSRF checks when NODE_ENV=test; tests must exercise them too.
+      disableOriginCheck: false,
       useSecureCookies: config.secureCookies,
       ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
     },

@@ -48,7 +48,7 @@ export async function listSessions(ctx: UserContext) {
     .select()
     .from(sessions)
     .where(and(eq(sessions.userId, ctx.auth.user.id), gt(sessions.expiresAt, new Date())))
-    .orderBy(desc(sessions.updatedAt))
+    .orderBy(desc(sessions.lastSeenAt))
   return {
     data: rows.map((s) => ({
       id: s.id,
@@ -57,7 +57,7 @@ export async function listSessions(ctx: UserContext) {
       userAgent: s.userAgent,
       device: describeDevice(s.userAgent),
       createdAt: s.createdAt.toISOString(),
-      lastSeenAt: s.updatedAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
     })),
   }
 }
