@@ -188,7 +188,13 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
     })
     await docs.register(scalar, {
       routePrefix: '/api/docs',
-      configuration: { url: '/api/openapi.json', withDefaultFonts: false } as never,
+      configuration: {
+        url: '/api/openapi.json',
+        withDefaultFonts: false,
+        showDeveloperTools: 'never',
+        agent: { disabled: true },
+        telemetry: false,
+      } as never,
     })
   })
 
