@@ -321,3 +321,15 @@ describe('OpenAPI for Better Auth routes', () => {
     for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined()
   })
 })
+
+describe('API reference', () => {
+  it('serves the Scalar page for the OpenAPI document from this server only', async () => {
+    const res = await t.client().get('/api/docs/')
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toContain('text/html')
+    expect(res.body).toContain('/api/openapi.json')
+    const script = await t.client().get('/api/docs/js/scalar.js')
+    expect(script.statusCode).toBe(200)
+    expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'")
+  })
+})
