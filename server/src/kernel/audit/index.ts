@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm'
 import type { Tx } from '../db/index.ts'
+import { enterWorkspace, memberships } from '../tenancy/index.ts'
 import { auditLogs } from './schema.ts'
 
 export type AuditMeta = {
@@ -55,6 +57,31 @@ export async function record(tx: Tx, workspaceId: string, meta: AuditMeta, entry
     userAgent: meta.userAgent,
     requestId: meta.requestId,
   })
+}
+
+/**
+ * Writes one entry about a user into every workspace they belong to, so each tenant sees its members'
+ * security events. It switches the transaction into each workspace in turn: call it last.
+ */
+export async function recordForUser(
+  tx: Tx,
+  meta: AuditMeta,
+  user: { id: string; email: string },
+  entry: Omit<AuditEntry, 'targetType' | 'targetId' | 'targetLabel'>,
+): Promise<void> {
+  const rows = await tx
+    .select({ workspaceId: memberships.workspaceId })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id))
+  for (const { workspaceId } of rows) {
+    await enterWorkspace(tx, workspaceId)
+    await record(tx, workspaceId, meta, {
+      ...entry,
+      targetType: 'user',
+      targetId: user.id,
+      targetLabel: user.email,
+    })
+  }
 }
 
 export { auditLogs }

@@ -1,11 +1,10 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { record } from '../audit/index.ts'
+import { recordForUser } from '../audit/index.ts'
 import type { Database } from '../db/index.ts'
 import { auditMeta } from '../http/context.ts'
 import { Problem, problems } from '../http/problem.ts'
 import type { Kernel } from '../kernel.ts'
-import { enterWorkspace, memberships } from '../tenancy/index.ts'
 import { sessions, totpUses, users } from './schema.ts'
 import { loadSession, sessionTokenFromCookie } from './session.ts'
 
@@ -21,32 +20,15 @@ const SESSION_PATHS = new Set([
 
 type AuthAudit = { action: string; after?: Record<string, unknown> }
 
-/** Writes one audit entry into every workspace the user belongs to: each tenant sees its members' security events. */
-export async function recordForUser(
+/** Records a security event of this user, with the request's IP and user agent, in each of their workspaces. */
+function auditUser(
   database: Database,
   req: FastifyRequest,
   user: { id: string; email: string },
   entry: AuthAudit,
   actor: { id: string; email: string } | null = user,
 ): Promise<void> {
-  const rows = await database.db
-    .select({ workspaceId: memberships.workspaceId })
-    .from(memberships)
-    .where(eq(memberships.userId, user.id))
-  if (rows.length === 0) return
-  const meta = auditMeta(req, actor)
-  await database.db.transaction(async (tx) => {
-    for (const { workspaceId } of rows) {
-      await enterWorkspace(tx, workspaceId)
-      await record(tx, workspaceId, meta, {
-        action: entry.action,
-        targetType: 'user',
-        targetId: user.id,
-        targetLabel: user.email,
-        after: entry.after,
-      })
-    }
-  })
+  return database.db.transaction((tx) => recordForUser(tx, auditMeta(req, actor), user, entry))
 }
 
 function toWebRequest(req: FastifyRequest, appUrl: string): Request {
@@ -180,7 +162,7 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
         if (path === '/sign-in/email') {
           if (ok && json?.user) {
             if (accountKey) await limiters.signInAccount.reset(accountKey)
-            await recordForUser(database, req, json.user, {
+            await auditUser(database, req, json.user, {
               action: 'auth.sign_in',
               after: { method: 'password' },
             })
@@ -192,7 +174,7 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
               .from(users)
               .where(eq(users.email, email))
             if (user)
-              await recordForUser(
+              await auditUser(
                 database,
                 req,
                 user,
@@ -222,22 +204,22 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
           }
           if (session && session.user.id === json.user.id) {
             if (!session.user.twoFactorEnabled)
-              await recordForUser(database, req, json.user, { action: 'auth.two_factor_enabled' })
+              await auditUser(database, req, json.user, { action: 'auth.two_factor_enabled' })
           } else {
             const method = path === '/two-factor/verify-totp' ? 'totp' : 'recovery_code'
             if (accountKey) await limiters.signInAccount.reset(accountKey)
-            await recordForUser(database, req, json.user, { action: 'auth.sign_in', after: { method } })
+            await auditUser(database, req, json.user, { action: 'auth.sign_in', after: { method } })
           }
         } else if (path === '/sign-out' && before) {
-          await recordForUser(database, req, before.user, { action: 'auth.sign_out' })
+          await auditUser(database, req, before.user, { action: 'auth.sign_out' })
         } else if (ok && path === '/two-factor/disable' && before) {
-          await recordForUser(database, req, before.user, { action: 'auth.two_factor_disabled' })
+          await auditUser(database, req, before.user, { action: 'auth.two_factor_disabled' })
         } else if (ok && path === '/two-factor/generate-backup-codes' && before) {
-          await recordForUser(database, req, before.user, { action: 'auth.recovery_codes_regenerated' })
+          await auditUser(database, req, before.user, { action: 'auth.recovery_codes_regenerated' })
         } else if (ok && (path === '/reset-password' || path === '/change-password')) {
           const user = json?.user ?? before?.user ?? resetUser
           if (user?.id)
-            await recordForUser(database, req, user, {
+            await auditUser(database, req, user, {
               action: path === '/reset-password' ? 'auth.password_reset' : 'auth.password_changed',
             })
         }

@@ -82,3 +82,18 @@ describe('sessions: last seen and cookies', () => {
     }
   })
 })
+
+describe('PATCH /api/v1/me', () => {
+  it('renames the user and audits the change in their workspace', async () => {
+    const u = await t.user({ name: 'Old Name' })
+    const res = await u.client.patch('/api/v1/me', { name: 'New Name' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().user.name).toBe('New Name')
+    const entries = (await u.client.get('/api/v1/audit-logs?action=user.updated')).json().data
+    expect(entries).toHaveLength(1)
+    expect(entries[0].changes).toEqual({ before: { name: 'Old Name' }, after: { name: 'New Name' } })
+    const bad = await u.client.patch('/api/v1/me', { name: '' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors[0].field).toBe('name')
+  })
+})

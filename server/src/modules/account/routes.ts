@@ -8,7 +8,6 @@ import {
   UpdateMeSchema,
 } from '../../../../contracts/account.ts'
 import { ProblemSchema } from '../../../../contracts/common.ts'
-import { recordForUser } from '../../kernel/auth/routes.ts'
 import { userContext } from '../../kernel/http/context.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import * as account from './service.ts'
@@ -17,8 +16,7 @@ const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema }
 
 export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
-  const { database } = kernel
-  const db = database.db
+  const db = kernel.database.db
   const user = { auth: 'user' as const }
 
   app.get(
@@ -87,12 +85,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
       },
     },
     async (req, reply) => {
-      const ctx = userContext(req, db)
-      await account.revokeSession(ctx, req.params.id)
-      await recordForUser(database, req, ctx.auth.user, {
-        action: 'auth.session_revoked',
-        after: { sessionId: req.params.id },
-      })
+      await account.revokeSession(userContext(req, db), req.params.id)
       return reply.status(204).send(null)
     },
   )
@@ -107,11 +100,6 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
         response: { 200: z.object({ revoked: z.number().int() }), 401: ProblemSchema },
       },
     },
-    async (req) => {
-      const ctx = userContext(req, db)
-      const result = await account.revokeOtherSessions(ctx)
-      await recordForUser(database, req, ctx.auth.user, { action: 'auth.sessions_revoked', after: result })
-      return result
-    },
+    async (req) => account.revokeOtherSessions(userContext(req, db)),
   )
 }

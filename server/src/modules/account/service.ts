@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, ne } from 'drizzle-orm'
 import { UAParser } from 'ua-parser-js'
 import { permissionsOf } from '../../kernel/access/index.ts'
+import { recordForUser } from '../../kernel/audit/index.ts'
 import { sessions, users } from '../../kernel/auth/schema.ts'
 import type { AuthState } from '../../kernel/auth/session.ts'
 import type { UserContext } from '../../kernel/http/context.ts'
@@ -18,11 +19,17 @@ export function me(auth: AuthState) {
 }
 
 export async function updateMe(ctx: UserContext, input: { name: string }) {
-  await ctx.db
-    .update(users)
-    .set({ name: input.name, updatedAt: new Date() })
-    .where(eq(users.id, ctx.auth.user.id))
-  return me({ ...ctx.auth, user: { ...ctx.auth.user, name: input.name } })
+  const { user } = ctx.auth
+  if (input.name !== user.name)
+    await ctx.db.transaction(async (tx) => {
+      await tx.update(users).set({ name: input.name, updatedAt: new Date() }).where(eq(users.id, user.id))
+      await recordForUser(tx, ctx.meta, user, {
+        action: 'user.updated',
+        before: { name: user.name },
+        after: { name: input.name },
+      })
+    })
+  return me({ ...ctx.auth, user: { ...user, name: input.name } })
 }
 
 export async function setActiveWorkspace(ctx: UserContext, workspaceId: string) {
@@ -62,18 +69,30 @@ export async function listSessions(ctx: UserContext) {
   }
 }
 
+/** Signs out one of the caller's own sessions; another user's session id answers 404. */
 export async function revokeSession(ctx: UserContext, id: string) {
-  const deleted = await ctx.db
-    .delete(sessions)
-    .where(and(eq(sessions.id, id), eq(sessions.userId, ctx.auth.user.id)))
-    .returning({ id: sessions.id })
-  if (deleted.length === 0) throw problems.notFound('Session')
+  await ctx.db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.id, id), eq(sessions.userId, ctx.auth.user.id)))
+      .returning({ id: sessions.id })
+    if (deleted.length === 0) throw problems.notFound('Session')
+    await recordForUser(tx, ctx.meta, ctx.auth.user, {
+      action: 'auth.session_revoked',
+      after: { sessionId: id },
+    })
+  })
 }
 
+/** Signs out every session of the caller but the current one. */
 export async function revokeOtherSessions(ctx: UserContext) {
-  const deleted = await ctx.db
-    .delete(sessions)
-    .where(and(eq(sessions.userId, ctx.auth.user.id), ne(sessions.id, ctx.auth.sessionId)))
-    .returning({ id: sessions.id })
-  return { revoked: deleted.length }
+  return ctx.db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.userId, ctx.auth.user.id), ne(sessions.id, ctx.auth.sessionId)))
+      .returning({ id: sessions.id })
+    const result = { revoked: deleted.length }
+    await recordForUser(tx, ctx.meta, ctx.auth.user, { action: 'auth.sessions_revoked', after: result })
+    return result
+  })
 }
