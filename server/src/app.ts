@@ -30,8 +30,7 @@ import { registerMetrics } from './kernel/observability/metrics.ts'
 import { registerAccountRoutes } from './modules/account/routes.ts'
 import { registerAuditLogRoutes } from './modules/audit-log/routes.ts'
 import { registerDevMailRoutes } from './modules/dev-mail/routes.ts'
-import { registerWorkspaceEvents } from './modules/workspaces/events.ts'
-import { registerWorkspaceRoutes } from './modules/workspaces/routes.ts'
+import { registerWorkspaceEvents, registerWorkspaceRoutes } from './modules/workspaces/index.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const webDist = resolve(here, '../../web/dist')

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { hash } from '@node-rs/argon2'
 import { sql } from 'drizzle-orm'
-import { record } from '../kernel/audit/index.ts'
 import { accounts, users } from '../kernel/auth/schema.ts'
 import type { Database } from '../kernel/db/index.ts'
-import { enterWorkspace, memberships, workspaces } from '../kernel/tenancy/index.ts'
+import { createOwnedWorkspace } from '../modules/workspaces/index.ts'
 
 /** Creates a verified user with a password, and optionally a workspace they own. */
 export async function createUser(
@@ -21,22 +20,14 @@ export async function createUser(
       .insert(accounts)
       .values({ userId: id, accountId: id, providerId: 'credential', password: passwordHash })
     if (!input.workspace) return { userId: id, workspaceId: null }
-    const [ws] = await tx.insert(workspaces).values(input.workspace).returning()
-    await enterWorkspace(tx, ws!.id)
-    await tx.insert(memberships).values({ workspaceId: ws!.id, userId: id, role: 'owner' })
-    await record(
-      tx,
-      ws!.id,
-      { actorId: id, actorLabel: input.email, ipAddress: null, userAgent: 'atrium seed', requestId: null },
-      {
-        action: 'workspace.created',
-        targetType: 'workspace',
-        targetId: ws!.id,
-        targetLabel: ws!.name,
-        after: input.workspace,
-      },
-    )
-    return { userId: id, workspaceId: ws!.id }
+    const ws = await createOwnedWorkspace(tx, { id, email: input.email }, input.workspace, {
+      actorId: id,
+      actorLabel: input.email,
+      ipAddress: null,
+      userAgent: 'atrium seed',
+      requestId: null,
+    })
+    return { userId: id, workspaceId: ws.id }
   })
 }
 

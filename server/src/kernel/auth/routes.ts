@@ -6,7 +6,7 @@ import { auditMeta } from '../http/context.ts'
 import { Problem, problems } from '../http/problem.ts'
 import type { Kernel } from '../kernel.ts'
 import { sessions, totpUses, users } from './schema.ts'
-import { loadSession, sessionTokenFromCookie } from './session.ts'
+import { sessionFromCookie } from './session.ts'
 
 const SIGN_IN_PATHS = new Set(['/sign-in/email', '/two-factor/verify-totp', '/two-factor/verify-backup-code'])
 const SESSION_PATHS = new Set([
@@ -231,10 +231,8 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   })
 
-  async function currentSession(req: FastifyRequest) {
-    const token = sessionTokenFromCookie(req.headers.cookie, config.secretKey)
-    return token ? loadSession(database, token) : null
-  }
+  const currentSession = (req: FastifyRequest) =>
+    sessionFromCookie(database, config.secretKey, req.headers.cookie)
 }
 
 async function resetTokenUser(database: Database, token: unknown) {

@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import type { Role } from '../access/index.ts'
-import type { Database } from '../db/index.ts'
+import type { Database, Executor } from '../db/index.ts'
 import { COOKIE_PREFIX, SESSION_COOKIE } from './better-auth.ts'
+import { sessions } from './schema.ts'
 
 export type WorkspaceSummary = {
   id: string
@@ -97,4 +99,23 @@ export async function loadSession(database: Database, token: string): Promise<Au
     workspaces,
     workspace: workspaces.find((w) => w.id === r.active_workspace_id) ?? workspaces[0] ?? null,
   }
+}
+
+/** The session the request's cookie names, or null when there is none or it is invalid or expired. */
+export async function sessionFromCookie(
+  database: Database,
+  secret: string,
+  cookieHeader: string | undefined,
+): Promise<AuthState | null> {
+  const token = sessionTokenFromCookie(cookieHeader, secret)
+  return token ? loadSession(database, token) : null
+}
+
+/** Makes a workspace the one this session works in; call it before the transaction enters a workspace. */
+export async function setActiveWorkspace(
+  db: Executor,
+  sessionId: string,
+  workspaceId: string,
+): Promise<void> {
+  await db.update(sessions).set({ activeWorkspaceId: workspaceId }).where(eq(sessions.id, sessionId))
 }

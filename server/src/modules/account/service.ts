@@ -3,7 +3,7 @@ import { UAParser } from 'ua-parser-js'
 import { permissionsOf } from '../../kernel/access/index.ts'
 import { recordForUser } from '../../kernel/audit/index.ts'
 import { sessions, users } from '../../kernel/auth/schema.ts'
-import type { AuthState } from '../../kernel/auth/session.ts'
+import { type AuthState, setActiveWorkspace as storeActiveWorkspace } from '../../kernel/auth/session.ts'
 import type { UserContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 
@@ -35,10 +35,7 @@ export async function updateMe(ctx: UserContext, input: { name: string }) {
 export async function setActiveWorkspace(ctx: UserContext, workspaceId: string) {
   const ws = ctx.auth.workspaces.find((w) => w.id === workspaceId)
   if (!ws) throw problems.notFound('Workspace')
-  await ctx.db
-    .update(sessions)
-    .set({ activeWorkspaceId: workspaceId })
-    .where(eq(sessions.id, ctx.auth.sessionId))
+  await storeActiveWorkspace(ctx.db, ctx.auth.sessionId, workspaceId)
   return me({ ...ctx.auth, workspace: ws })
 }
 

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, lt, or } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
-import { sessions, users } from '../../kernel/auth/schema.ts'
+import { users } from '../../kernel/auth/schema.ts'
+import { setActiveWorkspace } from '../../kernel/auth/session.ts'
 import type { Db } from '../../kernel/db/index.ts'
 import type { Events } from '../../kernel/events/index.ts'
 import type { UserContext, WorkspaceContext } from '../../kernel/http/context.ts'
@@ -227,10 +228,7 @@ export async function acceptInvitation(ctx: UserContext, token: string) {
       `This invitation was sent to ${inv.email}. Sign in with that address to accept it.`,
     )
   return ctx.db.transaction(async (tx) => {
-    await tx
-      .update(sessions)
-      .set({ activeWorkspaceId: inv.workspaceId })
-      .where(eq(sessions.id, ctx.auth.sessionId))
+    await setActiveWorkspace(tx, ctx.auth.sessionId, inv.workspaceId)
     await enterWorkspace(tx, inv.workspaceId)
     const [already] = await tx
       .select({ id: memberships.id })

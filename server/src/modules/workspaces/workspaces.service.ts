@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
-import { record } from '../../kernel/audit/index.ts'
-import { sessions } from '../../kernel/auth/schema.ts'
+import { type AuditMeta, record } from '../../kernel/audit/index.ts'
+import { setActiveWorkspace } from '../../kernel/auth/session.ts'
+import type { Tx } from '../../kernel/db/index.ts'
 import type { UserContext, WorkspaceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { enterWorkspace, memberships, withWorkspace, workspaces } from '../../kernel/tenancy/index.ts'
@@ -18,33 +20,47 @@ export const toWorkspace = (w: typeof workspaces.$inferSelect) => ({
   createdAt: w.createdAt.toISOString(),
 })
 
+/**
+ * Creates a workspace with this user as its owner and audits both, inside the caller's transaction,
+ * which ends scoped to the new workspace.
+ */
+export async function createOwnedWorkspace(
+  tx: Tx,
+  owner: { id: string; email: string },
+  input: { id?: string; name: string; slug: string },
+  meta: AuditMeta,
+) {
+  // A new tenant has no workspace scope yet: the row is created on the owner connection.
+  const [ws] = await tx.insert(workspaces).values(input).returning()
+  await enterWorkspace(tx, ws!.id)
+  const [m] = await tx
+    .insert(memberships)
+    .values({ workspaceId: ws!.id, userId: owner.id, role: 'owner' })
+    .returning()
+  await record(tx, ws!.id, meta, {
+    action: 'workspace.created',
+    targetType: 'workspace',
+    targetId: ws!.id,
+    targetLabel: ws!.name,
+    after: { name: ws!.name, slug: ws!.slug },
+  })
+  await record(tx, ws!.id, meta, {
+    action: 'member.added',
+    targetType: 'member',
+    targetId: m!.id,
+    targetLabel: owner.email,
+    after: { role: 'owner' },
+  })
+  return ws!
+}
+
 /** Creates a workspace owned by the caller and makes it their active one. */
 export async function createWorkspace(ctx: UserContext, input: { name: string; slug: string }) {
+  const id = randomUUID()
   try {
     return await ctx.db.transaction(async (tx) => {
-      // A new tenant has no workspace scope yet: the row is created on the owner connection.
-      const [ws] = await tx.insert(workspaces).values(input).returning()
-      await tx.update(sessions).set({ activeWorkspaceId: ws!.id }).where(eq(sessions.id, ctx.auth.sessionId))
-      await enterWorkspace(tx, ws!.id)
-      const [m] = await tx
-        .insert(memberships)
-        .values({ workspaceId: ws!.id, userId: ctx.auth.user.id, role: 'owner' })
-        .returning()
-      await record(tx, ws!.id, ctx.meta, {
-        action: 'workspace.created',
-        targetType: 'workspace',
-        targetId: ws!.id,
-        targetLabel: ws!.name,
-        after: { name: ws!.name, slug: ws!.slug },
-      })
-      await record(tx, ws!.id, ctx.meta, {
-        action: 'member.added',
-        targetType: 'member',
-        targetId: m!.id,
-        targetLabel: ctx.auth.user.email,
-        after: { role: 'owner' },
-      })
-      return toWorkspace(ws!)
+      await setActiveWorkspace(tx, ctx.auth.sessionId, id)
+      return toWorkspace(await createOwnedWorkspace(tx, ctx.auth.user, { id, ...input }, ctx.meta))
     })
   } catch (err) {
     if (isUniqueViolation(err)) throw problems.conflict('This slug is already taken.', 'slug')
