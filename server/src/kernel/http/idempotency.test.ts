@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
 
@@ -55,6 +56,18 @@ describe('Idempotency-Key on POST', () => {
     expect(res.statusCode).toBe(201)
     expect(res.headers['idempotent-replayed']).toBeUndefined()
     expect((await invite(a.client, 'bad key with spaces', 'x2@example.com')).statusCode).toBe(400)
+  })
+
+  it('forgets a key after 24 hours', async () => {
+    const owner = await t.user()
+    expect((await invite(owner.client, 'day-old', 'first@example.com')).statusCode).toBe(201)
+    await t.database.db.execute(
+      sql`update idempotency_keys set created_at = now() - interval '25 hours' where user_id = ${owner.id}`,
+    )
+    const reused = await invite(owner.client, 'day-old', 'second@example.com')
+    expect(reused.statusCode).toBe(201)
+    expect(reused.headers['idempotent-replayed']).toBeUndefined()
+    expect(reused.json().email).toBe('second@example.com')
   })
 
   it('runs every request without a key', async () => {

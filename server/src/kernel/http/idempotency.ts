@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, lt, ne, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../db/index.ts'
 import { idempotencyKeys } from './idempotency.schema.ts'
-import { Problem } from './problem.ts'
+import { Problem, problems } from './problem.ts'
 
 const KEY = /^[\w.:-]{1,200}$/
 const TTL = sql`interval '24 hours'`
@@ -20,25 +20,38 @@ export function registerIdempotency(app: FastifyInstance, database: Database): v
     if (req.method !== 'POST' || !req.auth || typeof key !== 'string' || !req.url.startsWith('/api/v1/'))
       return
     if (!KEY.test(key))
-      throw new Problem({
-        status: 400,
-        type: 'validation',
-        title: 'Invalid request',
-        detail: 'Idempotency-Key must be 1–200 letters, digits or . _ : -',
-        errors: [{ field: 'Idempotency-Key', message: 'is not a valid key' }],
-      })
+      throw problems.validation(
+        [{ field: 'Idempotency-Key', message: 'is not a valid key' }],
+        'Idempotency-Key must be 1–200 letters, digits or . _ : -',
+      )
     const requestHash = createHash('sha256')
       .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex')
     const userId = req.auth.user.id
-    await db
-      .delete(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.userId, userId), lt(idempotencyKeys.createdAt, sql`now() - ${TTL}`)))
+    // One statement claims the key: a new key, or one whose 24 hours have passed, is (re)taken, and the
+    // user's other expired keys are cleared on the way.
+    const expired = db.$with('expired').as(
+      db
+        .delete(idempotencyKeys)
+        .where(
+          and(
+            eq(idempotencyKeys.userId, userId),
+            ne(idempotencyKeys.key, key),
+            lt(idempotencyKeys.createdAt, sql`now() - ${TTL}`),
+          ),
+        )
+        .returning({ key: idempotencyKeys.key }),
+    )
     const claimed = await db
+      .with(expired)
       .insert(idempotencyKeys)
       .values({ userId, key, requestHash })
-      .onConflictDoNothing()
-      .returning()
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.userId, idempotencyKeys.key],
+        set: { requestHash, status: null, contentType: null, body: null, createdAt: sql`now()` },
+        setWhere: lt(idempotencyKeys.createdAt, sql`now() - ${TTL}`),
+      })
+      .returning({ key: idempotencyKeys.key })
     if (claimed.length === 1) {
       req.idempotency = { userId, key }
       return
