@@ -29,6 +29,10 @@ export class Events {
 
   async emit<T extends object>(tx: Tx, type: string, workspaceId: string | null, payload: T): Promise<void> {
     const event: DomainEvent<T> = { type, workspaceId, occurredAt: new Date().toISOString(), payload }
-    for (const queue of this.subscribers.get(type) ?? []) await this.jobs.send(queue, event, tx)
+    const queues = this.subscribers.get(type) ?? []
+    await this.jobs.sendAll(
+      queues.map((name) => ({ name, data: event })),
+      tx,
+    )
   }
 }

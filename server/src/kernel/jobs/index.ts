@@ -58,15 +58,25 @@ export class Jobs {
 
   /** Enqueues a job; with `tx` it is written inside that transaction. */
   async send(name: string, data: object, tx?: Tx): Promise<void> {
-    if (!this.handlers.has(name)) throw new Error(`unknown job queue ${name}`)
+    await this.sendAll([{ name, data }], tx)
+  }
+
+  /** Enqueues several jobs; with `tx` they are written inside that transaction. */
+  async sendAll(jobs: { name: string; data: object }[], tx?: Tx): Promise<void> {
+    for (const job of jobs) if (!this.handlers.has(job.name)) throw new Error(`unknown job queue ${job.name}`)
     if (!tx) {
-      await this.boss.send(name, data)
+      for (const job of jobs) await this.boss.send(job.name, job.data)
       return
     }
-    // pg-boss tables belong to the owner role; leave the tenant role for this one statement.
-    await tx.execute(sql`select set_config('role', 'none', true)`)
-    await this.boss.send(name, data, { db: fromDrizzle(tx as never, sql as never) } as never)
-    await tx.execute(sql`select set_config('role', 'atrium_app', true)`)
+    if (jobs.length === 0) return
+    // pg-boss tables belong to the owner role: leave the tenant role for these statements, then return
+    // to whatever role the transaction had.
+    const { rows } = await tx.execute<{ role: string }>(
+      sql`select current_setting('role') as role, set_config('role', 'none', true)`,
+    )
+    const db = { db: fromDrizzle(tx as never, sql as never) } as never
+    for (const job of jobs) await this.boss.send(job.name, job.data, db)
+    await tx.execute(sql`select set_config('role', ${rows[0]?.role ?? 'none'}, true)`)
   }
 
   async stop(): Promise<void> {
