@@ -21,6 +21,7 @@ import { Events } from './kernel/events/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
 import { registerErrorHandling } from './kernel/http/errors.ts'
 import { registerIdempotency } from './kernel/http/idempotency.ts'
+import { problems } from './kernel/http/problem.ts'
 import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
 import { Jobs } from './kernel/jobs/index.ts'
@@ -198,14 +199,15 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   })
 
   app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }))
-  app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
+    let current: boolean
     try {
-      const current = await migrationsCurrent(kernel.database)
-      if (!current) return reply.status(503).send({ status: 'migrations pending' })
-      return { status: 'ready' }
+      current = await migrationsCurrent(kernel.database)
     } catch {
-      return reply.status(503).send({ status: 'database unreachable' })
+      throw problems.unavailable('The database is unreachable.')
     }
+    if (!current) throw problems.unavailable('Database migrations are pending.')
+    return { status: 'ready' }
   })
 
   registerAuthRoutes(app, kernel)

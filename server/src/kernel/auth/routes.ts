@@ -66,7 +66,7 @@ const FIELD_OF_CODE: Record<string, string> = {
 
 /** Better Auth answers errors as {message, code}; Atrium answers every error as RFC 9457 problem+json. */
 export function authErrorToProblem(status: number, body: { message?: string; code?: string }) {
-  const code = body.code ?? 'AUTH_ERROR'
+  const code = body.code ?? (status === 404 ? 'NOT_FOUND' : 'AUTH_ERROR')
   const detail = body.message ?? 'The request was refused.'
   let errors: { field: string; message: string }[] | undefined
   if (code === 'VALIDATION_ERROR') {
@@ -100,13 +100,12 @@ async function sendWebResponse(reply: FastifyReply, res: Response, instance: str
   const cookies = res.headers.getSetCookie()
   if (cookies.length) reply.header('set-cookie', cookies)
   const text = await res.text()
-  if (res.status >= 400 && res.headers.get('content-type')?.includes('application/json')) {
+  if (res.status >= 400) {
+    let body: { message?: string; code?: string } = { message: text || undefined }
     try {
-      const body = JSON.parse(text) as { message?: string; code?: string }
-      return reply
-        .type('application/problem+json')
-        .send({ ...authErrorToProblem(res.status, body), instance })
+      body = JSON.parse(text)
     } catch {}
+    return reply.type('application/problem+json').send({ ...authErrorToProblem(res.status, body), instance })
   }
   return reply.send(text.length ? text : null)
 }

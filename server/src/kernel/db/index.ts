@@ -97,10 +97,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
 }
 
-/** True when every committed migration has been applied. */
+let migrationCount: number | undefined
+
+/** True when every committed migration has been applied. The folder is read once per process. */
 export async function migrationsCurrent(database: Database): Promise<boolean> {
-  const { readMigrationFiles } = await import('drizzle-orm/migrator')
-  const expected = readMigrationFiles({ migrationsFolder }).length
+  if (migrationCount === undefined) {
+    const { readMigrationFiles } = await import('drizzle-orm/migrator')
+    migrationCount = readMigrationFiles({ migrationsFolder }).length
+  }
+  const expected = migrationCount
   const rows = await database.query<{ n: number }>(
     'select count(*)::int as n from drizzle.__drizzle_migrations',
   )

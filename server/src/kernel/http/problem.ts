@@ -78,6 +78,8 @@ export const problems = {
       errors: field ? [{ field, message: detail }] : undefined,
     }),
   gone: (detail: string) => new Problem({ status: 410, type: 'gone', title: 'Gone', detail }),
+  unavailable: (detail: string) =>
+    new Problem({ status: 503, type: 'unavailable', title: 'Service unavailable', detail }),
   tooManyRequests: (retryAfterSeconds: number) =>
     new Problem({
       status: 429,
