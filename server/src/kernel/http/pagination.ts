@@ -6,9 +6,6 @@ export const paginationQuery = {
   cursor: z.string().max(200).optional().describe('The `nextCursor` of the previous page.'),
 }
 
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() })
-
 export type Cursor = { t: string; id: string }
 
 /** Keyset cursors over (created_at, id): stable while rows are added. */

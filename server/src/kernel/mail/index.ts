@@ -1,6 +1,7 @@
+import { desc } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
-import type { Database } from '../db/index.ts'
+import type { Database, Db } from '../db/index.ts'
 import type { Jobs } from '../jobs/index.ts'
 import { mailMessages } from './schema.ts'
 
@@ -30,6 +31,19 @@ export function createMailer(opts: {
       opts.log.info({ to: msg.to, subject: msg.subject, text: msg.text }, 'mail captured (see /dev/mail)')
     },
   }
+}
+
+/** The newest captured messages (embedded mode), for the dev inbox. */
+export async function capturedMail(db: Db, limit = 100) {
+  const rows = await db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt)).limit(limit)
+  return rows.map((m) => ({
+    id: m.id,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    createdAt: m.createdAt.toISOString(),
+  }))
 }
 
 export const MAIL_QUEUE = 'mail.send'

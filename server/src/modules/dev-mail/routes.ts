@@ -1,10 +1,8 @@
-import { desc } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Kernel } from '../../kernel/kernel.ts'
-import { escapeHtml } from '../../kernel/mail/index.ts'
-import { mailMessages } from '../../kernel/mail/schema.ts'
+import { capturedMail, escapeHtml } from '../../kernel/mail/index.ts'
 
 const MessageSchema = z.object({
   id: z.uuid(),
@@ -22,15 +20,7 @@ const linkify = (text: string) =>
 export function registerDevMailRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
-  const load = async () =>
-    (await db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt)).limit(100)).map((m) => ({
-      id: m.id,
-      to: m.to,
-      subject: m.subject,
-      text: m.text,
-      html: m.html,
-      createdAt: m.createdAt.toISOString(),
-    }))
+  const load = () => capturedMail(db)
 
   app.get(
     '/api/v1/dev/mail',
