@@ -1,9 +1,15 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { v7 as uuidv7 } from 'uuid'
 
 export const auditLogs = pgTable(
   'audit_logs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    // Time-ordered ids (UUIDv7) keep entries written in one transaction, which share a timestamp, in the
+    // order they were written.
+    id: uuid('id')
+      .primaryKey()
+      .defaultRandom()
+      .$defaultFn(() => uuidv7()),
     workspaceId: uuid('workspace_id').notNull(),
     actorId: uuid('actor_id'),
     actorLabel: text('actor_label'),
