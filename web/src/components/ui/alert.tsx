@@ -41,3 +41,13 @@ export function FormError({ message }: { message?: string | null }) {
     </div>
   )
 }
+
+/** What the last action on a list did: its error, or a success notice announced politely. */
+export function ActionFeedback({ error, notice }: { error?: string | null; notice?: string | null }) {
+  return (
+    <>
+      <FormError message={error} />
+      <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
+    </>
+  )
+}

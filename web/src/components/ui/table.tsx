@@ -44,3 +44,22 @@ export function TH({ className, scope = 'col', ...rest }: ThHTMLAttributes<HTMLT
 export function TD({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={cn('px-3 py-3 align-top', className)} {...rest} />
 }
+
+/** The header row of a data table; `actions` labels (for screen readers) a trailing column of buttons. */
+export function HeaderRow({ columns, actions }: { columns: ReactNode[]; actions?: string }) {
+  return (
+    <THead>
+      <TR>
+        {columns.map((column, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: header columns are fixed for a table
+          <TH key={i}>{column}</TH>
+        ))}
+        {actions ? (
+          <TH>
+            <span className="sr-only">{actions}</span>
+          </TH>
+        ) : null}
+      </TR>
+    </THead>
+  )
+}

@@ -6,14 +6,13 @@ import {
   buttonClasses,
   Card,
   EmptyState,
+  HeaderRow,
   Input,
   QueryState,
   Select,
   Table,
   TBody,
   TD,
-  TH,
-  THead,
   TR,
 } from '../../components/ui/index.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
@@ -59,19 +58,17 @@ export function AuditLog({
           {() => (
             <div className="space-y-4">
               <Table caption={t('audit.entries')}>
-                <THead>
-                  <TR>
-                    <TH>{t('audit.fields.time')}</TH>
-                    <TH>{t('audit.fields.actor')}</TH>
-                    <TH>{t('audit.fields.action')}</TH>
-                    <TH>{t('audit.fields.target')}</TH>
-                    <TH>{t('audit.fields.ipAddress')}</TH>
-                    <TH>{t('audit.fields.userAgent')}</TH>
-                    <TH>
-                      <span className="sr-only">{t('audit.fields.changes')}</span>
-                    </TH>
-                  </TR>
-                </THead>
+                <HeaderRow
+                  columns={[
+                    t('audit.fields.time'),
+                    t('audit.fields.actor'),
+                    t('audit.fields.action'),
+                    t('audit.fields.target'),
+                    t('audit.fields.ipAddress'),
+                    t('audit.fields.userAgent'),
+                  ]}
+                  actions={t('audit.fields.changes')}
+                />
                 <TBody>
                   {entries.map((entry) => (
                     <AuditRow key={entry.id} entry={entry} />

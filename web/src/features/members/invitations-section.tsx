@@ -1,24 +1,25 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
+  ActionFeedback,
   Alert,
   Button,
   Card,
   EmptyState,
   FormError,
+  HeaderRow,
   Input,
   QueryState,
   Select,
   Table,
   TBody,
   TD,
-  TH,
-  THead,
   TR,
 } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
+import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { can, type Me, type Role } from '../auth/api.ts'
 import { invitableRoles, invitationsQuery, membersApi } from './api.ts'
 
@@ -37,17 +38,16 @@ export function InvitationsSection({ me }: { me: Me }) {
 
 function InviteForm() {
   const { t } = useTranslation()
-  const queryClient = useQueryClient()
   const [email, setEmail] = useState('')
   const [role, setRole] = useState<Role>('member')
   const [error, setError] = useState<string>()
   const [sentTo, setSentTo] = useState<string | null>(null)
-  const mutation = useMutation({
+  const mutation = useRefreshingMutation({
     mutationFn: membersApi.invite,
+    queryKey: invitationsQuery.queryKey,
     onSuccess: (_, input) => {
       setSentTo(input.email)
       setEmail('')
-      return queryClient.invalidateQueries({ queryKey: invitationsQuery.queryKey })
     },
   })
   const onSubmit = (event: FormEvent) => {
@@ -103,23 +103,18 @@ function InviteForm() {
 function InvitationsTable({ canManage }: { canManage: boolean }) {
   const { t } = useTranslation()
   const formatDate = useFormatDate()
-  const queryClient = useQueryClient()
   const invitations = useQuery(invitationsQuery)
   const [notice, setNotice] = useState<string | null>(null)
-  const refresh = () => queryClient.invalidateQueries({ queryKey: invitationsQuery.queryKey })
-  const resend = useMutation({
+  const queryKey = invitationsQuery.queryKey
+  const resend = useRefreshingMutation({
     mutationFn: membersApi.resendInvitation,
-    onSuccess: () => {
-      setNotice(t('invitations.resent'))
-      return refresh()
-    },
+    queryKey,
+    onSuccess: () => setNotice(t('invitations.resent')),
   })
-  const revoke = useMutation({
+  const revoke = useRefreshingMutation({
     mutationFn: membersApi.revokeInvitation,
-    onSuccess: () => {
-      setNotice(t('invitations.revoked'))
-      return refresh()
-    },
+    queryKey,
+    onSuccess: () => setNotice(t('invitations.revoked')),
   })
 
   return (
@@ -130,24 +125,20 @@ function InvitationsTable({ canManage }: { canManage: boolean }) {
     >
       {(data) => (
         <div className="space-y-3">
-          <FormError
-            message={resend.error || revoke.error ? errorMessage(resend.error ?? revoke.error, t) : null}
+          <ActionFeedback
+            error={resend.error || revoke.error ? errorMessage(resend.error ?? revoke.error, t) : null}
+            notice={notice}
           />
-          <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
           <Table caption={t('invitations.title')}>
-            <THead>
-              <TR>
-                <TH>{t('invitations.fields.email')}</TH>
-                <TH>{t('invitations.fields.role')}</TH>
-                <TH>{t('invitations.fields.status')}</TH>
-                <TH>{t('invitations.fields.expires')}</TH>
-                {canManage ? (
-                  <TH>
-                    <span className="sr-only">{t('common.actions')}</span>
-                  </TH>
-                ) : null}
-              </TR>
-            </THead>
+            <HeaderRow
+              columns={[
+                t('invitations.fields.email'),
+                t('invitations.fields.role'),
+                t('invitations.fields.status'),
+                t('invitations.fields.expires'),
+              ]}
+              actions={canManage ? t('common.actions') : undefined}
+            />
             <TBody>
               {data.map((invitation) => (
                 <TR key={invitation.id}>

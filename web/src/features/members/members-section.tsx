@@ -7,17 +7,17 @@ import {
   ConfirmDialog,
   EmptyState,
   FormError,
+  HeaderRow,
   QueryState,
   Select,
   Table,
   TBody,
   TD,
-  TH,
-  THead,
   TR,
 } from '../../components/ui/index.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
+import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { can, type Me, type Role } from '../auth/api.ts'
 import { assignableRoles, type Member, membersApi, membersQuery } from './api.ts'
 
@@ -36,12 +36,10 @@ export function MembersSection({ me }: { me: Me }) {
     mutationFn: membersApi.changeRole,
     onSettled: () => queryClient.invalidateQueries({ queryKey: membersQuery.queryKey }),
   })
-  const remove = useMutation({
+  const remove = useRefreshingMutation({
     mutationFn: membersApi.remove,
-    onSuccess: () => {
-      setPending(null)
-      return queryClient.invalidateQueries({ queryKey: membersQuery.queryKey })
-    },
+    queryKey: membersQuery.queryKey,
+    onSuccess: () => setPending(null),
   })
   const transfer = useMutation({
     mutationFn: membersApi.transferOwnership,
@@ -69,17 +67,15 @@ export function MembersSection({ me }: { me: Me }) {
         >
           {(data) => (
             <Table caption={t('members.list.title')}>
-              <THead>
-                <TR>
-                  <TH>{t('members.fields.name')}</TH>
-                  <TH>{t('members.fields.email')}</TH>
-                  <TH>{t('members.fields.role')}</TH>
-                  <TH>{t('members.fields.joined')}</TH>
-                  <TH>
-                    <span className="sr-only">{t('common.actions')}</span>
-                  </TH>
-                </TR>
-              </THead>
+              <HeaderRow
+                columns={[
+                  t('members.fields.name'),
+                  t('members.fields.email'),
+                  t('members.fields.role'),
+                  t('members.fields.joined'),
+                ]}
+                actions={t('common.actions')}
+              />
               <TBody>
                 {data.map((member) => {
                   const self = member.userId === me.user.id

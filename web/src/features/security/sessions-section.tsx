@@ -1,44 +1,38 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
-  Alert,
+  ActionFeedback,
   Button,
   Card,
   EmptyState,
-  FormError,
+  HeaderRow,
   QueryState,
   Table,
   TBody,
   TD,
-  TH,
-  THead,
   TR,
 } from '../../components/ui/index.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
+import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { securityApi, sessionsQuery } from './api.ts'
 
 export function SessionsSection() {
   const { t } = useTranslation()
   const formatDateTime = useFormatDateTime()
-  const queryClient = useQueryClient()
   const sessions = useQuery(sessionsQuery)
   const [notice, setNotice] = useState<string | null>(null)
-  const refresh = () => queryClient.invalidateQueries({ queryKey: sessionsQuery.queryKey })
-  const revoke = useMutation({
+  const queryKey = sessionsQuery.queryKey
+  const revoke = useRefreshingMutation({
     mutationFn: securityApi.revokeSession,
-    onSuccess: () => {
-      setNotice(t('security.sessions.revoked'))
-      return refresh()
-    },
+    queryKey,
+    onSuccess: () => setNotice(t('security.sessions.revoked')),
   })
-  const revokeOthers = useMutation({
+  const revokeOthers = useRefreshingMutation({
     mutationFn: securityApi.revokeOtherSessions,
-    onSuccess: (result) => {
-      setNotice(t('security.sessions.revokedOthers', { count: result?.revoked ?? 0 }))
-      return refresh()
-    },
+    queryKey,
+    onSuccess: (result) => setNotice(t('security.sessions.revokedOthers', { count: result?.revoked ?? 0 })),
   })
   const others = sessions.data?.data.filter((session) => !session.current).length ?? 0
 
@@ -58,12 +52,12 @@ export function SessionsSection() {
       }
     >
       <div className="space-y-4">
-        <FormError
-          message={
+        <ActionFeedback
+          error={
             revoke.error || revokeOthers.error ? errorMessage(revoke.error ?? revokeOthers.error, t) : null
           }
+          notice={notice}
         />
-        <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
         <QueryState
           query={sessions}
           isEmpty={(data) => data.data.length === 0}
@@ -71,16 +65,14 @@ export function SessionsSection() {
         >
           {(data) => (
             <Table caption={t('security.sessions.title')}>
-              <THead>
-                <TR>
-                  <TH>{t('security.sessions.device')}</TH>
-                  <TH>{t('security.sessions.ipAddress')}</TH>
-                  <TH>{t('security.sessions.lastSeen')}</TH>
-                  <TH>
-                    <span className="sr-only">{t('common.actions')}</span>
-                  </TH>
-                </TR>
-              </THead>
+              <HeaderRow
+                columns={[
+                  t('security.sessions.device'),
+                  t('security.sessions.ipAddress'),
+                  t('security.sessions.lastSeen'),
+                ]}
+                actions={t('common.actions')}
+              />
               <TBody>
                 {data.data.map((session) => (
                   <TR key={session.id}>
