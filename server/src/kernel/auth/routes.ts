@@ -186,12 +186,11 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
           ok &&
           json?.user
         ) {
-          const session = before
           if (
             path === '/two-factor/verify-totp' &&
             !(await claimTotpCode(database, json.user.id, String(body.code)))
           ) {
-            if (json.token && json.token !== session?.token)
+            if (json.token && json.token !== before?.token)
               await database.db.delete(sessions).where(eq(sessions.token, json.token))
             throw new Problem({
               status: 401,
@@ -201,8 +200,8 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
               errors: [{ field: 'code', message: 'This code has already been used.' }],
             })
           }
-          if (session && session.user.id === json.user.id) {
-            if (!session.user.twoFactorEnabled)
+          if (before && before.user.id === json.user.id) {
+            if (!before.user.twoFactorEnabled)
               await auditUser(database, req, json.user, { action: 'auth.two_factor_enabled' })
           } else {
             const method = path === '/two-factor/verify-totp' ? 'totp' : 'recovery_code'
