@@ -15,6 +15,13 @@ export const rolePermissions: Record<Role, readonly string[]> = {
     'invitations:read',
     'invitations:write',
     'audit:read',
+    'clients:read',
+    'clients:read_all',
+    'clients:write',
+    'clients:delete',
+    'clients:import',
+    'clients:export',
+    'custom_fields:write',
   ],
   admin: [
     'workspace:read',
@@ -24,8 +31,16 @@ export const rolePermissions: Record<Role, readonly string[]> = {
     'invitations:read',
     'invitations:write',
     'audit:read',
+    'clients:read',
+    'clients:read_all',
+    'clients:write',
+    'clients:delete',
+    'clients:import',
+    'clients:export',
+    'custom_fields:write',
   ],
-  member: ['workspace:read', 'members:read'],
+  // A member sees and edits only the clients they own or are assigned to.
+  member: ['workspace:read', 'members:read', 'clients:read', 'clients:write', 'clients:export'],
 }
 
 export type Actor = { userId: string; role: Role | null }

@@ -28,5 +28,6 @@ export const auditLogs = pgTable(
     index('audit_logs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     index('audit_logs_workspace_actor_idx').on(t.workspaceId, t.actorId, t.createdAt.desc()),
     index('audit_logs_workspace_action_idx').on(t.workspaceId, t.action, t.createdAt.desc()),
+    index('audit_logs_workspace_target_idx').on(t.workspaceId, t.targetType, t.targetId, t.createdAt.desc()),
   ],
 )

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
@@ -80,7 +81,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (!pglite) {
     const dir = join(opts.dataDir ?? './data', 'db')
     mkdirSync(dirname(dir), { recursive: true })
-    pglite = await PGlite.create(dir, { extensions: { pg_trgm } })
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } })
   }
   const db = drizzlePglite(pglite, { schema }) as unknown as Db
   const client = pglite
