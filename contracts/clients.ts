@@ -87,12 +87,20 @@ const clientFields = {
   shippingAddress: AddressSchema.nullish().transform((v) => v ?? null),
   currency: CurrencySchema.nullish().transform((v) => v ?? null),
   language: LanguageSchema.nullish().transform((v) => v ?? null),
-  paymentTermsDays: z.number().int().min(0).max(365).nullish().transform((v) => v ?? null),
+  paymentTermsDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .nullish()
+    .transform((v) => v ?? null),
   status: ClientStatusSchema,
   tags: z.array(TagSchema).max(50),
   ownerId: IdSchema.nullish(),
   assigneeIds: z.array(IdSchema).max(50),
-  notes: text(20000).nullish().transform((v) => v ?? ''),
+  notes: text(20000)
+    .nullish()
+    .transform((v) => v ?? ''),
   custom: CustomValuesSchema,
 }
 
@@ -162,7 +170,7 @@ export const ClientSchema = z
 
 export const clientSorts = ['-created', 'created', '-updated', 'updated', 'name', '-name'] as const
 
-const csv = (inner: z.ZodType<string>) =>
+const csv = (inner: z.ZodType<string, string>) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
@@ -177,11 +185,20 @@ const day = z.iso.datetime({ offset: true }).or(z.iso.date())
  */
 export const ClientFilterSchema = z
   .object({
-    q: z.string().trim().max(100).optional().describe('Search: name, legal name, email, contacts, tags, text fields; typo-tolerant.'),
+    q: z
+      .string()
+      .trim()
+      .max(100)
+      .optional()
+      .describe('Search: name, legal name, email, contacts, tags, text fields; typo-tolerant.'),
     status: csv(ClientStatusSchema).optional().describe('Comma-separated statuses.'),
     tag: csv(TagSchema).optional().describe('Comma-separated tags; a client must have all of them.'),
-    owner: csv(z.string().regex(/^(me|none|[0-9a-f-]{36})$/)).optional().describe('Owner user ids, `me` or `none`.'),
-    assignee: csv(z.string().regex(/^(me|[0-9a-f-]{36})$/)).optional().describe('Assignee user ids or `me`.'),
+    owner: csv(z.string().regex(/^(me|none|[0-9a-f-]{36})$/))
+      .optional()
+      .describe('Owner user ids, `me` or `none`.'),
+    assignee: csv(z.string().regex(/^(me|[0-9a-f-]{36})$/))
+      .optional()
+      .describe('Assignee user ids or `me`.'),
     createdFrom: day.optional(),
     createdTo: day.optional(),
     updatedFrom: day.optional(),
@@ -194,7 +211,9 @@ export const ClientListQuerySchema = ClientFilterSchema.extend({
     .string()
     .regex(/^-?(created|updated|name|cf\.[a-z][a-z0-9_]{0,39})$/, 'is not a sort order')
     .optional()
-    .describe('`name`, `created`, `updated` or `cf.<key>`; a leading `-` sorts descending. Default `-created`, or relevance when searching.'),
+    .describe(
+      '`name`, `created`, `updated` or `cf.<key>`; a leading `-` sorts descending. Default `-created`, or relevance when searching.',
+    ),
   limit: z.coerce.number().int().min(1).max(200).default(25),
   cursor: z.string().max(500).optional(),
 })
@@ -218,7 +237,10 @@ export const BulkActionSchema = z
     expectedCount: z.number().int().min(0).optional(),
   })
   .strict()
-  .meta({ id: 'BulkAction', example: { action: 'tag', ids: ['cli_01937a5e6c1b7d2e8f90a1b2c3d4e5f6'], tags: ['vip'] } })
+  .meta({
+    id: 'BulkAction',
+    example: { action: 'tag', ids: ['cli_01937a5e6c1b7d2e8f90a1b2c3d4e5f6'], tags: ['vip'] },
+  })
 
 export const BulkResultSchema = z.object({ affected: z.number().int() }).meta({ id: 'BulkResult' })
 export const CountSchema = z.object({ count: z.number().int() })
@@ -242,7 +264,10 @@ const contactFields = {
 export const CreateContactSchema = z
   .object({ ...contactFields, isPrimary: contactFields.isPrimary.default(false) })
   .strict()
-  .meta({ id: 'CreateContact', example: { name: 'Ada Lovelace', email: 'ada@northwind.example', role: 'CFO', isPrimary: true } })
+  .meta({
+    id: 'CreateContact',
+    example: { name: 'Ada Lovelace', email: 'ada@northwind.example', role: 'CFO', isPrimary: true },
+  })
 export const UpdateContactSchema = z
   .object(contactFields)
   .partial()
@@ -295,10 +320,15 @@ export const CreateCustomFieldSchema = z
     required: z.boolean().default(false),
     defaultValue: z.unknown().optional(),
     options: OptionsSchema.default([]).describe('Choices of select and multi-select fields.'),
-    currency: CurrencySchema.optional().describe('Currency of a money field (values are integer minor units).'),
+    currency: CurrencySchema.optional().describe(
+      'Currency of a money field (values are integer minor units).',
+    ),
   })
   .strict()
-  .meta({ id: 'CreateCustomField', example: { key: 'industry', label: 'Industry', type: 'select', options: ['retail', 'software'] } })
+  .meta({
+    id: 'CreateCustomField',
+    example: { key: 'industry', label: 'Industry', type: 'select', options: ['retail', 'software'] },
+  })
 
 export const UpdateCustomFieldSchema = z
   .object({
@@ -393,15 +423,25 @@ export const DuplicateModeSchema = z
 /** Column index → target (`name`, `billingAddress.city`, `cf.<key>`, …); unmapped columns are ignored. */
 export const ImportMappingSchema = z.record(
   z.string().regex(/^\d+$/),
-  z.string().regex(/^([a-zA-Z.]+|cf\.[a-z][a-z0-9_]{0,39})$/).nullable(),
+  z
+    .string()
+    .regex(/^([a-zA-Z.]+|cf\.[a-z][a-z0-9_]{0,39})$/)
+    .nullable(),
 )
 
 export const ImportOptionsSchema = z
   .object({ mapping: ImportMappingSchema, duplicates: DuplicateModeSchema.default('skip') })
   .strict()
-  .meta({ id: 'ImportOptions', example: { mapping: { '0': 'name', '1': 'email', '2': 'cf.industry' }, duplicates: 'skip' } })
+  .meta({
+    id: 'ImportOptions',
+    example: { mapping: { '0': 'name', '1': 'email', '2': 'cf.industry' }, duplicates: 'skip' },
+  })
 
-export const ImportRowErrorSchema = z.object({ row: z.number().int(), field: z.string(), message: z.string() })
+export const ImportRowErrorSchema = z.object({
+  row: z.number().int(),
+  field: z.string(),
+  message: z.string(),
+})
 
 export const ImportSchema = z
   .object({
@@ -418,7 +458,9 @@ export const ImportSchema = z
     updated: z.number().int(),
     skipped: z.number().int(),
     failed: z.number().int(),
-    errors: z.array(ImportRowErrorSchema).describe('The first 100 row errors; the full list is in the error report.'),
+    errors: z
+      .array(ImportRowErrorSchema)
+      .describe('The first 100 row errors; the full list is in the error report.'),
     createdAt: TimestampSchema,
     finishedAt: TimestampSchema.nullable(),
   })

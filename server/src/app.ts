@@ -30,6 +30,7 @@ import { createMailer, registerMailJob } from './kernel/mail/index.ts'
 import { registerMetrics } from './kernel/observability/metrics.ts'
 import { registerAccountRoutes } from './modules/account/routes.ts'
 import { registerAuditLogRoutes } from './modules/audit-log/routes.ts'
+import { registerClientJobs, registerClientRoutes } from './modules/clients/index.ts'
 import { registerDevMailRoutes } from './modules/dev-mail/routes.ts'
 import { registerWorkspaceEvents, registerWorkspaceRoutes } from './modules/workspaces/index.ts'
 
@@ -65,6 +66,7 @@ export async function createKernel(
     }),
   )
   registerWorkspaceEvents(events, jobs, config.appUrl)
+  registerClientJobs(jobs, database.db, events)
   const auth = createBetterAuth({ config, db: database.db, jobs })
   const { max, windowSeconds } = config.signInRateLimit
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null
@@ -214,6 +216,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   registerAccountRoutes(app, kernel)
   registerWorkspaceRoutes(app, kernel)
   registerAuditLogRoutes(app, kernel)
+  registerClientRoutes(app, kernel)
   if (config.devMail) registerDevMailRoutes(app, kernel)
   await registerWebApp(app, webDist)
   return app

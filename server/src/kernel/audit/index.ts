@@ -42,8 +42,23 @@ export function diff(
  * (withWorkspace): the row commits or rolls back with the change it describes.
  */
 export async function record(tx: Tx, workspaceId: string, meta: AuditMeta, entry: AuditEntry): Promise<void> {
+  await recordMany(tx, workspaceId, meta, [entry])
+}
+
+/** Writes several entries in one statement (bulk actions), like `record`. */
+export async function recordMany(
+  tx: Tx,
+  workspaceId: string,
+  meta: AuditMeta,
+  entries: AuditEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1000)
+    await tx.insert(auditLogs).values(entries.slice(i, i + 1000).map((e) => row(workspaceId, meta, e)))
+}
+
+function row(workspaceId: string, meta: AuditMeta, entry: AuditEntry) {
   const d = diff(entry.before, entry.after)
-  await tx.insert(auditLogs).values({
+  return {
     workspaceId,
     actorId: meta.actorId,
     actorLabel: meta.actorLabel,
@@ -56,7 +71,7 @@ export async function record(tx: Tx, workspaceId: string, meta: AuditMeta, entry
     ipAddress: meta.ipAddress,
     userAgent: meta.userAgent,
     requestId: meta.requestId,
-  })
+  }
 }
 
 /**

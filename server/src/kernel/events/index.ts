@@ -28,10 +28,23 @@ export class Events {
   }
 
   async emit<T extends object>(tx: Tx, type: string, workspaceId: string | null, payload: T): Promise<void> {
-    const event: DomainEvent<T> = { type, workspaceId, occurredAt: new Date().toISOString(), payload }
+    await this.emitMany(tx, type, workspaceId, [payload])
+  }
+
+  /** One event per payload (bulk changes), written in as few statements as the queue allows. */
+  async emitMany<T extends object>(
+    tx: Tx,
+    type: string,
+    workspaceId: string | null,
+    payloads: T[],
+  ): Promise<void> {
     const queues = this.subscribers.get(type) ?? []
+    if (!queues.length || !payloads.length) return
+    const occurredAt = new Date().toISOString()
     await this.jobs.sendAll(
-      queues.map((name) => ({ name, data: event })),
+      payloads.flatMap((payload) =>
+        queues.map((name) => ({ name, data: { type, workspaceId, occurredAt, payload } as DomainEvent<T> })),
+      ),
       tx,
     )
   }

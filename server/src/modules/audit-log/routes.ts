@@ -1,22 +1,15 @@
-import { Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { AuditEntrySchema, AuditFilterSchema } from '../../../../contracts/audit.ts'
 import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
+import { sendCsv } from '../../kernel/http/csv.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { iterateAuditLogs, listAuditLogs } from './service.ts'
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
-
-// Spreadsheet apps run cells starting with these as formulas; a leading quote keeps them text.
-const neutralise = (v: string | null | undefined) => {
-  const s = v ?? ''
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
-}
 
 export function registerAuditLogRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
@@ -47,48 +40,27 @@ export function registerAuditLogRoutes(root: FastifyInstance, kernel: Pick<Kerne
       },
     },
     async (req, reply) => {
-      const ctx = workspaceContext(req, db)
-      const rows = iterateAuditLogs(ctx, req.query)
-      const first = await rows.next()
-      const csv = stringify({
-        header: true,
-        columns: [
-          'time',
-          'actor',
-          'action',
-          'target_type',
-          'target',
-          'ip_address',
-          'user_agent',
-          'before',
-          'after',
-        ],
-      })
-      const source = Readable.from(
+      const rows = iterateAuditLogs(workspaceContext(req, db), req.query)
+      const stamp = new Date().toISOString().slice(0, 10)
+      return sendCsv(
+        reply,
+        `audit-log-${stamp}.csv`,
+        ['time', 'actor', 'action', 'target_type', 'target', 'ip_address', 'user_agent', 'before', 'after'],
         (async function* () {
-          let r = first
-          while (!r.done) {
-            const e = r.value
+          for await (const e of rows)
             yield [
               e.createdAt,
-              neutralise(e.actor?.email),
-              neutralise(e.action),
-              neutralise(e.targetType),
-              neutralise(e.targetLabel ?? e.targetId),
-              neutralise(e.ipAddress),
-              neutralise(e.userAgent),
-              neutralise(e.changes.before ? JSON.stringify(e.changes.before) : ''),
-              neutralise(e.changes.after ? JSON.stringify(e.changes.after) : ''),
+              e.actor?.email,
+              e.action,
+              e.targetType,
+              e.targetLabel ?? e.targetId,
+              e.ipAddress,
+              e.userAgent,
+              e.changes.before ? JSON.stringify(e.changes.before) : '',
+              e.changes.after ? JSON.stringify(e.changes.after) : '',
             ]
-            r = await rows.next()
-          }
         })(),
       )
-      const stamp = new Date().toISOString().slice(0, 10)
-      reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="audit-log-${stamp}.csv"`)
-      return reply.send(source.pipe(csv) as never)
     },
   )
 }

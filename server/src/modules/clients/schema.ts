@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import {
   boolean,
   index,
@@ -10,7 +11,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
-import { sql } from 'drizzle-orm'
 import { users } from '../../kernel/auth/schema.ts'
 import { workspaces } from '../../kernel/tenancy/schema.ts'
 
@@ -127,7 +127,18 @@ export const customFields = pgTable(
     key: text('key').notNull(),
     label: text('label').notNull(),
     type: text('type', {
-      enum: ['text', 'long_text', 'number', 'money', 'date', 'select', 'multi_select', 'checkbox', 'url', 'email'],
+      enum: [
+        'text',
+        'long_text',
+        'number',
+        'money',
+        'date',
+        'select',
+        'multi_select',
+        'checkbox',
+        'url',
+        'email',
+      ],
     }).notNull(),
     required: boolean('required').notNull().default(false),
     defaultValue: jsonb('default_value'),
@@ -172,7 +183,9 @@ export const clientImports = pgTable(
       .default('uploaded'),
     headers: text('headers').array().notNull(),
     mapping: jsonb('mapping').$type<Record<string, string | null>>().notNull(),
-    duplicates: text('duplicates', { enum: ['skip', 'update', 'create'] }).notNull().default('skip'),
+    duplicates: text('duplicates', { enum: ['skip', 'update', 'create'] })
+      .notNull()
+      .default('skip'),
     totalRows: integer('total_rows').notNull(),
     processedRows: integer('processed_rows').notNull().default(0),
     created: integer('created').notNull().default(0),

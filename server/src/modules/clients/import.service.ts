@@ -1,0 +1,427 @@
+import { createHash } from 'node:crypto'
+import { eq, inArray, or, sql } from 'drizzle-orm'
+import { assertCan } from '../../kernel/access/index.ts'
+import { type AuditEntry, type AuditMeta, recordMany } from '../../kernel/audit/index.ts'
+import { newId } from '../../kernel/db/ids.ts'
+import type { Db, Tx } from '../../kernel/db/index.ts'
+import type { Events } from '../../kernel/events/index.ts'
+import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import { problems } from '../../kernel/http/problem.ts'
+import type { Jobs } from '../../kernel/jobs/index.ts'
+import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import { autoMap, checkMapping, decodeCsv, type ImportedRow, mapRow, parseCsv } from './csv-import.ts'
+import type { FieldDef } from './fields.ts'
+import { clientImports, clients, contacts, type ImportRowError } from './schema.ts'
+import { loadFieldDefs, searchTextOf, writeFacets } from './service.ts'
+
+export const IMPORT_QUEUE = 'clients.import'
+export const MAX_IMPORT_ROWS = 200_000
+const BATCH = 1000
+const KEPT_ERRORS = 10_000
+
+type ImportRecord = typeof clientImports.$inferSelect
+export type ImportJob = { importId: string; workspaceId: string; userId: string; meta: AuditMeta }
+type Scope = Pick<WorkspaceContext, 'db' | 'workspaceId' | 'meta'> & { actor: { userId: string } }
+type Duplicates = 'skip' | 'update' | 'create'
+
+const serialize = (i: ImportRecord, rows?: string[][]) => ({
+  id: i.id,
+  filename: i.filename,
+  status: i.status,
+  headers: i.headers,
+  sample: (rows ?? parseCsv(i.content)).slice(1, 6),
+  mapping: i.mapping,
+  duplicates: i.duplicates,
+  totalRows: i.totalRows,
+  processedRows: i.processedRows,
+  created: i.created,
+  updated: i.updated,
+  skipped: i.skipped,
+  failed: i.failed,
+  errors: i.errors.slice(0, 100),
+  createdAt: i.createdAt.toISOString(),
+  finishedAt: i.finishedAt?.toISOString() ?? null,
+})
+
+export async function uploadImport(ctx: WorkspaceContext, filename: string, body: Buffer) {
+  assertCan(ctx.actor, 'clients:import')
+  const content = decodeCsv(body)
+  const rows = parseCsv(content)
+  const headers = (rows[0] ?? []).map((h) => h.trim())
+  if (!headers.length || rows.length < 2)
+    throw problems.badRequest('The file has no rows under its header line.', 'file')
+  if (rows.length - 1 > MAX_IMPORT_ROWS)
+    throw problems.badRequest(`A file may hold at most ${MAX_IMPORT_ROWS} rows; split it.`, 'file')
+  return withWorkspace(ctx, async (tx) => {
+    const defs = await loadFieldDefs(tx)
+    const [row] = await tx
+      .insert(clientImports)
+      .values({
+        id: newId('imp'),
+        workspaceId: ctx.workspaceId,
+        userId: ctx.actor.userId,
+        filename: filename.slice(0, 200),
+        content,
+        fileHash: createHash('sha256').update(content).digest('hex'),
+        headers,
+        mapping: autoMap(headers, defs),
+        totalRows: rows.length - 1,
+      })
+      .returning()
+    return serialize(row as ImportRecord, rows)
+  })
+}
+
+async function findImport(tx: Tx, ctx: Scope, id: string) {
+  const [i] = await tx.select().from(clientImports).where(eq(clientImports.id, id))
+  // Imports are private to the person who uploaded them.
+  if (!i || i.userId !== ctx.actor.userId) throw problems.notFound('Import')
+  return i
+}
+
+export async function getImport(ctx: WorkspaceContext, id: string) {
+  assertCan(ctx.actor, 'clients:import')
+  return withWorkspace(ctx, async (tx) => serialize(await findImport(tx, ctx, id)))
+}
+
+type Outcome = { created: number; updated: number; skipped: number; errors: ImportRowError[] }
+
+const keyOf = (c: { email: string | null; name: string }) =>
+  c.email ? `e:${c.email}` : `n:${c.name.toLowerCase()}`
+
+/**
+ * Processes rows [from, to) of a file. With `write` false it only predicts (the dry run); with true it
+ * creates and updates clients. `seen` carries the keys of earlier batches so a file that names a client
+ * twice does not create it twice.
+ */
+async function processRows(
+  tx: Tx,
+  ctx: Scope,
+  events: Events | null,
+  rows: string[][],
+  from: number,
+  to: number,
+  opts: { mapping: Record<string, string | null>; duplicates: Duplicates; defs: FieldDef[]; write: boolean },
+  seen: Map<string, string>,
+): Promise<Outcome> {
+  const out: Outcome = { created: 0, updated: 0, skipped: 0, errors: [] }
+  const valid: { line: number; row: ImportedRow; cells: string[] }[] = []
+  for (let i = from; i < to; i++) {
+    const cells = rows[i] as string[]
+    const r = mapRow(cells, opts.mapping, opts.defs)
+    // Line numbers as a spreadsheet shows them: the header is line 1.
+    if (!r.ok) for (const e of r.errors) out.errors.push({ row: i + 1, field: e.field, message: e.message })
+    else valid.push({ line: i + 1, row: r.value, cells })
+  }
+  // Existing clients with the same email (or, without email, the same name).
+  const emails = [...new Set(valid.map((v) => v.row.client.email).filter((e): e is string => !!e))]
+  const names = [
+    ...new Set(valid.filter((v) => !v.row.client.email).map((v) => v.row.client.name.toLowerCase())),
+  ]
+  if (opts.duplicates !== 'create' && (emails.length || names.length)) {
+    const found = await tx
+      .select({ id: clients.id, email: clients.email, name: clients.name })
+      .from(clients)
+      .where(
+        or(
+          emails.length ? inArray(clients.email, emails) : undefined,
+          names.length ? inArray(clients.sortName, names) : undefined,
+        ),
+      )
+    for (const f of found) if (!seen.has(keyOf(f))) seen.set(keyOf(f), f.id)
+  }
+  const contactEmails = [...new Set(valid.map((v) => v.row.contact?.email).filter((e): e is string => !!e))]
+  const takenContacts = new Set(
+    contactEmails.length
+      ? (
+          await tx
+            .select({ email: contacts.email })
+            .from(contacts)
+            .where(inArray(contacts.email, contactEmails))
+        ).map((c) => c.email)
+      : [],
+  )
+
+  const toCreate: (typeof clients.$inferInsert)[] = []
+  const newContacts: (typeof contacts.$inferInsert)[] = []
+  const updates: { id: string; row: ImportedRow }[] = []
+  const now = new Date()
+  for (const v of valid) {
+    const c = v.row.client
+    const key = keyOf(c)
+    const existing = opts.duplicates === 'create' ? undefined : seen.get(key)
+    const ce = v.row.contact?.email
+    if (ce && takenContacts.has(ce) && !existing) {
+      out.errors.push({
+        row: v.line,
+        field: 'contact.email',
+        message: 'another contact in this workspace already uses this email',
+      })
+      continue
+    }
+    if (existing) {
+      if (opts.duplicates === 'skip') out.skipped++
+      else {
+        out.updated++
+        updates.push({ id: existing, row: v.row })
+      }
+      continue
+    }
+    out.created++
+    const id = newId('cli')
+    seen.set(key, id)
+    if (ce) takenContacts.add(ce)
+    toCreate.push({
+      id,
+      workspaceId: ctx.workspaceId,
+      ...c,
+      sortName: c.name.toLowerCase(),
+      ownerId: c.ownerId ?? ctx.actor.userId,
+      archivedAt: c.status === 'archived' ? now : null,
+      searchText: searchTextOf(c, v.row.contact ? [v.row.contact] : [], opts.defs),
+      createdBy: ctx.actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    if (v.row.contact)
+      newContacts.push({
+        id: newId('con'),
+        workspaceId: ctx.workspaceId,
+        clientId: id,
+        ...v.row.contact,
+        isPrimary: true,
+      })
+  }
+  if (!opts.write) return out
+
+  const audit: AuditEntry[] = []
+  if (toCreate.length) {
+    await tx.insert(clients).values(toCreate)
+    await writeFacets(
+      tx,
+      toCreate.map((c) => ({
+        id: c.id,
+        workspaceId: ctx.workspaceId,
+        tags: c.tags ?? [],
+        ownerId: c.ownerId ?? null,
+        assigneeIds: c.assigneeIds ?? [],
+        custom: c.custom ?? {},
+      })),
+      opts.defs,
+      false,
+    )
+    if (newContacts.length) await tx.insert(contacts).values(newContacts)
+    for (const c of toCreate)
+      audit.push({
+        action: 'client.created',
+        targetType: 'client',
+        targetId: c.id,
+        targetLabel: c.name,
+        after: { name: c.name, email: c.email, status: c.status, source: 'import' },
+      })
+  }
+  for (const u of updates) {
+    const [before] = await tx.select().from(clients).where(eq(clients.id, u.id)).for('update')
+    if (!before) continue
+    const patch: Record<string, unknown> = {}
+    for (const k of u.row.given)
+      if (k !== 'cf' && k !== 'contact') patch[k] = u.row.client[k as keyof typeof u.row.client]
+    const next = { ...before, ...patch, custom: { ...before.custom, ...u.row.client.custom }, updatedAt: now }
+    next.sortName = next.name.toLowerCase()
+    const list = await tx
+      .select({ name: contacts.name, email: contacts.email })
+      .from(contacts)
+      .where(eq(contacts.clientId, u.id))
+    next.searchText = searchTextOf(next, list, opts.defs)
+    await tx.update(clients).set(next).where(eq(clients.id, u.id))
+    await writeFacets(tx, [next], opts.defs)
+    const changed = Object.keys(patch).filter(
+      (k) => JSON.stringify(patch[k]) !== JSON.stringify(before[k as keyof typeof before]),
+    )
+    if (JSON.stringify(next.custom) !== JSON.stringify(before.custom)) changed.push('custom')
+    audit.push({
+      action: 'client.updated',
+      targetType: 'client',
+      targetId: u.id,
+      targetLabel: next.name,
+      before: Object.fromEntries(changed.map((k) => [k, before[k as keyof typeof before]])),
+      after: Object.fromEntries(changed.map((k) => [k, next[k as keyof typeof next]])),
+    })
+  }
+  await recordMany(tx, ctx.workspaceId, ctx.meta, audit)
+  if (events) {
+    await events.emitMany(
+      tx,
+      'client.created',
+      ctx.workspaceId,
+      toCreate.map((c) => ({ clientId: c.id, name: c.name })),
+    )
+    await events.emitMany(
+      tx,
+      'client.updated',
+      ctx.workspaceId,
+      updates.map((u) => ({ clientId: u.id })),
+    )
+  }
+  return out
+}
+
+function options(
+  i: ImportRecord,
+  input: { mapping: Record<string, string | null>; duplicates: Duplicates },
+  defs: FieldDef[],
+) {
+  checkMapping(input.mapping, i.headers, defs)
+  return { mapping: input.mapping, duplicates: input.duplicates, defs }
+}
+
+/** The dry run: what the import would do, with every bad row and why, writing nothing but the result. */
+export async function checkImport(
+  ctx: WorkspaceContext,
+  id: string,
+  input: { mapping: Record<string, string | null>; duplicates: Duplicates },
+) {
+  assertCan(ctx.actor, 'clients:import')
+  return withWorkspace(ctx, async (tx) => {
+    const i = await findImport(tx, ctx, id)
+    if (i.status !== 'uploaded' && i.status !== 'checked')
+      throw problems.conflict('This import has already run: upload the file again to start over.')
+    const defs = await loadFieldDefs(tx)
+    const opts = { ...options(i, input, defs), write: false }
+    const rows = parseCsv(i.content)
+    const seen = new Map<string, string>()
+    const total: Outcome = { created: 0, updated: 0, skipped: 0, errors: [] }
+    for (let from = 1; from < rows.length; from += BATCH) {
+      const o = await processRows(tx, ctx, null, rows, from, Math.min(from + BATCH, rows.length), opts, seen)
+      total.created += o.created
+      total.updated += o.updated
+      total.skipped += o.skipped
+      total.errors.push(...o.errors)
+    }
+    const failedRows = new Set(total.errors.map((e) => e.row)).size
+    const [row] = await tx
+      .update(clientImports)
+      .set({
+        status: 'checked',
+        mapping: input.mapping,
+        duplicates: input.duplicates,
+        created: total.created,
+        updated: total.updated,
+        skipped: total.skipped,
+        failed: failedRows,
+        errors: total.errors.slice(0, KEPT_ERRORS),
+      })
+      .where(eq(clientImports.id, id))
+      .returning()
+    return serialize(row as ImportRecord, rows)
+  })
+}
+
+/** Queues the import; the good rows are written by a background job, the bad ones reported. */
+export async function runImport(
+  jobs: Jobs,
+  ctx: WorkspaceContext,
+  id: string,
+  input: { mapping: Record<string, string | null>; duplicates: Duplicates },
+) {
+  assertCan(ctx.actor, 'clients:import')
+  return withWorkspace(ctx, async (tx) => {
+    const i = await findImport(tx, ctx, id)
+    if (i.status !== 'uploaded' && i.status !== 'checked')
+      throw problems.conflict('This import has already run: upload the file again to start over.')
+    const defs = await loadFieldDefs(tx)
+    options(i, input, defs)
+    const [row] = await tx
+      .update(clientImports)
+      .set({
+        status: 'queued',
+        mapping: input.mapping,
+        duplicates: input.duplicates,
+        processedRows: 0,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        failed: 0,
+        errors: [],
+      })
+      .where(eq(clientImports.id, id))
+      .returning()
+    const job: ImportJob = {
+      importId: id,
+      workspaceId: ctx.workspaceId,
+      userId: ctx.actor.userId,
+      meta: ctx.meta,
+    }
+    await jobs.send(IMPORT_QUEUE, job, tx)
+    return serialize(row as ImportRecord)
+  })
+}
+
+/** The job: a thousand rows per transaction, progress saved with each, so a retry resumes. */
+export async function processImport(db: Db, events: Events, job: ImportJob): Promise<void> {
+  const ctx: Scope = { db, workspaceId: job.workspaceId, meta: job.meta, actor: { userId: job.userId } }
+  const start = await withWorkspace(ctx, async (tx) => {
+    const [i] = await tx.select().from(clientImports).where(eq(clientImports.id, job.importId))
+    if (!i || i.status === 'completed' || i.status === 'failed') return null
+    await tx.update(clientImports).set({ status: 'running' }).where(eq(clientImports.id, i.id))
+    return { i, defs: await loadFieldDefs(tx) }
+  })
+  if (!start) return
+  const { i, defs } = start
+  const rows = parseCsv(i.content)
+  const opts = { mapping: i.mapping, duplicates: i.duplicates, defs, write: true }
+  const seen = new Map<string, string>()
+  try {
+    for (let from = 1 + i.processedRows; from < rows.length; from += BATCH) {
+      const to = Math.min(from + BATCH, rows.length)
+      await withWorkspace(ctx, async (tx) => {
+        const o = await processRows(tx, ctx, events, rows, from, to, opts, seen)
+        await tx
+          .update(clientImports)
+          .set({
+            processedRows: to - 1,
+            created: sql`${clientImports.created} + ${o.created}`,
+            updated: sql`${clientImports.updated} + ${o.updated}`,
+            skipped: sql`${clientImports.skipped} + ${o.skipped}`,
+            failed: sql`${clientImports.failed} + ${new Set(o.errors.map((e) => e.row)).size}`,
+            errors: o.errors.length
+              ? sql`case when jsonb_array_length(${clientImports.errors}) < ${KEPT_ERRORS} then ${clientImports.errors} || ${JSON.stringify(o.errors)}::jsonb else ${clientImports.errors} end`
+              : undefined,
+          })
+          .where(eq(clientImports.id, i.id))
+      })
+    }
+    await withWorkspace(ctx, (tx) =>
+      tx
+        .update(clientImports)
+        .set({ status: 'completed', finishedAt: new Date() })
+        .where(eq(clientImports.id, i.id)),
+    )
+  } catch (err) {
+    await withWorkspace(ctx, (tx) =>
+      tx
+        .update(clientImports)
+        .set({ status: 'failed', finishedAt: new Date() })
+        .where(eq(clientImports.id, i.id)),
+    )
+    throw err
+  }
+}
+
+/** Every row error with the row's original cells, as CSV rows, for fixing the file. */
+export async function importErrorRows(ctx: WorkspaceContext, id: string) {
+  assertCan(ctx.actor, 'clients:import')
+  return withWorkspace(ctx, async (tx) => {
+    const i = await findImport(tx, ctx, id)
+    const rows = parseCsv(i.content)
+    return {
+      filename: i.filename.replace(/\.csv$/i, ''),
+      header: ['row', 'field', 'error', ...i.headers],
+      rows: i.errors.map((e) => [String(e.row), e.field, e.message, ...(rows[e.row - 1] ?? [])]),
+    }
+  })
+}
+
+export function registerImportJob(jobs: Jobs, db: Db, events: Events): void {
+  jobs.register<ImportJob>(IMPORT_QUEUE, (job) => processImport(db, events, job))
+}

@@ -1,0 +1,542 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import {
+  ActivitySchema,
+  BulkActionSchema,
+  BulkResultSchema,
+  ClientFilterSchema,
+  ClientIdSchema,
+  ClientListQuerySchema,
+  ClientListSchema,
+  ClientSchema,
+  ContactIdSchema,
+  ContactSchema,
+  CountSchema,
+  CreateClientSchema,
+  CreateContactSchema,
+  CreateCustomFieldSchema,
+  CreateSavedViewSchema,
+  CustomFieldIdSchema,
+  CustomFieldSchema,
+  ImportIdSchema,
+  ImportOptionsSchema,
+  ImportSchema,
+  SavedViewSchema,
+  UpdateClientSchema,
+  UpdateContactSchema,
+  UpdateCustomFieldSchema,
+  ViewIdSchema,
+} from '../../../../contracts/clients.ts'
+import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
+import { workspaceContext } from '../../kernel/http/context.ts'
+import { sendCsv } from '../../kernel/http/csv.ts'
+import { paginationQuery } from '../../kernel/http/pagination.ts'
+import type { Kernel } from '../../kernel/kernel.ts'
+import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import { bulkAction } from './bulk.ts'
+import * as contacts from './contacts.service.ts'
+import * as fields from './custom-fields.service.ts'
+import { displayValue } from './fields.ts'
+import * as imports from './import.service.ts'
+import * as service from './service.ts'
+import * as views from './views.service.ts'
+
+const errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+}
+const clientParams = z.object({ id: ClientIdSchema })
+const contactParams = z.object({ id: ClientIdSchema, contactId: ContactIdSchema })
+const noContent = { 204: z.null().describe('Done') }
+const MAX_UPLOAD = 20 * 1024 * 1024
+
+export function registerClientRoutes(
+  root: FastifyInstance,
+  kernel: Pick<Kernel, 'database' | 'events' | 'jobs'>,
+) {
+  const app = root.withTypeProvider<ZodTypeProvider>()
+  const db = kernel.database.db
+  const deps = { events: kernel.events }
+  const tags = ['Clients']
+
+  app.get(
+    '/api/v1/clients',
+    {
+      schema: {
+        tags,
+        summary: 'List, filter, sort and search clients',
+        description:
+          'Members see the clients they own or are assigned to. `q` matches name, legal name, email, contacts, tags and text custom fields, tolerating typos; results then come by relevance (up to the best 1,000 matches) unless `sort` is given. Custom field filters: `cf.<key>=<value>` (comma-separated values match any), `cf.<key>.min` / `cf.<key>.max` for numbers, money (minor units) and dates.',
+        querystring: ClientListQuerySchema,
+        response: { 200: ClientListSchema, ...errors },
+      },
+    },
+    async (req) => service.listClients(workspaceContext(req, db), req.query),
+  )
+
+  app.get(
+    '/api/v1/clients/count',
+    {
+      schema: {
+        tags,
+        summary: 'Count the clients matching a filter (for "select all matching" and confirmations)',
+        querystring: ClientFilterSchema,
+        response: { 200: CountSchema, ...errors },
+      },
+    },
+    async (req) => service.countClients(workspaceContext(req, db), req.query),
+  )
+
+  app.get(
+    '/api/v1/clients/tags',
+    {
+      schema: {
+        tags,
+        summary: 'Tags in use, most used first',
+        response: {
+          200: z.object({ data: z.array(z.object({ tag: z.string(), count: z.number().int() })) }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => service.listTags(workspaceContext(req, db)),
+  )
+
+  app.get(
+    '/api/v1/clients/export',
+    {
+      schema: {
+        tags,
+        summary: 'Export the clients of a view as CSV (streamed; formula cells neutralised)',
+        querystring: ClientFilterSchema.extend({ sort: ClientListQuerySchema.shape.sort }),
+        produces: ['text/csv'],
+        response: { 200: z.string().describe('CSV file'), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const ctx = workspaceContext(req, db)
+      const { sort, ...filter } = req.query
+      const defs = await withWorkspace(ctx, (tx) => service.loadFieldDefs(tx))
+      const rows = service.iterateClients(ctx, filter, sort)
+      const address = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const
+      const header = [
+        'id',
+        'name',
+        'kind',
+        'legal_name',
+        'email',
+        'phone',
+        'website',
+        'tax_id',
+        'status',
+        'tags',
+        'owner',
+        'assignees',
+        'currency',
+        'language',
+        'payment_terms_days',
+        ...address.map((a) => `billing_${a.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`),
+        'primary_contact',
+        'primary_contact_email',
+        'created_at',
+        'updated_at',
+        ...defs.map((d) => d.key),
+      ]
+      return sendCsv(
+        reply,
+        `clients-${new Date().toISOString().slice(0, 10)}.csv`,
+        header,
+        (async function* () {
+          for await (const c of rows)
+            yield [
+              c.id,
+              c.name,
+              c.kind,
+              c.legalName,
+              c.email,
+              c.phone,
+              c.website,
+              c.taxId,
+              c.status,
+              c.tags.join('; '),
+              c.owner?.email,
+              c.assignees.map((a) => a.email).join('; '),
+              c.currency,
+              c.language,
+              c.paymentTermsDays,
+              ...address.map((a) => c.billingAddress?.[a] ?? ''),
+              c.primaryContact?.name,
+              c.primaryContact?.email,
+              c.createdAt,
+              c.updatedAt,
+              ...defs.map((d) => displayValue(d, c.custom[d.key])),
+            ]
+        })(),
+      )
+    },
+  )
+
+  app.post(
+    '/api/v1/clients/bulk',
+    {
+      schema: {
+        tags,
+        summary: 'Apply an action to selected clients or to all clients matching a filter',
+        description:
+          'Give `ids` (up to 1,000) or `filter` (the list query parameters). For `delete` on a filter, send `expectedCount`: the request fails with 409 when the view no longer matches that many.',
+        body: BulkActionSchema,
+        response: { 200: BulkResultSchema, ...errors },
+      },
+    },
+    async (req) => bulkAction(deps, workspaceContext(req, db), req.body),
+  )
+
+  app.post(
+    '/api/v1/clients',
+    {
+      schema: {
+        tags,
+        summary: 'Create a client',
+        body: CreateClientSchema,
+        response: { 201: ClientSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await service.createClient(deps, workspaceContext(req, db), req.body)),
+  )
+
+  app.get(
+    '/api/v1/clients/:id',
+    {
+      schema: { tags, summary: 'A client', params: clientParams, response: { 200: ClientSchema, ...errors } },
+    },
+    async (req) => service.getClient(workspaceContext(req, db), req.params.id),
+  )
+
+  app.patch(
+    '/api/v1/clients/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update a client (only the fields given)',
+        params: clientParams,
+        body: UpdateClientSchema,
+        response: { 200: ClientSchema, ...errors },
+      },
+    },
+    async (req) => service.updateClient(deps, workspaceContext(req, db), req.params.id, req.body),
+  )
+
+  app.delete(
+    '/api/v1/clients/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a client and its contacts (owners and admins)',
+        params: clientParams,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (req, reply) => {
+      await service.deleteClient(deps, workspaceContext(req, db), req.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+
+  for (const [path, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const)
+    app.post(
+      `/api/v1/clients/:id/${path}`,
+      {
+        schema: {
+          tags,
+          summary: archived ? 'Archive a client' : 'Restore an archived client to its earlier status',
+          params: clientParams,
+          response: { 200: ClientSchema, ...errors },
+        },
+      },
+      async (req) => service.setArchived(deps, workspaceContext(req, db), req.params.id, archived),
+    )
+
+  app.get(
+    '/api/v1/clients/:id/activity',
+    {
+      schema: {
+        tags,
+        summary: "A client's activity timeline, newest first",
+        params: clientParams,
+        querystring: z.object(paginationQuery),
+        response: { 200: pageSchema(ActivitySchema), ...errors },
+      },
+    },
+    async (req) => service.clientActivity(workspaceContext(req, db), req.params.id, req.query),
+  )
+
+  // ---- contacts ----
+  const contactTags = ['Contacts']
+  app.get(
+    '/api/v1/clients/:id/contacts',
+    {
+      schema: {
+        tags: contactTags,
+        summary: "A client's contacts",
+        params: clientParams,
+        response: { 200: z.object({ data: z.array(ContactSchema) }), ...errors },
+      },
+    },
+    async (req) => contacts.listContacts(workspaceContext(req, db), req.params.id),
+  )
+  app.post(
+    '/api/v1/clients/:id/contacts',
+    {
+      schema: {
+        tags: contactTags,
+        summary: 'Add a contact (its email must be unique in the workspace; the first becomes primary)',
+        params: clientParams,
+        body: CreateContactSchema,
+        response: { 201: ContactSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await contacts.createContact(deps, workspaceContext(req, db), req.params.id, req.body)),
+  )
+  app.patch(
+    '/api/v1/clients/:id/contacts/:contactId',
+    {
+      schema: {
+        tags: contactTags,
+        summary: 'Update a contact',
+        params: contactParams,
+        body: UpdateContactSchema,
+        response: { 200: ContactSchema, ...errors },
+      },
+    },
+    async (req) =>
+      contacts.updateContact(deps, workspaceContext(req, db), req.params.id, req.params.contactId, req.body),
+  )
+  app.delete(
+    '/api/v1/clients/:id/contacts/:contactId',
+    {
+      schema: {
+        tags: contactTags,
+        summary: 'Remove a contact',
+        params: contactParams,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (req, reply) => {
+      await contacts.deleteContact(deps, workspaceContext(req, db), req.params.id, req.params.contactId)
+      return reply.status(204).send(null)
+    },
+  )
+
+  // ---- custom fields ----
+  const fieldTags = ['Custom fields']
+  const fieldParams = z.object({ id: CustomFieldIdSchema })
+  app.get(
+    '/api/v1/custom-fields',
+    {
+      schema: {
+        tags: fieldTags,
+        summary: "The workspace's custom client fields, in display order",
+        response: { 200: z.object({ data: z.array(CustomFieldSchema) }), ...errors },
+      },
+    },
+    async (req) => fields.listCustomFields(workspaceContext(req, db)),
+  )
+  app.post(
+    '/api/v1/custom-fields',
+    {
+      schema: {
+        tags: fieldTags,
+        summary: 'Define a custom field (owners and admins)',
+        body: CreateCustomFieldSchema,
+        response: { 201: CustomFieldSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await fields.createCustomField(workspaceContext(req, db), req.body)),
+  )
+  app.patch(
+    '/api/v1/custom-fields/:id',
+    {
+      schema: {
+        tags: fieldTags,
+        summary: 'Change a custom field (its key and type stay)',
+        params: fieldParams,
+        body: UpdateCustomFieldSchema,
+        response: { 200: CustomFieldSchema, ...errors },
+      },
+    },
+    async (req) => fields.updateCustomField(workspaceContext(req, db), req.params.id, req.body),
+  )
+  app.delete(
+    '/api/v1/custom-fields/:id',
+    {
+      schema: {
+        tags: fieldTags,
+        summary: 'Delete a custom field and its values',
+        params: fieldParams,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (req, reply) => {
+      await fields.deleteCustomField(workspaceContext(req, db), req.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+
+  // ---- saved views ----
+  app.get(
+    '/api/v1/clients/views',
+    {
+      schema: {
+        tags,
+        summary: "The caller's saved client views",
+        response: { 200: z.object({ data: z.array(SavedViewSchema) }), ...errors },
+      },
+    },
+    async (req) => views.listViews(workspaceContext(req, db)),
+  )
+  app.post(
+    '/api/v1/clients/views',
+    {
+      schema: {
+        tags,
+        summary: 'Save the current view (filters and sort) under a name',
+        body: CreateSavedViewSchema,
+        response: { 201: SavedViewSchema, ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await views.createView(workspaceContext(req, db), req.body)),
+  )
+  app.delete(
+    '/api/v1/clients/views/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a saved view',
+        params: z.object({ id: ViewIdSchema }),
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (req, reply) => {
+      await views.deleteView(workspaceContext(req, db), req.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+
+  // ---- import ----
+  const importTags = ['Client import']
+  const importParams = z.object({ id: ImportIdSchema })
+  app.register(async (scope) => {
+    // Spreadsheet apps and browsers label CSV files in several ways.
+    scope.addContentTypeParser(
+      ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: MAX_UPLOAD },
+      (_req, body, done) => done(null, body),
+    )
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/clients/import',
+      {
+        bodyLimit: MAX_UPLOAD,
+        schema: {
+          tags: importTags,
+          summary: 'Upload a CSV file (UTF-8, up to 20 MB and 200,000 rows); columns are mapped by header',
+          description:
+            'Send the file as the raw body with `Content-Type: text/csv`. The answer holds the headers, sample rows and a suggested mapping. Then `check` (dry run) and `run`.',
+          querystring: z.object({ filename: z.string().max(200).default('import.csv') }),
+          consumes: ['text/csv'],
+          response: { 201: ImportSchema, ...errors, 413: ProblemSchema },
+        },
+      },
+      async (req, reply) => {
+        if (!Buffer.isBuffer(req.body))
+          return reply
+            .status(415)
+            .type('application/problem+json')
+            .send({
+              type: '/problems/unsupported-media-type',
+              title: 'Unsupported media type',
+              status: 415,
+              detail: 'Send the file as the raw body with Content-Type: text/csv.',
+              errors: [{ field: 'content-type', message: 'must be text/csv' }],
+            })
+        const created = await imports.uploadImport(workspaceContext(req, db), req.query.filename, req.body)
+        return reply.status(201).send(created)
+      },
+    )
+  })
+  app.get(
+    '/api/v1/clients/import/:id',
+    {
+      schema: {
+        tags: importTags,
+        summary: 'An import: mapping, progress and results',
+        params: importParams,
+        response: { 200: ImportSchema, ...errors },
+      },
+    },
+    async (req) => imports.getImport(workspaceContext(req, db), req.params.id),
+  )
+  app.post(
+    '/api/v1/clients/import/:id/check',
+    {
+      schema: {
+        tags: importTags,
+        summary: 'Dry run: what the import would create, update and skip, and every bad row',
+        params: importParams,
+        body: ImportOptionsSchema,
+        response: { 200: ImportSchema, ...errors },
+      },
+    },
+    async (req) => imports.checkImport(workspaceContext(req, db), req.params.id, req.body),
+  )
+  app.post(
+    '/api/v1/clients/import/:id/run',
+    {
+      schema: {
+        tags: importTags,
+        summary: 'Run the import in the background (bad rows are skipped and reported)',
+        params: importParams,
+        body: ImportOptionsSchema,
+        response: { 202: ImportSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(202)
+        .send(await imports.runImport(kernel.jobs, workspaceContext(req, db), req.params.id, req.body)),
+  )
+  app.get(
+    '/api/v1/clients/import/:id/errors',
+    {
+      schema: {
+        tags: importTags,
+        summary: 'The error report: each bad row with its line number, reason and original cells (CSV)',
+        params: importParams,
+        produces: ['text/csv'],
+        response: { 200: z.string().describe('CSV file'), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const report = await imports.importErrorRows(workspaceContext(req, db), req.params.id)
+      return sendCsv(
+        reply,
+        `${report.filename}-errors.csv`,
+        report.header,
+        (async function* () {
+          yield* report.rows
+        })(),
+      )
+    },
+  )
+}

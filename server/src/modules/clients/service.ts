@@ -1,0 +1,592 @@
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import type { z } from 'zod'
+import type { CreateClientSchema, UpdateClientSchema } from '../../../../contracts/clients.ts'
+import { assertCan, can } from '../../kernel/access/index.ts'
+import { type AuditEntry, auditLogs, record } from '../../kernel/audit/index.ts'
+import { newId } from '../../kernel/db/ids.ts'
+import type { Tx } from '../../kernel/db/index.ts'
+import type { Events } from '../../kernel/events/index.ts'
+import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import { decodeCursor, page } from '../../kernel/http/pagination.ts'
+import { type FieldError, problems } from '../../kernel/http/problem.ts'
+import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
+import { displayValue, type FieldDef, facetValues, validateCustomValues } from './fields.ts'
+import { decodeListCursor, encodeListCursor, filterConditions, parseSort, type Sort } from './query.ts'
+import { type Address, clientFacets, clients, contacts, customFields } from './schema.ts'
+
+export type ClientDeps = { events: Events }
+export type CreateClientInput = z.output<typeof CreateClientSchema>
+export type UpdateClientInput = z.output<typeof UpdateClientSchema>
+
+type UserRef = { id: string; name: string; email: string }
+
+/** A client as the list and detail queries return it (snake_case from raw SQL). */
+type ClientRow = {
+  id: string
+  kind: 'company' | 'person'
+  name: string
+  legal_name: string | null
+  email: string | null
+  phone: string | null
+  website: string | null
+  tax_id: string | null
+  billing_address: Address | null
+  shipping_address: Address | null
+  currency: string | null
+  language: string | null
+  payment_terms_days: number | null
+  status: 'lead' | 'active' | 'archived'
+  tags: string[]
+  owner_id: string | null
+  assignee_ids: string[]
+  notes: string
+  custom: Record<string, unknown>
+  archived_at: Date | string | null
+  created_at: Date | string
+  updated_at: Date | string
+  owner: UserRef | null
+  assignees: UserRef[]
+  primary_contact: { id: string; name: string; email: string | null } | null
+}
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString()
+
+export function serializeClient(r: ClientRow) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    legalName: r.legal_name,
+    email: r.email,
+    phone: r.phone,
+    website: r.website,
+    taxId: r.tax_id,
+    billingAddress: r.billing_address,
+    shippingAddress: r.shipping_address,
+    currency: r.currency,
+    language: r.language,
+    paymentTermsDays: r.payment_terms_days,
+    status: r.status,
+    tags: r.tags,
+    owner: r.owner,
+    assignees: r.assignees ?? [],
+    notes: r.notes,
+    custom: r.custom,
+    primaryContact: r.primary_contact,
+    archivedAt: r.archived_at ? iso(r.archived_at) : null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  }
+}
+export type ClientView = ReturnType<typeof serializeClient>
+
+// One statement returns a page with its owners, assignees and primary contacts, evaluated only for
+// the rows the page returns.
+const SELECT = sql`c.id, c.kind, c.name, c.legal_name, c.email, c.phone, c.website, c.tax_id,
+  c.billing_address, c.shipping_address, c.currency, c.language, c.payment_terms_days, c.status, c.tags,
+  c.owner_id, c.assignee_ids, c.notes, c.custom, c.archived_at, c.created_at, c.updated_at, c.sort_name,
+  (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = c.owner_id) as owner,
+  (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email) order by u.name), '[]'::json)
+     from users u where u.id = any(c.assignee_ids)) as assignees,
+  (select json_build_object('id', k.id, 'name', k.name, 'email', k.email)
+     from contacts k where k.client_id = c.id and k.is_primary) as primary_contact`
+
+const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows
+
+export async function loadFieldDefs(tx: Tx): Promise<FieldDef[]> {
+  return tx
+    .select({
+      key: customFields.key,
+      label: customFields.label,
+      type: customFields.type,
+      required: customFields.required,
+      defaultValue: customFields.defaultValue,
+      options: customFields.options,
+    })
+    .from(customFields)
+    .where(eq(customFields.entity, 'client'))
+    .orderBy(asc(customFields.position), asc(customFields.createdAt))
+}
+
+const needsDefs = (filter: Record<string, unknown>, sort?: string) =>
+  Object.keys(filter).some((k) => k.startsWith('cf.')) || Boolean(sort?.replace(/^-/, '').startsWith('cf.'))
+
+/** The member-visibility rule as a condition: owners and admins see all, members their own. */
+export function visibleTo(ctx: WorkspaceContext): SQL | undefined {
+  if (can(ctx.actor, 'clients:read_all')) return undefined
+  return sql`c.id in (select f.client_id from client_facets f where f.key = 'access' and f.value = ${ctx.actor.userId})`
+}
+
+async function fetchClient(tx: Tx, ctx: WorkspaceContext, id: string): Promise<ClientRow> {
+  const vis = visibleTo(ctx)
+  const r = await tx.execute(
+    sql`select ${SELECT} from clients c where c.id = ${id}${vis ? sql` and ${vis}` : sql``}`,
+  )
+  const row = rowsOf<ClientRow>(r)[0]
+  // Another workspace's client, a client the member may not see, and no client at all look the same.
+  if (!row) throw problems.notFound('Client')
+  return row
+}
+
+/** The client if the actor may see it (404 otherwise), for the module's other services. */
+export async function getVisibleClient(tx: Tx, ctx: WorkspaceContext, id: string) {
+  const r = await fetchClient(tx, ctx, id)
+  return { id: r.id, name: r.name }
+}
+
+export async function getClient(ctx: WorkspaceContext, id: string): Promise<ClientView> {
+  assertCan(ctx.actor, 'clients:read')
+  return withWorkspace(ctx, async (tx) => serializeClient(await fetchClient(tx, ctx, id)))
+}
+
+type ListQuery = Record<string, unknown> & { sort?: string; limit: number; cursor?: string }
+
+/** Runs one page of a client view. Shared by the list, export and bulk actions. */
+export async function queryClients(
+  tx: Tx,
+  ctx: WorkspaceContext,
+  q: ListQuery,
+  defs?: FieldDef[],
+): Promise<{ rows: ClientRow[]; nextCursor: string | null }> {
+  const fieldDefs = defs ?? (needsDefs(q, q.sort) ? await loadFieldDefs(tx) : [])
+  const { conditions, search } = filterConditions(ctx, q, fieldDefs)
+  const sort = parseSort(q.sort, fieldDefs, search !== null)
+  const sortKey = sort?.key ?? 'relevance'
+  const cursor = decodeListCursor(q.cursor, sortKey)
+  const where = [...conditions]
+  let order: SQL
+  let from = sql`clients c`
+  if (search !== null) from = sql`${from} join clients_search(${search}, 1000) s on s.client_id = c.id`
+  if (sort?.facet)
+    from = sql`${from} left join client_facets sf on sf.client_id = c.id and sf.key = ${sort.facet}`
+  const dir = sort?.desc ? sql.raw('desc') : sql.raw('asc')
+  if (!sort) order = sql`s.score desc, c.id`
+  else if (sort.facet) order = sql`sf.value ${dir} nulls last, c.id ${dir}`
+  else order = sql`${sort.column} ${dir}, c.id ${dir}`
+  let offset = 0
+  if (cursor && 'o' in cursor) offset = cursor.o
+  else if (cursor && sort) {
+    const value = sort.key.endsWith('name') ? sql`${cursor.v}` : sql`${cursor.v}::timestamptz`
+    where.push(sql`(${sort.column}, c.id) ${sql.raw(sort.desc ? '<' : '>')} (${value}, ${cursor.id})`)
+  }
+  const whereSql = where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``
+  const r = await tx.execute(
+    sql`select ${SELECT} from ${from}${whereSql} order by ${order} limit ${q.limit + 1} offset ${offset}`,
+  )
+  const rows = rowsOf<ClientRow & { sort_name: string }>(r)
+  const more = rows.length > q.limit
+  const data = more ? rows.slice(0, q.limit) : rows
+  const last = data[data.length - 1]
+  let nextCursor: string | null = null
+  if (more && last) {
+    if (!sort || sort.kind === 'offset') nextCursor = encodeListCursor({ s: sortKey, o: offset + q.limit })
+    else {
+      const v = sort.key.endsWith('name')
+        ? last.sort_name
+        : iso(sort.key.endsWith('updated') ? last.updated_at : last.created_at)
+      nextCursor = encodeListCursor({ s: sortKey, v, id: last.id })
+    }
+  }
+  return { rows: data, nextCursor }
+}
+
+export async function listClients(ctx: WorkspaceContext, q: ListQuery) {
+  assertCan(ctx.actor, 'clients:read')
+  return withWorkspace(ctx, async (tx) => {
+    const p = await queryClients(tx, ctx, q)
+    return { data: p.rows.map(serializeClient), nextCursor: p.nextCursor }
+  })
+}
+
+export async function countClients(ctx: WorkspaceContext, filter: Record<string, unknown>) {
+  assertCan(ctx.actor, 'clients:read')
+  return withWorkspace(ctx, async (tx) => ({ count: await countMatching(tx, ctx, filter) }))
+}
+
+export async function countMatching(tx: Tx, ctx: WorkspaceContext, filter: Record<string, unknown>) {
+  const defs = needsDefs(filter) ? await loadFieldDefs(tx) : []
+  const { conditions, search } = filterConditions(ctx, filter, defs)
+  const from =
+    search !== null
+      ? sql`clients c join clients_search(${search}, 1000) s on s.client_id = c.id`
+      : sql`clients c`
+  const whereSql = conditions.length ? sql` where ${sql.join(conditions, sql` and `)}` : sql``
+  const r = await tx.execute(sql`select count(*)::int as n from ${from}${whereSql}`)
+  return Number(rowsOf<{ n: number }>(r)[0]?.n ?? 0)
+}
+
+/** Yields every client of a view, a page at a time, each page in its own short transaction. */
+export async function* iterateClients(ctx: WorkspaceContext, filter: Record<string, unknown>, sort?: string) {
+  assertCan(ctx.actor, 'clients:export')
+  let cursor: string | undefined
+  for (;;) {
+    const p = await withWorkspace(ctx, (tx) =>
+      queryClients(tx, ctx, { ...filter, sort, limit: 1000, cursor }),
+    )
+    for (const r of p.rows) yield serializeClient(r)
+    if (!p.nextCursor) return
+    cursor = p.nextCursor
+  }
+}
+
+// ---- writes -------------------------------------------------------------------------------------
+
+/** The fields an audit entry shows for a client, so diffs read naturally. */
+function auditView(c: Partial<typeof clients.$inferSelect>): Record<string, unknown> {
+  return {
+    kind: c.kind,
+    name: c.name,
+    legalName: c.legalName,
+    email: c.email,
+    phone: c.phone,
+    website: c.website,
+    taxId: c.taxId,
+    billingAddress: c.billingAddress,
+    shippingAddress: c.shippingAddress,
+    currency: c.currency,
+    language: c.language,
+    paymentTermsDays: c.paymentTermsDays,
+    status: c.status,
+    tags: c.tags,
+    ownerId: c.ownerId,
+    assigneeIds: c.assigneeIds,
+    notes: c.notes,
+    custom: c.custom,
+  }
+}
+
+const SEARCHABLE: FieldDef['type'][] = ['text', 'email', 'url', 'select', 'multi_select']
+
+export function searchTextOf(
+  c: {
+    name: string
+    legalName: string | null
+    email: string | null
+    tags: string[]
+    custom: Record<string, unknown>
+  },
+  contactsOf: { name: string; email: string | null }[],
+  defs: FieldDef[],
+): string {
+  const parts = [c.name, c.legalName, c.email, ...c.tags]
+  for (const k of contactsOf) parts.push(k.name, k.email)
+  for (const d of defs) if (SEARCHABLE.includes(d.type)) parts.push(displayValue(d, c.custom[d.key]))
+  return parts.filter(Boolean).join(' ').toLowerCase().replace(/\s+/g, ' ').slice(0, 4000)
+}
+
+export type FacetSource = {
+  id: string
+  workspaceId: string
+  tags: string[]
+  ownerId: string | null
+  assigneeIds: string[]
+  custom: Record<string, unknown>
+}
+
+export function facetsOf(c: FacetSource, defs: FieldDef[]) {
+  const rows = new Map<string, { workspaceId: string; clientId: string; key: string; value: string }>()
+  const add = (key: string, value: string) =>
+    rows.set(`${key}\u0000${value}`, { workspaceId: c.workspaceId, clientId: c.id, key, value })
+  for (const t of c.tags) add('tag', t)
+  if (c.ownerId) add('access', c.ownerId)
+  for (const a of c.assigneeIds) {
+    add('assignee', a)
+    add('access', a)
+  }
+  for (const d of defs) for (const v of facetValues(d, c.custom[d.key])) add(`cf.${d.key}`, v)
+  return [...rows.values()]
+}
+
+/** Replaces the facets of these clients. */
+export async function writeFacets(tx: Tx, sources: FacetSource[], defs: FieldDef[], replace = true) {
+  if (!sources.length) return
+  if (replace)
+    await tx.delete(clientFacets).where(
+      inArray(
+        clientFacets.clientId,
+        sources.map((s) => s.id),
+      ),
+    )
+  const rows = sources.flatMap((s) => facetsOf(s, defs))
+  for (let i = 0; i < rows.length; i += 5000) await tx.insert(clientFacets).values(rows.slice(i, i + 5000))
+}
+
+/** Owner and assignees must be members of the workspace. */
+async function checkMembers(tx: Tx, ownerId: string | null | undefined, assigneeIds: string[] | undefined) {
+  const wanted = [...new Set([...(ownerId ? [ownerId] : []), ...(assigneeIds ?? [])])]
+  if (!wanted.length) return
+  const found = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(inArray(memberships.userId, wanted))
+  const ok = new Set(found.map((f) => f.userId))
+  const errors: FieldError[] = []
+  if (ownerId && !ok.has(ownerId))
+    errors.push({ field: 'ownerId', message: 'is not a member of this workspace' })
+  ;(assigneeIds ?? []).forEach((a, i) => {
+    if (!ok.has(a)) errors.push({ field: `assigneeIds.${i}`, message: 'is not a member of this workspace' })
+  })
+  if (errors.length) throw problems.validation(errors)
+}
+
+function throwFieldErrors(errors: FieldError[]) {
+  if (errors.length) throw problems.validation(errors)
+}
+
+export async function createClient(deps: ClientDeps, ctx: WorkspaceContext, input: CreateClientInput) {
+  assertCan(ctx.actor, 'clients:write')
+  const me = ctx.actor.userId
+  const admin = can(ctx.actor, 'clients:read_all')
+  if (!admin && input.ownerId && input.ownerId !== me)
+    throw problems.forbidden('Only owners and admins can create clients for someone else.')
+  return withWorkspace(ctx, async (tx) => {
+    const defs = await loadFieldDefs(tx)
+    const custom = validateCustomValues(defs, input.custom)
+    throwFieldErrors(custom.errors)
+    const ownerId = input.ownerId === undefined ? me : input.ownerId
+    const assigneeIds = [...new Set(input.assigneeIds)]
+    await checkMembers(tx, ownerId, assigneeIds)
+    const tags = [...new Set(input.tags)]
+    const id = newId('cli')
+    const now = new Date()
+    const values = {
+      id,
+      workspaceId: ctx.workspaceId,
+      kind: input.kind,
+      name: input.name,
+      sortName: input.name.toLowerCase(),
+      legalName: input.legalName,
+      email: input.email,
+      phone: input.phone,
+      website: input.website,
+      taxId: input.taxId,
+      billingAddress: input.billingAddress,
+      shippingAddress: input.shippingAddress,
+      currency: input.currency,
+      language: input.language,
+      paymentTermsDays: input.paymentTermsDays,
+      status: input.status,
+      tags,
+      ownerId,
+      assigneeIds,
+      notes: input.notes,
+      custom: custom.values,
+      searchText: searchTextOf({ ...input, tags, custom: custom.values }, [], defs),
+      archivedAt: input.status === 'archived' ? now : null,
+      createdBy: me,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await tx.insert(clients).values(values)
+    await writeFacets(tx, [values], defs, false)
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'client.created',
+      targetType: 'client',
+      targetId: id,
+      targetLabel: input.name,
+      after: auditView(values),
+    })
+    await deps.events.emit(tx, 'client.created', ctx.workspaceId, { clientId: id, name: input.name })
+    return serializeClient(await fetchClient(tx, ctx, id))
+  })
+}
+
+async function loadForWrite(tx: Tx, ctx: WorkspaceContext, id: string) {
+  await fetchClient(tx, ctx, id)
+  const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('update')
+  if (!row) throw problems.notFound('Client')
+  return row
+}
+
+/** The search text of a client after its contacts or custom fields changed. */
+export async function refreshSearchText(tx: Tx, clientId: string, defs?: FieldDef[]) {
+  const [c] = await tx.select().from(clients).where(eq(clients.id, clientId))
+  if (!c) return
+  const list = await tx
+    .select({ name: contacts.name, email: contacts.email })
+    .from(contacts)
+    .where(eq(contacts.clientId, clientId))
+  const text = searchTextOf(c, list, defs ?? (await loadFieldDefs(tx)))
+  if (text !== c.searchText)
+    await tx.update(clients).set({ searchText: text }).where(eq(clients.id, clientId))
+}
+
+function statusChange(
+  before: typeof clients.$inferSelect,
+  status: 'lead' | 'active' | 'archived',
+  now: Date,
+) {
+  if (status === before.status) return {}
+  if (status === 'archived')
+    return {
+      status,
+      archivedAt: now,
+      statusBeforeArchive: before.status === 'archived' ? before.statusBeforeArchive : before.status,
+    }
+  return { status, archivedAt: null, statusBeforeArchive: null }
+}
+
+export async function updateClient(
+  deps: ClientDeps,
+  ctx: WorkspaceContext,
+  id: string,
+  input: UpdateClientInput,
+) {
+  assertCan(ctx.actor, 'clients:write')
+  return withWorkspace(ctx, async (tx) => {
+    const before = await loadForWrite(tx, ctx, id)
+    const admin = can(ctx.actor, 'clients:read_all')
+    if (!admin && input.ownerId !== undefined && input.ownerId !== before.ownerId)
+      throw problems.forbidden("Only owners and admins can change a client's owner.")
+    const defs = await loadFieldDefs(tx)
+    let custom = before.custom
+    if (input.custom) {
+      const r = validateCustomValues(defs, input.custom, before.custom)
+      throwFieldErrors(r.errors)
+      custom = r.values
+    }
+    if (input.ownerId !== undefined || input.assigneeIds)
+      await checkMembers(tx, input.ownerId, input.assigneeIds)
+    const now = new Date()
+    const { status, ownerId, assigneeIds, tags, ...rest } = input
+    const next = {
+      ...before,
+      ...rest,
+      ...(ownerId !== undefined ? { ownerId } : {}),
+      ...(assigneeIds ? { assigneeIds: [...new Set(assigneeIds)] } : {}),
+      ...(tags ? { tags: [...new Set(tags)] } : {}),
+      ...(status ? statusChange(before, status, now) : {}),
+      custom,
+    }
+    if (!admin && next.ownerId !== ctx.actor.userId && !next.assigneeIds.includes(ctx.actor.userId))
+      throw problems.forbidden('You would no longer see this client: ask an admin to reassign it.')
+    const list = await tx
+      .select({ name: contacts.name, email: contacts.email })
+      .from(contacts)
+      .where(eq(contacts.clientId, id))
+    const changes = {
+      ...next,
+      sortName: next.name.toLowerCase(),
+      searchText: searchTextOf(next, list, defs),
+      updatedAt: now,
+    }
+    const d = auditView(next)
+    const b = auditView(before)
+    if (JSON.stringify(d) === JSON.stringify(b)) return serializeClient(await fetchClient(tx, ctx, id))
+    await tx.update(clients).set(changes).where(eq(clients.id, id))
+    await writeFacets(tx, [next], defs)
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'client.updated',
+      targetType: 'client',
+      targetId: id,
+      targetLabel: next.name,
+      before: b,
+      after: d,
+    })
+    await deps.events.emit(tx, 'client.updated', ctx.workspaceId, {
+      clientId: id,
+      fields: Object.keys(d).filter((k) => JSON.stringify(d[k]) !== JSON.stringify(b[k])),
+    })
+    return serializeClient(await fetchClient(tx, ctx, id))
+  })
+}
+
+export async function setArchived(deps: ClientDeps, ctx: WorkspaceContext, id: string, archived: boolean) {
+  assertCan(ctx.actor, 'clients:write')
+  return withWorkspace(ctx, async (tx) => {
+    const before = await loadForWrite(tx, ctx, id)
+    const now = new Date()
+    if ((before.status === 'archived') !== archived) {
+      const change = archived
+        ? statusChange(before, 'archived', now)
+        : statusChange(before, before.statusBeforeArchive ?? 'active', now)
+      await tx
+        .update(clients)
+        .set({ ...change, updatedAt: now })
+        .where(eq(clients.id, id))
+      const action = archived ? 'client.archived' : 'client.restored'
+      await record(tx, ctx.workspaceId, ctx.meta, {
+        action,
+        targetType: 'client',
+        targetId: id,
+        targetLabel: before.name,
+        before: { status: before.status },
+        after: { status: change.status },
+      })
+      await deps.events.emit(tx, action, ctx.workspaceId, { clientId: id })
+    }
+    return serializeClient(await fetchClient(tx, ctx, id))
+  })
+}
+
+export async function deleteClient(deps: ClientDeps, ctx: WorkspaceContext, id: string) {
+  assertCan(ctx.actor, 'clients:read')
+  return withWorkspace(ctx, async (tx) => {
+    const before = await loadForWrite(tx, ctx, id)
+    assertCan(ctx.actor, 'clients:delete')
+    await tx.delete(clients).where(eq(clients.id, id))
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'client.deleted',
+      targetType: 'client',
+      targetId: id,
+      targetLabel: before.name,
+      before: auditView(before),
+    })
+    await deps.events.emit(tx, 'client.deleted', ctx.workspaceId, { clientId: id, name: before.name })
+  })
+}
+
+// ---- activity -----------------------------------------------------------------------------------
+
+export async function clientActivity(
+  ctx: WorkspaceContext,
+  id: string,
+  q: { limit: number; cursor?: string },
+) {
+  assertCan(ctx.actor, 'clients:read')
+  const cursor = decodeCursor(q.cursor)
+  return withWorkspace(ctx, async (tx) => {
+    await fetchClient(tx, ctx, id)
+    const conditions = [eq(auditLogs.targetType, 'client'), eq(auditLogs.targetId, id)]
+    if (cursor)
+      conditions.push(
+        sql`(${auditLogs.createdAt}, ${auditLogs.id}) < (${new Date(cursor.t).toISOString()}::timestamptz, ${cursor.id}::uuid)`,
+      )
+    const rows = await tx
+      .select()
+      .from(auditLogs)
+      .where(and(...conditions))
+      .orderBy(sql`${auditLogs.createdAt} desc, ${auditLogs.id} desc`)
+      .limit(q.limit + 1)
+    const p = page(rows, q.limit)
+    return {
+      data: p.data.map((r) => ({
+        id: r.id,
+        action: r.action,
+        actor: { id: r.actorId, label: r.actorLabel },
+        label: r.targetLabel,
+        changes: {
+          before: (r.before as Record<string, unknown> | null) ?? null,
+          after: (r.after as Record<string, unknown> | null) ?? null,
+        },
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor: p.nextCursor,
+    }
+  })
+}
+
+export async function listTags(ctx: WorkspaceContext) {
+  assertCan(ctx.actor, 'clients:read')
+  return withWorkspace(ctx, async (tx) => {
+    const vis = visibleTo(ctx)
+    const r = await tx.execute(sql`select f.value as tag, count(*)::int as count from client_facets f
+      where f.key = 'tag'${vis ? sql` and f.client_id in (select c.id from clients c where ${vis})` : sql``}
+      group by f.value order by count(*) desc, f.value limit 200`)
+    return {
+      data: rowsOf<{ tag: string; count: number }>(r).map((t) => ({ tag: t.tag, count: Number(t.count) })),
+    }
+  })
+}
+
+export type { AuditEntry, Sort }
