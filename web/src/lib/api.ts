@@ -50,6 +50,7 @@ export function onApiError(listener: Listener): () => void {
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** Sent as JSON, or as it is when it is a Blob (a File) with its own content type. */
   body?: unknown
   signal?: AbortSignal
 }
@@ -65,8 +66,11 @@ function parseRetryAfter(value: string | null): number | undefined {
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST')
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
-  let body: string | undefined
-  if (options.body !== undefined) {
+  let body: BodyInit | undefined
+  if (options.body instanceof Blob) {
+    headers['content-type'] = options.body.type || 'application/octet-stream'
+    body = options.body
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json'
     body = JSON.stringify(options.body)
   }
@@ -101,6 +105,8 @@ export const api = {
   put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: 'PUT', body }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: 'PATCH', body }),
   delete: <T = void>(path: string) => apiRequest<T>(path, { method: 'DELETE' }),
+  /** Posts a file as the raw request body (not multipart), e.g. a CSV with `new Blob([file], { type: 'text/csv' })`. */
+  upload: <T>(path: string, file: Blob) => apiRequest<T>(path, { method: 'POST', body: file }),
 }
 
 export function queryString(params: Record<string, string | number | undefined | null>): string {

@@ -1,4 +1,10 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react'
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react'
 import { cn } from './cn.ts'
 
 const controlClasses =
@@ -62,6 +68,118 @@ export function Input({ label, hint, error, containerClassName, className, ...re
         {...rest}
       />
     </FieldShell>
+  )
+}
+
+export type TextareaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & {
+  label: ReactNode
+  hint?: ReactNode
+  error?: string
+  containerClassName?: string
+  hideLabel?: boolean
+}
+
+export function Textarea({
+  label,
+  hint,
+  error,
+  containerClassName,
+  className,
+  hideLabel,
+  ...rest
+}: TextareaProps) {
+  const id = useId()
+  return (
+    <FieldShell
+      id={id}
+      label={hideLabel ? <span className="sr-only">{label}</span> : label}
+      hint={hint}
+      error={error}
+      className={containerClassName}
+    >
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        className={cn(controlClasses, borderFor(error), className)}
+        {...rest}
+      />
+    </FieldShell>
+  )
+}
+
+export type CheckboxProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type'> & {
+  label: ReactNode
+  hint?: ReactNode
+  error?: string
+  containerClassName?: string
+}
+
+/** A checkbox with its label beside it; hint and error are linked like the other fields'. */
+export function Checkbox({ label, hint, error, containerClassName, className, ...rest }: CheckboxProps) {
+  const id = useId()
+  return (
+    <div className={cn('space-y-1', containerClassName)}>
+      <div className="flex items-start gap-2">
+        <input
+          id={id}
+          type="checkbox"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy(id, hint, error)}
+          className={cn(
+            'mt-0.5 size-4 shrink-0 rounded border-slate-400 accent-indigo-700 dark:accent-indigo-300',
+            className,
+          )}
+          {...rest}
+        />
+        <label htmlFor={id} className="text-sm text-slate-800 dark:text-slate-200">
+          {label}
+        </label>
+      </div>
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+/** A group of related controls (checkboxes, radios) under one legend. */
+export function Fieldset({
+  legend,
+  hint,
+  error,
+  className,
+  children,
+}: {
+  legend: ReactNode
+  hint?: ReactNode
+  error?: string
+  className?: string
+  children: ReactNode
+}) {
+  const id = useId()
+  return (
+    <fieldset aria-describedby={describedBy(id, hint, error)} className={cn('space-y-2', className)}>
+      <legend className="mb-1 text-sm font-medium text-slate-800 dark:text-slate-200">{legend}</legend>
+      {children}
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
   )
 }
 
