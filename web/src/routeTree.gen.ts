@@ -18,8 +18,13 @@ import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as InviteTokenRouteImport } from './routes/invite.$token'
 import { Route as WorkspacesNewRouteImport } from './routes/workspaces.new'
+import { Route as AppClientsIndexRouteImport } from './routes/_app/clients.index'
+import { Route as AppClientsClientIdRouteImport } from './routes/_app/clients.$clientId'
+import { Route as AppClientsImportRouteImport } from './routes/_app/clients.import'
+import { Route as AppClientsNewRouteImport } from './routes/_app/clients.new'
 import { Route as AppSettingsAppearanceRouteImport } from './routes/_app/settings.appearance'
 import { Route as AppSettingsAuditRouteImport } from './routes/_app/settings.audit'
+import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/settings.custom-fields'
 import { Route as AppSettingsMembersRouteImport } from './routes/_app/settings.members'
 import { Route as AppSettingsSecurityRouteImport } from './routes/_app/settings.security'
 import { Route as AppSettingsWorkspaceRouteImport } from './routes/_app/settings.workspace'
@@ -68,6 +73,26 @@ const WorkspacesNewRoute = WorkspacesNewRouteImport.update({
   path: '/workspaces/new',
   getParentRoute: () => rootRouteImport,
 } as any)
+const AppClientsIndexRoute = AppClientsIndexRouteImport.update({
+  id: '/clients/',
+  path: '/clients/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppClientsClientIdRoute = AppClientsClientIdRouteImport.update({
+  id: '/clients/$clientId',
+  path: '/clients/$clientId',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppClientsImportRoute = AppClientsImportRouteImport.update({
+  id: '/clients/import',
+  path: '/clients/import',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppClientsNewRoute = AppClientsNewRouteImport.update({
+  id: '/clients/new',
+  path: '/clients/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsAppearanceRoute = AppSettingsAppearanceRouteImport.update({
   id: '/settings/appearance',
   path: '/settings/appearance',
@@ -76,6 +101,11 @@ const AppSettingsAppearanceRoute = AppSettingsAppearanceRouteImport.update({
 const AppSettingsAuditRoute = AppSettingsAuditRouteImport.update({
   id: '/settings/audit',
   path: '/settings/audit',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppSettingsCustomFieldsRoute = AppSettingsCustomFieldsRouteImport.update({
+  id: '/settings/custom-fields',
+  path: '/settings/custom-fields',
   getParentRoute: () => AppRoute,
 } as any)
 const AppSettingsMembersRoute = AppSettingsMembersRouteImport.update({
@@ -103,11 +133,16 @@ export interface FileRoutesByFullPath {
   '/verify-email': typeof VerifyEmailRoute
   '/invite/$token': typeof InviteTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
+  '/clients/$clientId': typeof AppClientsClientIdRoute
+  '/clients/import': typeof AppClientsImportRoute
+  '/clients/new': typeof AppClientsNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
+  '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/members': typeof AppSettingsMembersRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
+  '/clients/': typeof AppClientsIndexRoute
 }
 export interface FileRoutesByTo {
   '/forgot-password': typeof ForgotPasswordRoute
@@ -118,11 +153,16 @@ export interface FileRoutesByTo {
   '/invite/$token': typeof InviteTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/': typeof AppIndexRoute
+  '/clients/$clientId': typeof AppClientsClientIdRoute
+  '/clients/import': typeof AppClientsImportRoute
+  '/clients/new': typeof AppClientsNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
+  '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/members': typeof AppSettingsMembersRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
+  '/clients': typeof AppClientsIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -135,11 +175,16 @@ export interface FileRoutesById {
   '/invite/$token': typeof InviteTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/clients/$clientId': typeof AppClientsClientIdRoute
+  '/_app/clients/import': typeof AppClientsImportRoute
+  '/_app/clients/new': typeof AppClientsNewRoute
   '/_app/settings/appearance': typeof AppSettingsAppearanceRoute
   '/_app/settings/audit': typeof AppSettingsAuditRoute
+  '/_app/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/_app/settings/members': typeof AppSettingsMembersRoute
   '/_app/settings/security': typeof AppSettingsSecurityRoute
   '/_app/settings/workspace': typeof AppSettingsWorkspaceRoute
+  '/_app/clients/': typeof AppClientsIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -152,11 +197,16 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/invite/$token'
     | '/workspaces/new'
+    | '/clients/$clientId'
+    | '/clients/import'
+    | '/clients/new'
     | '/settings/appearance'
     | '/settings/audit'
+    | '/settings/custom-fields'
     | '/settings/members'
     | '/settings/security'
     | '/settings/workspace'
+    | '/clients/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/forgot-password'
@@ -167,11 +217,16 @@ export interface FileRouteTypes {
     | '/invite/$token'
     | '/workspaces/new'
     | '/'
+    | '/clients/$clientId'
+    | '/clients/import'
+    | '/clients/new'
     | '/settings/appearance'
     | '/settings/audit'
+    | '/settings/custom-fields'
     | '/settings/members'
     | '/settings/security'
     | '/settings/workspace'
+    | '/clients'
   id:
     | '__root__'
     | '/_app'
@@ -183,11 +238,16 @@ export interface FileRouteTypes {
     | '/invite/$token'
     | '/workspaces/new'
     | '/_app/'
+    | '/_app/clients/$clientId'
+    | '/_app/clients/import'
+    | '/_app/clients/new'
     | '/_app/settings/appearance'
     | '/_app/settings/audit'
+    | '/_app/settings/custom-fields'
     | '/_app/settings/members'
     | '/_app/settings/security'
     | '/_app/settings/workspace'
+    | '/_app/clients/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -266,6 +326,34 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof WorkspacesNewRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/_app/clients/': {
+      id: '/_app/clients/'
+      path: '/clients'
+      fullPath: '/clients/'
+      preLoaderRoute: typeof AppClientsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/clients/$clientId': {
+      id: '/_app/clients/$clientId'
+      path: '/clients/$clientId'
+      fullPath: '/clients/$clientId'
+      preLoaderRoute: typeof AppClientsClientIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/clients/import': {
+      id: '/_app/clients/import'
+      path: '/clients/import'
+      fullPath: '/clients/import'
+      preLoaderRoute: typeof AppClientsImportRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/clients/new': {
+      id: '/_app/clients/new'
+      path: '/clients/new'
+      fullPath: '/clients/new'
+      preLoaderRoute: typeof AppClientsNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/appearance': {
       id: '/_app/settings/appearance'
       path: '/settings/appearance'
@@ -278,6 +366,13 @@ declare module '@tanstack/react-router' {
       path: '/settings/audit'
       fullPath: '/settings/audit'
       preLoaderRoute: typeof AppSettingsAuditRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/settings/custom-fields': {
+      id: '/_app/settings/custom-fields'
+      path: '/settings/custom-fields'
+      fullPath: '/settings/custom-fields'
+      preLoaderRoute: typeof AppSettingsCustomFieldsRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/settings/members': {
@@ -306,20 +401,30 @@ declare module '@tanstack/react-router' {
 
 interface AppRouteChildren {
   AppIndexRoute: typeof AppIndexRoute
+  AppClientsClientIdRoute: typeof AppClientsClientIdRoute
+  AppClientsImportRoute: typeof AppClientsImportRoute
+  AppClientsNewRoute: typeof AppClientsNewRoute
   AppSettingsAppearanceRoute: typeof AppSettingsAppearanceRoute
   AppSettingsAuditRoute: typeof AppSettingsAuditRoute
+  AppSettingsCustomFieldsRoute: typeof AppSettingsCustomFieldsRoute
   AppSettingsMembersRoute: typeof AppSettingsMembersRoute
   AppSettingsSecurityRoute: typeof AppSettingsSecurityRoute
   AppSettingsWorkspaceRoute: typeof AppSettingsWorkspaceRoute
+  AppClientsIndexRoute: typeof AppClientsIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
   AppIndexRoute: AppIndexRoute,
+  AppClientsClientIdRoute: AppClientsClientIdRoute,
+  AppClientsImportRoute: AppClientsImportRoute,
+  AppClientsNewRoute: AppClientsNewRoute,
   AppSettingsAppearanceRoute: AppSettingsAppearanceRoute,
   AppSettingsAuditRoute: AppSettingsAuditRoute,
+  AppSettingsCustomFieldsRoute: AppSettingsCustomFieldsRoute,
   AppSettingsMembersRoute: AppSettingsMembersRoute,
   AppSettingsSecurityRoute: AppSettingsSecurityRoute,
   AppSettingsWorkspaceRoute: AppSettingsWorkspaceRoute,
+  AppClientsIndexRoute: AppClientsIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -11,10 +11,12 @@ import { WorkspaceSwitcher } from './workspace-switcher.tsx'
 
 const navItems = [
   { to: '/', key: 'dashboard', exact: true },
+  { to: '/clients', key: 'clients', exact: false, permission: 'clients:read' },
   { to: '/settings/members', key: 'members', exact: false },
   { to: '/settings/security', key: 'security', exact: false },
   { to: '/settings/audit', key: 'audit', exact: false, permission: 'audit:read' },
   { to: '/settings/workspace', key: 'workspace', exact: false },
+  { to: '/settings/custom-fields', key: 'customFields', exact: false, permission: 'custom_fields:write' },
   { to: '/settings/appearance', key: 'appearance', exact: false },
 ] as const satisfies readonly { to: string; key: string; exact: boolean; permission?: string }[]
 

@@ -1,0 +1,380 @@
+import { useQuery } from '@tanstack/react-query'
+import { type FormEvent, useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Button, buttonClasses, ConfirmDialog, Dialog, Input, Select } from '../../components/ui/index.ts'
+import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
+import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
+import { can, type Me } from '../auth/api.ts'
+import { membersQuery } from '../members/api.ts'
+import {
+  type BulkAction,
+  type BulkActionName,
+  type ClientSearch,
+  type ClientStatus,
+  clientFilterParams,
+  clientStatuses,
+  clientsApi,
+  clientsExportUrl,
+  clientsKey,
+  clientTagsQuery,
+} from './api.ts'
+import { parseTags } from './client-form.tsx'
+
+/** What the bulk action applies to: chosen rows, or every client matching the view. */
+export type BulkTarget = { kind: 'ids'; ids: string[] } | { kind: 'all'; count: number }
+
+export function BulkActionBar({
+  me,
+  search,
+  target,
+  onDone,
+  onClear,
+  selectAllOffer,
+}: {
+  me: Me
+  search: ClientSearch
+  target: BulkTarget
+  onDone: (message: string) => void
+  onClear: () => void
+  selectAllOffer?: { count: number; onSelectAll: () => void }
+}) {
+  const { t } = useTranslation()
+  const [action, setAction] = useState<BulkActionName | null>(null)
+  const count = target.kind === 'all' ? target.count : target.ids.length
+  const mutation = useRefreshingMutation({
+    mutationFn: (input: Omit<BulkAction, 'ids' | 'filter'>) =>
+      clientsApi.bulk({
+        ...input,
+        ...(target.kind === 'all'
+          ? {
+              filter: clientFilterParams(search),
+              expectedCount: input.action === 'delete' ? target.count : undefined,
+            }
+          : { ids: target.ids }),
+      }),
+    queryKey: clientsKey,
+    onSuccess: (result, input) => {
+      setAction(null)
+      onDone(t(`clients.bulk.done.${input.action}`, { count: result.affected }))
+    },
+  })
+  const open = (next: BulkActionName) => {
+    mutation.reset()
+    setAction(next)
+  }
+  const close = () => {
+    setAction(null)
+    mutation.reset()
+  }
+  const canWrite = can(me, 'clients:write')
+  const error = mutation.error ? errorMessage(mutation.error, t) : null
+
+  return (
+    <section
+      aria-label={t('clients.bulk.title')}
+      className="flex flex-wrap items-center gap-2 rounded-lg border border-indigo-200 bg-indigo-50 p-3 dark:border-indigo-800 dark:bg-indigo-950"
+    >
+      <p className="mr-2 text-sm font-medium" aria-live="polite">
+        {target.kind === 'all'
+          ? t('clients.bulk.allSelected', { count })
+          : t('clients.bulk.selected', { count })}
+      </p>
+      {selectAllOffer ? (
+        <Button variant="ghost" onClick={selectAllOffer.onSelectAll}>
+          {t('clients.bulk.selectAll', { count: selectAllOffer.count })}
+        </Button>
+      ) : null}
+      {canWrite ? (
+        <>
+          <Button variant="secondary" onClick={() => open('tag')}>
+            {t('clients.bulk.actions.tag')}
+          </Button>
+          <Button variant="secondary" onClick={() => open('untag')}>
+            {t('clients.bulk.actions.untag')}
+          </Button>
+          <Button variant="secondary" onClick={() => open('assign')}>
+            {t('clients.bulk.actions.assign')}
+          </Button>
+          <Button variant="secondary" onClick={() => open('unassign')}>
+            {t('clients.bulk.actions.unassign')}
+          </Button>
+          <Button variant="secondary" onClick={() => open('status')}>
+            {t('clients.bulk.actions.status')}
+          </Button>
+          <Button variant="secondary" onClick={() => open('archive')}>
+            {t('clients.bulk.actions.archive')}
+          </Button>
+          <Button variant="secondary" onClick={() => open('restore')}>
+            {t('clients.bulk.actions.restore')}
+          </Button>
+        </>
+      ) : null}
+      {can(me, 'clients:delete') ? (
+        <Button variant="danger" onClick={() => open('delete')}>
+          {t('clients.bulk.actions.delete')}
+        </Button>
+      ) : null}
+      {target.kind === 'all' && can(me, 'clients:export') ? (
+        <a href={clientsExportUrl(search)} download className={buttonClasses('secondary')}>
+          {t('clients.bulk.actions.export')}
+        </a>
+      ) : null}
+      <Button variant="ghost" onClick={onClear}>
+        {t('clients.bulk.clear')}
+      </Button>
+
+      {action === 'tag' || action === 'untag' ? (
+        <TagsDialog
+          action={action}
+          count={count}
+          pending={mutation.isPending}
+          error={mutation.error}
+          onClose={close}
+          onSubmit={(tags) => mutation.mutate({ action, tags })}
+        />
+      ) : null}
+      {action === 'assign' || action === 'unassign' ? (
+        <AssignDialog
+          action={action}
+          count={count}
+          pending={mutation.isPending}
+          error={mutation.error}
+          onClose={close}
+          onSubmit={(userId) => mutation.mutate({ action, userId })}
+        />
+      ) : null}
+      {action === 'status' ? (
+        <StatusDialog
+          count={count}
+          pending={mutation.isPending}
+          error={mutation.error}
+          onClose={close}
+          onSubmit={(status) => mutation.mutate({ action, status })}
+        />
+      ) : null}
+      <ConfirmDialog
+        open={action === 'archive' || action === 'restore'}
+        title={
+          action === 'restore'
+            ? t('clients.bulk.restoreTitle', { count })
+            : t('clients.bulk.archiveTitle', { count })
+        }
+        description={action === 'restore' ? t('clients.bulk.restoreBody') : t('clients.bulk.archiveBody')}
+        confirmLabel={
+          action === 'restore' ? t('clients.bulk.actions.restore') : t('clients.bulk.actions.archive')
+        }
+        pending={mutation.isPending}
+        error={error}
+        onConfirm={() => action && mutation.mutate({ action })}
+        onClose={close}
+      />
+      <ConfirmDialog
+        open={action === 'delete'}
+        title={t('clients.bulk.deleteTitle', { count })}
+        description={t('clients.bulk.deleteBody', { count })}
+        confirmLabel={t('clients.bulk.deleteConfirm', { count })}
+        pending={mutation.isPending}
+        error={error}
+        onConfirm={() => mutation.mutate({ action: 'delete' })}
+        onClose={close}
+      />
+    </section>
+  )
+}
+
+type DialogProps<T> = {
+  count: number
+  pending: boolean
+  error: unknown
+  onClose: () => void
+  onSubmit: (value: T) => void
+}
+
+function DialogButtons({
+  formId,
+  label,
+  pending,
+  onClose,
+}: {
+  formId: string
+  label: string
+  pending: boolean
+  onClose: () => void
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      <Button variant="secondary" onClick={onClose}>
+        {t('common.cancel')}
+      </Button>
+      <Button type="submit" form={formId} loading={pending}>
+        {label}
+      </Button>
+    </>
+  )
+}
+
+function DialogError({ error, handled }: { error: unknown; handled: string[] }) {
+  const { t } = useTranslation()
+  const fields = fieldErrorsOf(error)
+  const showGeneral = error && !handled.some((field) => fields[field])
+  return (
+    <div aria-live="assertive">
+      {showGeneral ? (
+        <p className="text-sm text-red-700 dark:text-red-400">{errorMessage(error, t)}</p>
+      ) : null}
+    </div>
+  )
+}
+
+function TagsDialog({
+  action,
+  count,
+  pending,
+  error,
+  onClose,
+  onSubmit,
+}: DialogProps<string[]> & { action: 'tag' | 'untag' }) {
+  const { t } = useTranslation()
+  const formId = useId()
+  const listId = useId()
+  const tags = useQuery(clientTagsQuery)
+  const [value, setValue] = useState('')
+  const [invalid, setInvalid] = useState<string>()
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const parsed = parseTags(value)
+    if (parsed.length === 0) return setInvalid(t('validation.required'))
+    if (parsed.some((tag) => tag.length > 40)) return setInvalid(t('clients.validation.tag'))
+    setInvalid(undefined)
+    onSubmit(parsed)
+  }
+  const label = action === 'tag' ? t('clients.bulk.actions.tag') : t('clients.bulk.actions.untag')
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={
+        action === 'tag' ? t('clients.bulk.tagTitle', { count }) : t('clients.bulk.untagTitle', { count })
+      }
+      footer={<DialogButtons formId={formId} label={label} pending={pending} onClose={onClose} />}
+    >
+      <form id={formId} noValidate onSubmit={submit} className="space-y-3">
+        <Input
+          label={t('clients.fields.tags')}
+          hint={t('clients.fields.tagsHint')}
+          name="tags"
+          list={listId}
+          autoComplete="off"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={invalid ?? fieldErrorsOf(error).tags}
+        />
+        <datalist id={listId}>
+          {(tags.data ?? []).map((tag) => (
+            <option key={tag.tag} value={tag.tag} />
+          ))}
+        </datalist>
+        <DialogError error={error} handled={['tags']} />
+      </form>
+    </Dialog>
+  )
+}
+
+function AssignDialog({
+  action,
+  count,
+  pending,
+  error,
+  onClose,
+  onSubmit,
+}: DialogProps<string> & { action: 'assign' | 'unassign' }) {
+  const { t } = useTranslation()
+  const formId = useId()
+  const members = useQuery(membersQuery)
+  const [userId, setUserId] = useState('')
+  const [invalid, setInvalid] = useState<string>()
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (!userId) return setInvalid(t('validation.required'))
+    setInvalid(undefined)
+    onSubmit(userId)
+  }
+  const label = action === 'assign' ? t('clients.bulk.actions.assign') : t('clients.bulk.actions.unassign')
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={
+        action === 'assign'
+          ? t('clients.bulk.assignTitle', { count })
+          : t('clients.bulk.unassignTitle', { count })
+      }
+      footer={<DialogButtons formId={formId} label={label} pending={pending} onClose={onClose} />}
+    >
+      <form id={formId} noValidate onSubmit={submit} className="space-y-3">
+        <Select
+          label={t('clients.fields.assignee')}
+          name="userId"
+          value={userId}
+          onChange={(e) => setUserId(e.target.value)}
+          error={invalid ?? fieldErrorsOf(error).userId}
+        >
+          <option value="">{t('clients.bulk.chooseMember')}</option>
+          {(members.data ?? []).map((member) => (
+            <option key={member.userId} value={member.userId}>
+              {member.name} ({member.email})
+            </option>
+          ))}
+        </Select>
+        <DialogError error={error} handled={['userId']} />
+      </form>
+    </Dialog>
+  )
+}
+
+function StatusDialog({ count, pending, error, onClose, onSubmit }: DialogProps<ClientStatus>) {
+  const { t } = useTranslation()
+  const formId = useId()
+  const [status, setStatus] = useState<ClientStatus>('active')
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={t('clients.bulk.statusTitle', { count })}
+      footer={
+        <DialogButtons
+          formId={formId}
+          label={t('clients.bulk.actions.status')}
+          pending={pending}
+          onClose={onClose}
+        />
+      }
+    >
+      <form
+        id={formId}
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault()
+          onSubmit(status)
+        }}
+        className="space-y-3"
+      >
+        <Select
+          label={t('clients.fields.status')}
+          name="status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as ClientStatus)}
+          error={fieldErrorsOf(error).status}
+        >
+          {clientStatuses.map((value) => (
+            <option key={value} value={value}>
+              {t(`clients.status.${value}`)}
+            </option>
+          ))}
+        </Select>
+        <DialogError error={error} handled={['status']} />
+      </form>
+    </Dialog>
+  )
+}

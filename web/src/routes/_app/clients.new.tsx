@@ -1,0 +1,48 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { createFileRoute, useNavigate } from '@tanstack/react-router'
+import { useTranslation } from 'react-i18next'
+import { Alert, Card } from '../../components/ui/index.ts'
+import { can, useMe } from '../../features/auth/api.ts'
+import { clientQuery, clientsApi, clientsKey } from '../../features/clients/api.ts'
+import { ClientForm } from '../../features/clients/client-form.tsx'
+import { PageHeader } from '../../features/shell/app-shell.tsx'
+import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
+
+export const Route = createFileRoute('/_app/clients/new')({
+  component: NewClientPage,
+})
+
+function NewClientPage() {
+  const { t } = useTranslation()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const { data: me } = useMe()
+  const create = useRefreshingMutation({
+    mutationFn: clientsApi.create,
+    queryKey: clientsKey,
+    onSuccess: (client) => {
+      queryClient.setQueryData(clientQuery(client.id).queryKey, client)
+      void navigate({ to: '/clients/$clientId', params: { clientId: client.id } })
+    },
+  })
+  if (!me) return null
+  return (
+    <>
+      <PageHeader title={t('clients.form.createTitle')} />
+      {can(me, 'clients:write') ? (
+        <Card>
+          <ClientForm
+            currentUserId={me.user.id}
+            submitLabel={t('clients.form.create')}
+            pending={create.isPending}
+            error={create.error}
+            onSubmit={(input) => create.mutate(input)}
+            onCancel={() => navigate({ to: '/clients' })}
+          />
+        </Card>
+      ) : (
+        <Alert tone="info">{t('clients.noWriteAccess')}</Alert>
+      )}
+    </>
+  )
+}
