@@ -44,7 +44,9 @@ CREATE INDEX clients_search_idx ON clients USING gin (workspace_id, search_text 
 --> statement-breakpoint
 -- Trigram operators are not leakproof, so under row-level security the planner never uses a trigram
 -- index for them. This function runs as the owner and applies the tenant rule itself, fail-closed like
--- the policies: no workspace set, no rows. It returns only ids and scores of the best matches.
+-- the policies: no workspace set, no rows. It returns only ids and scores of the best matches: typo-
+-- tolerant word similarity, or the text as a substring; names starting with the text rank first. The
+-- two arms are separate queries because an OR would keep the planner off the trigram index.
 CREATE FUNCTION clients_search(q text, max_rows integer)
 RETURNS TABLE (client_id text, score real)
 LANGUAGE sql STABLE SECURITY DEFINER
@@ -52,11 +54,20 @@ SET search_path = public, pg_temp
 SET pg_trgm.word_similarity_threshold = 0.5
 ROWS 200
 AS $$
-  SELECT c.id, word_similarity(q, c.search_text)
-  FROM clients c
-  WHERE c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid
-    AND (q <% c.search_text OR c.search_text LIKE '%' || q || '%')
-  ORDER BY 2 DESC, c.id
+  SELECT m.id, max(m.score)::real
+  FROM (
+    SELECT c.id, word_similarity(q, c.search_text) + CASE WHEN c.sort_name LIKE q || '%' THEN 0.5 ELSE 0 END AS score
+    FROM clients c
+    WHERE c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid
+      AND c.search_text %> q
+    UNION ALL
+    SELECT c.id, word_similarity(q, c.search_text) + CASE WHEN c.sort_name LIKE q || '%' THEN 0.5 ELSE 0 END
+    FROM clients c
+    WHERE c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid
+      AND c.search_text LIKE '%' || q || '%'
+  ) m
+  GROUP BY m.id
+  ORDER BY 2 DESC, 1
   LIMIT max_rows
 $$;
 --> statement-breakpoint

@@ -49,9 +49,18 @@ const create = async (u: TestUser, body: Record<string, unknown>) => {
 
 describe('clients CRUD', () => {
   it('creates a client with defaults, the creator as owner, and prefixed ids', async () => {
-    const c = await create(owner, { name: 'Northwind Traders', email: 'Billing@Northwind.example', tags: ['Retail'] })
+    const c = await create(owner, {
+      name: 'Northwind Traders',
+      email: 'Billing@Northwind.example',
+      tags: ['Retail'],
+    })
     expect(c.id).toMatch(/^cli_[0-9a-f]{32}$/)
-    expect(c).toMatchObject({ name: 'Northwind Traders', email: 'billing@northwind.example', status: 'active', tags: ['retail'] })
+    expect(c).toMatchObject({
+      name: 'Northwind Traders',
+      email: 'billing@northwind.example',
+      status: 'active',
+      tags: ['retail'],
+    })
     expect(c.owner?.id).toBe(owner.id)
     const got = await owner.client.get(`/api/v1/clients/${c.id}`)
     expect(got.statusCode).toBe(200)
@@ -65,7 +74,10 @@ describe('clients CRUD', () => {
     expect(res.json()).toMatchObject({ name: 'Acme Corp', status: 'lead', phone: '+1 555 0100' })
     const activity = (await owner.client.get(`/api/v1/clients/${c.id}/activity`)).json()
     const updated = activity.data.find((a: { action: string }) => a.action === 'client.updated')
-    expect(updated.changes).toEqual({ before: { name: 'Acme', status: 'active' }, after: { name: 'Acme Corp', status: 'lead' } })
+    expect(updated.changes).toEqual({
+      before: { name: 'Acme', status: 'active' },
+      after: { name: 'Acme Corp', status: 'lead' },
+    })
     expect(activity.data.at(-1).action).toBe('client.created')
   })
 
@@ -104,7 +116,10 @@ describe('clients CRUD', () => {
       expect(res.statusCode, JSON.stringify(body)).toBe(400)
       expect(res.headers['content-type']).toContain('application/problem+json')
       const fields = res.json().errors.map((e: { field: string }) => e.field)
-      expect(fields.some((f: string) => f.startsWith(field)), `${JSON.stringify(body)} → ${fields}`).toBe(true)
+      expect(
+        fields.some((f: string) => f.startsWith(field)),
+        `${JSON.stringify(body)} → ${fields}`,
+      ).toBe(true)
     }
     expect((await owner.client.get(`/api/v1/clients/${c.id}`)).json().name).toBe('Kept')
   })
@@ -132,7 +147,11 @@ describe('member visibility', () => {
       const res = await member.client.request({ method, url, payload: body as never })
       expect(res.statusCode, `${method} ${url}`).toBe(404)
     }
-    const bulk = await member.client.post('/api/v1/clients/bulk', { action: 'tag', ids: [hidden.id, mine.id], tags: ['x'] })
+    const bulk = await member.client.post('/api/v1/clients/bulk', {
+      action: 'tag',
+      ids: [hidden.id, mine.id],
+      tags: ['x'],
+    })
     expect(bulk.json()).toEqual({ affected: 1 })
     expect((await owner.client.get(`/api/v1/clients/${hidden.id}`)).json().tags).toEqual([])
     // Search does not reveal hidden clients either.
@@ -142,10 +161,16 @@ describe('member visibility', () => {
 
   it('a member cannot give a client away or take it from its owner', async () => {
     const mine = await create(member, { name: 'Keep Mine' })
-    expect((await member.client.post('/api/v1/clients', { name: 'For other', ownerId: other.id })).statusCode).toBe(403)
-    expect((await member.client.patch(`/api/v1/clients/${mine.id}`, { ownerId: other.id })).statusCode).toBe(403)
+    expect(
+      (await member.client.post('/api/v1/clients', { name: 'For other', ownerId: other.id })).statusCode,
+    ).toBe(403)
+    expect((await member.client.patch(`/api/v1/clients/${mine.id}`, { ownerId: other.id })).statusCode).toBe(
+      403,
+    )
     const unassigned = await create(owner, { name: 'Shared', assigneeIds: [member.id] })
-    expect((await member.client.patch(`/api/v1/clients/${unassigned.id}`, { assigneeIds: [] })).statusCode).toBe(403)
+    expect(
+      (await member.client.patch(`/api/v1/clients/${unassigned.id}`, { assigneeIds: [] })).statusCode,
+    ).toBe(403)
   })
 
   it('another workspace sees nothing of these clients through any route', async () => {
@@ -180,34 +205,56 @@ describe('member visibility', () => {
 describe('contacts', () => {
   it('adds contacts, keeps one primary, and finds the client by a contact', async () => {
     const c = await create(owner, { name: 'Initech' })
-    const a = await owner.client.post(`/api/v1/clients/${c.id}/contacts`, { name: 'Peter Gibbons', email: 'peter@initech.example' })
+    const a = await owner.client.post(`/api/v1/clients/${c.id}/contacts`, {
+      name: 'Peter Gibbons',
+      email: 'peter@initech.example',
+    })
     expect(a.statusCode, a.body).toBe(201)
     expect(a.json()).toMatchObject({ isPrimary: true })
-    const b = await owner.client.post(`/api/v1/clients/${c.id}/contacts`, { name: 'Bill Lumbergh', email: 'bill@initech.example', isPrimary: true })
+    const b = await owner.client.post(`/api/v1/clients/${c.id}/contacts`, {
+      name: 'Bill Lumbergh',
+      email: 'bill@initech.example',
+      isPrimary: true,
+    })
     expect(b.json().id).toMatch(/^con_/)
     const list = (await owner.client.get(`/api/v1/clients/${c.id}/contacts`)).json().data
-    expect(list.filter((x: { isPrimary: boolean }) => x.isPrimary).map((x: { name: string }) => x.name)).toEqual(['Bill Lumbergh'])
-    expect((await owner.client.get(`/api/v1/clients/${c.id}`)).json().primaryContact.name).toBe('Bill Lumbergh')
+    expect(
+      list.filter((x: { isPrimary: boolean }) => x.isPrimary).map((x: { name: string }) => x.name),
+    ).toEqual(['Bill Lumbergh'])
+    expect((await owner.client.get(`/api/v1/clients/${c.id}`)).json().primaryContact.name).toBe(
+      'Bill Lumbergh',
+    )
     const found = (await owner.client.get('/api/v1/clients?q=lumbergh')).json().data
     expect(found.map((x: Client) => x.id)).toContain(c.id)
 
-    const dup = await owner.client.post(`/api/v1/clients/${c.id}/contacts`, { name: 'Other', email: 'PETER@initech.example' })
+    const dup = await owner.client.post(`/api/v1/clients/${c.id}/contacts`, {
+      name: 'Other',
+      email: 'PETER@initech.example',
+    })
     expect(dup.statusCode).toBe(409)
     expect(dup.json().errors[0].field).toBe('email')
 
-    const upd = await owner.client.patch(`/api/v1/clients/${c.id}/contacts/${a.json().id}`, { role: 'Engineer' })
+    const upd = await owner.client.patch(`/api/v1/clients/${c.id}/contacts/${a.json().id}`, {
+      role: 'Engineer',
+    })
     expect(upd.json()).toMatchObject({ role: 'Engineer' })
     expect((await owner.client.del(`/api/v1/clients/${c.id}/contacts/${a.json().id}`)).statusCode).toBe(204)
     expect((await owner.client.get('/api/v1/clients?q=gibbons')).json().data).toEqual([])
-    const actions = (await owner.client.get(`/api/v1/clients/${c.id}/activity`)).json().data.map((x: { action: string }) => x.action)
-    expect(actions).toEqual(expect.arrayContaining(['client.contact_added', 'client.contact_updated', 'client.contact_removed']))
+    const actions = (await owner.client.get(`/api/v1/clients/${c.id}/activity`))
+      .json()
+      .data.map((x: { action: string }) => x.action)
+    expect(actions).toEqual(
+      expect.arrayContaining(['client.contact_added', 'client.contact_updated', 'client.contact_removed']),
+    )
   })
 
   it('a contact id under another client is not found', async () => {
     const c1 = await create(owner, { name: 'One' })
     const c2 = await create(owner, { name: 'Two' })
     const k = (await owner.client.post(`/api/v1/clients/${c1.id}/contacts`, { name: 'K' })).json()
-    expect((await owner.client.patch(`/api/v1/clients/${c2.id}/contacts/${k.id}`, { name: 'x' })).statusCode).toBe(404)
+    expect(
+      (await owner.client.patch(`/api/v1/clients/${c2.id}/contacts/${k.id}`, { name: 'x' })).statusCode,
+    ).toBe(404)
     expect((await outsider.client.del(`/api/v1/clients/${c1.id}/contacts/${k.id}`)).statusCode).toBe(404)
   })
 })

@@ -208,6 +208,8 @@ export function facetValues(def: FieldDef, value: unknown): string[] {
 /** Turns a filter value from a query string into the facet value it must equal, or an error. */
 export function facetFilterValue(def: FieldDef, raw: string): string | null {
   if (def.type === 'long_text') return null
+  // Money filters are in minor units, like the API's values (CSV cells use major units).
+  if (def.type === 'money') return /^-?\d{1,15}$/.test(raw.trim()) ? encodeNumber(Number(raw)) : null
   const r = coerceValue(def, raw, true)
   if (!r.ok || r.value === null) return null
   return facetValues(def, r.value)[0] ?? null

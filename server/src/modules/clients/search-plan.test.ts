@@ -1,0 +1,124 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
+import type { Tx } from '../../kernel/db/index.ts'
+import { withWorkspace } from '../../kernel/tenancy/index.ts'
+
+// Enough rows in two workspaces for the planner to choose between indexes as it would in production.
+let t: TestApp
+let owner: TestUser
+let other: TestUser
+let member: TestUser
+
+async function generate(workspaceId: string, ownerId: string, n: number, memberId = ownerId) {
+  const words = `array['alpha','bright','cedar','delta','ember','falcon','granite','harbor','indigo','juniper','kestrel','lumen','meadow','nimbus','orchid','pioneer','quartz','river','summit','timber']`
+  await t.database.query(
+    `insert into clients (id, workspace_id, kind, name, sort_name, status, tags, owner_id, search_text, created_at, updated_at)
+     select 'cli_' || md5($1 || g), $1::uuid, 'company', x.name, lower(x.name),
+            (array['lead','active','archived'])[1 + g % 3], array[case when g % 1000 = 0 then 'rare' else 'tag' || (g % 50) end],
+            case when g % 500 = 0 then $3::uuid else $2::uuid end,
+            lower(x.name), now() - g * interval '1 minute', now() - g * interval '1 minute'
+     from generate_series(1, ${n}) g,
+          lateral (select case when g % 2000 = 0 then 'Northwind Traders ' || g
+            else initcap((${words})[1 + g % 20] || ' ' || (${words})[1 + (g / 20) % 20] || ' ' || (${words})[1 + (g / 400) % 20]) || ' ' || g end as name) x`,
+    [workspaceId, ownerId, memberId],
+  )
+  await t.database.query(
+    `insert into client_facets (workspace_id, client_id, key, value)
+     select workspace_id, id, 'tag', tags[1] from clients where workspace_id = $1
+     union all select workspace_id, id, 'access', owner_id::text from clients where workspace_id = $1`,
+    [workspaceId],
+  )
+}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  owner = await t.user({ workspace: 'Plans' })
+  other = await t.user({ workspace: 'Other plans' })
+  member = await t.user({ workspace: false })
+  // Built after the load, as a restore would, which is much faster than row by row.
+  await t.database.query('drop index clients_search_idx')
+  await generate(owner.workspaceId as string, owner.id, 40000, member.id)
+  await generate(other.workspaceId as string, other.id, 4000)
+  await t.database.query(
+    'create index clients_search_idx on clients using gin (workspace_id, search_text gin_trgm_ops)',
+  )
+  await t.database.query('analyze clients')
+  await t.database.query('analyze client_facets')
+}, 120_000)
+afterAll(() => t?.close())
+
+async function explain(tx: Tx, q: SQL): Promise<string> {
+  const r = (await tx.execute(sql`explain ${q}`)) as unknown as { rows: Record<string, string>[] }
+  return r.rows.map((x) => Object.values(x)[0]).join('\n')
+}
+
+describe('query plans under row-level security', () => {
+  it('list, filters and name prefix use their indexes as the application role', async () => {
+    await withWorkspace({ db: t.database.db, workspaceId: owner.workspaceId as string }, async (tx) => {
+      const role = (await tx.execute(sql`select current_user as u`)) as unknown as { rows: { u: string }[] }
+      expect(role.rows[0]?.u).toBe('atrium_app')
+
+      const list = await explain(
+        tx,
+        sql`select c.id from clients c order by c.created_at desc, c.id desc limit 26`,
+      )
+      expect(list).toMatch(/Index (Only )?Scan Backward using clients_ws_created_idx/)
+
+      const status = await explain(
+        tx,
+        sql`select c.id from clients c where c.status in ('lead') order by c.created_at desc, c.id desc limit 26`,
+      )
+      expect(status).toMatch(/using clients_ws_status_created_idx/)
+      expect(status).toMatch(/Index Cond: .*status = 'lead'/)
+
+      const tag = await explain(
+        tx,
+        sql`select c.id from clients c where c.id in (select f.client_id from client_facets f where f.key = 'tag' and f.value = 'rare') order by c.created_at desc limit 26`,
+      )
+      expect(tag).toMatch(/(using|on) client_facets_lookup_idx/)
+      expect(tag).toMatch(/Index Cond: .*value = 'rare'/)
+
+      const mine = await explain(
+        tx,
+        sql`select c.id from clients c where c.id in (select f.client_id from client_facets f where f.key = 'access' and f.value = ${member.id}) limit 26`,
+      )
+      expect(mine).toMatch(/(using|on) client_facets_lookup_idx/)
+
+      const prefix = await explain(
+        tx,
+        sql`select c.id from clients c where c.sort_name >= 'gr' and c.sort_name < 'gs' and c.sort_name like 'gr%' order by c.sort_name, c.id limit 26`,
+      )
+      expect(prefix).toMatch(/using clients_ws_name_idx/)
+      expect(prefix).toMatch(/Index Cond: .*sort_name >= 'gr'/)
+    })
+  })
+
+  it('the search function runs on the trigram index and stays inside the workspace', async () => {
+    const ws = owner.workspaceId as string
+    await withWorkspace({ db: t.database.db, workspaceId: ws }, async (tx) => {
+      // The function's own query, as its owner (the role it runs as), with the workspace set.
+      await tx.execute(sql`select set_config('role', 'none', true)`)
+      const plan = await explain(
+        tx,
+        sql`select c.id from clients c where c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and c.search_text %> 'nortwind'`,
+      )
+      expect(plan).toMatch(/Bitmap Index Scan on clients_search_idx/)
+      expect(plan).toMatch(/Index Cond: .*workspace_id = .*%> 'nortwind'/s)
+      const substring = await explain(
+        tx,
+        sql`select c.id from clients c where c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and c.search_text like '%rthwi%'`,
+      )
+      expect(substring).toMatch(/Bitmap Index Scan on clients_search_idx/)
+      expect(substring).toMatch(/Index Cond: .*workspace_id = .*~~ '%rthwi%'/s)
+    })
+    await withWorkspace({ db: t.database.db, workspaceId: ws }, async (tx) => {
+      const r = (await tx.execute(
+        sql`select c.workspace_id::text as w, c.name from clients c join clients_search('kestrl meadw', 50) s on s.client_id = c.id`,
+      )) as unknown as { rows: { w: string; name: string }[] }
+      expect(r.rows.length).toBeGreaterThan(0)
+      expect(r.rows.every((x) => x.w === ws)).toBe(true)
+      expect(r.rows.some((x) => /kestrel meadow/i.test(x.name))).toBe(true)
+    })
+  })
+})
