@@ -176,8 +176,9 @@ export function mapRow(
     if (target.startsWith('cf.')) custom[target.slice(3)] = raw
     else if (target.startsWith('contact.')) contact[target.slice(8)] = raw
     else if (target.startsWith('billingAddress.')) {
-      const address = (input.billingAddress ??= {}) as Record<string, string>
+      const address = (input.billingAddress as Record<string, string> | undefined) ?? {}
       address[target.slice(15)] = raw
+      input.billingAddress = address
     } else if (target === 'tags')
       input.tags = raw
         .split(/[;,]/)
