@@ -233,6 +233,8 @@ function handledFields(fields: CustomField[]): string[] {
 
 export type ClientFormProps = {
   client?: Client
+  /** Level of the form's section headings: 2 on a page of its own, 3 inside a titled card. */
+  headingLevel?: 2 | 3
   currentUserId?: string
   submitLabel: string
   pending: boolean
@@ -252,6 +254,7 @@ export function ClientForm(props: ClientFormProps) {
 
 function ClientFormFields({
   client,
+  headingLevel = 3,
   currentUserId,
   submitLabel,
   pending,
@@ -318,7 +321,7 @@ function ClientFormFields({
         {t('clients.form.requiredNote')}
       </p>
 
-      <FormSection title={t('clients.form.general')}>
+      <FormSection level={headingLevel} title={t('clients.form.general')}>
         <div className="grid gap-4 sm:grid-cols-2">
           <Fieldset legend={t('clients.fields.kind')} error={form.errorFor('kind')}>
             <div className="flex gap-4">
@@ -376,7 +379,7 @@ function ClientFormFields({
         </div>
       </FormSection>
 
-      <FormSection title={t('clients.form.billing')}>
+      <FormSection level={headingLevel} title={t('clients.form.billing')}>
         <div className="grid gap-4 sm:grid-cols-3">
           <Input
             {...text('currency')}
@@ -398,7 +401,7 @@ function ClientFormFields({
             inputMode="numeric"
           />
         </div>
-        <h4 className="mt-4 mb-2 text-sm font-semibold">{t('clients.fields.billingAddress')}</h4>
+        <SubHeading level={headingLevel}>{t('clients.fields.billingAddress')}</SubHeading>
         {addressFields('billingAddress')}
         <div className="mt-4">
           <Checkbox
@@ -409,13 +412,13 @@ function ClientFormFields({
         </div>
         {draft.shippingSameAsBilling ? null : (
           <>
-            <h4 className="mt-4 mb-2 text-sm font-semibold">{t('clients.fields.shippingAddress')}</h4>
+            <SubHeading level={headingLevel}>{t('clients.fields.shippingAddress')}</SubHeading>
             {addressFields('shippingAddress')}
           </>
         )}
       </FormSection>
 
-      <FormSection title={t('clients.form.team')}>
+      <FormSection level={headingLevel} title={t('clients.form.team')}>
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
             <Input
@@ -475,7 +478,7 @@ function ClientFormFields({
       </FormSection>
 
       {fields.length > 0 ? (
-        <FormSection title={t('clients.form.customFields')}>
+        <FormSection level={headingLevel} title={t('clients.form.customFields')}>
           <div className="grid gap-4 sm:grid-cols-2">
             {fields.map((field) => (
               <div
@@ -499,7 +502,7 @@ function ClientFormFields({
       ) : null}
 
       {creating ? (
-        <FormSection title={t('clients.fields.notes')}>
+        <FormSection level={headingLevel} title={t('clients.fields.notes')}>
           <Textarea
             {...text('notes')}
             label={t('clients.fields.notes')}
@@ -522,13 +525,19 @@ function ClientFormFields({
   )
 }
 
-function FormSection({ title, children }: { title: string; children: ReactNode }) {
+function FormSection({ level, title, children }: { level: 2 | 3; title: string; children: ReactNode }) {
+  const Heading = level === 2 ? 'h2' : 'h3'
   return (
     <section className="space-y-3">
-      <h3 className="border-b border-slate-200 pb-1 text-base font-semibold dark:border-slate-700">
+      <Heading className="border-b border-slate-200 pb-1 text-base font-semibold dark:border-slate-700">
         {title}
-      </h3>
+      </Heading>
       {children}
     </section>
   )
+}
+
+function SubHeading({ level, children }: { level: 2 | 3; children: ReactNode }) {
+  const Heading = level === 2 ? 'h3' : 'h4'
+  return <Heading className="mt-4 mb-2 text-sm font-semibold">{children}</Heading>
 }

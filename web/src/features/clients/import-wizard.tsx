@@ -96,7 +96,9 @@ function uploadErrorMessage(error: unknown, t: TFunction): string {
     return t('clientImport.upload.tooLarge')
   const message = errorMessage(error, t)
   if (error instanceof ApiError) {
-    const rows = Object.entries(error.fieldErrors).map(([field, text]) => `${field}: ${text}`)
+    const rows = Object.entries(error.fieldErrors)
+      .filter(([, text]) => !message.includes(text))
+      .map(([field, text]) => `${field}: ${text}`)
     if (rows.length) return `${message} (${rows.join('; ')})`
   }
   return message

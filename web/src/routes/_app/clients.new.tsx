@@ -32,6 +32,7 @@ function NewClientPage() {
       {can(me, 'clients:write') ? (
         <Card>
           <ClientForm
+            headingLevel={2}
             currentUserId={me.user.id}
             submitLabel={t('clients.form.create')}
             pending={create.isPending}
