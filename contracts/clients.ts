@@ -24,7 +24,7 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null))
 
-export const AddressSchema = z
+export const AddressInputSchema = z
   .object({
     line1: optionalText(200),
     line2: optionalText(200),
@@ -38,6 +38,18 @@ export const AddressSchema = z
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code')
       .nullish()
       .transform((v) => v ?? null),
+  })
+  .meta({ id: 'AddressInput' })
+
+const addressLine = z.string().nullable()
+export const AddressSchema = z
+  .object({
+    line1: addressLine,
+    line2: addressLine,
+    city: addressLine,
+    region: addressLine,
+    postalCode: addressLine,
+    country: addressLine,
   })
   .meta({ id: 'Address' })
 
@@ -83,8 +95,8 @@ const clientFields = {
     .or(z.literal('').transform(() => null))
     .transform((v) => v ?? null),
   taxId: optionalText(50),
-  billingAddress: AddressSchema.nullish().transform((v) => v ?? null),
-  shippingAddress: AddressSchema.nullish().transform((v) => v ?? null),
+  billingAddress: AddressInputSchema.nullish().transform((v) => v ?? null),
+  shippingAddress: AddressInputSchema.nullish().transform((v) => v ?? null),
   currency: CurrencySchema.nullish().transform((v) => v ?? null),
   language: LanguageSchema.nullish().transform((v) => v ?? null),
   paymentTermsDays: z
