@@ -33,10 +33,8 @@ async function uploadAndMap(page: Page, file: string) {
   await mapping.getByLabel('Import column Email as').selectOption('email')
   await mapping.getByLabel('Import column Industry as').selectOption('cf.industry')
   await mapping.getByLabel('Import column Status as').selectOption('status')
-  // TODO: map City/Country to billingAddress.* once the server can send clients with an address (today any
-  // response holding a client with a billing address fails with a 500 ZodEncodeError: AddressSchema has transforms).
-  await mapping.getByLabel('Import column City as').selectOption('')
-  await mapping.getByLabel('Import column Country as').selectOption('')
+  await mapping.getByLabel('Import column City as').selectOption('billingAddress.city')
+  await mapping.getByLabel('Import column Country as').selectOption('billingAddress.country')
   await expect(mapping.getByRole('radio', { name: /Skip it/ })).toBeChecked()
   return mapping
 }
@@ -186,6 +184,7 @@ test('clients: custom field, CSV import with a bad row, search, filter, bulk tag
   await expect(page.getByRole('heading', { name: 'Northwind Traders', level: 1 })).toBeVisible()
   await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true')
   await expect(page.getByRole('tabpanel')).toContainText('billing@northwind.example')
+  await expect(page.getByRole('tabpanel')).toContainText('Seattle')
   await page.getByRole('tab', { name: 'Notes' }).click()
   await expect(page).toHaveURL(/tab=notes/)
   await page.getByRole('textbox', { name: 'Notes' }).fill('**Key account** <img src=x onerror=alert(1)>')
