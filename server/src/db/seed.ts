@@ -3,6 +3,7 @@ import { hash } from '@node-rs/argon2'
 import { sql } from 'drizzle-orm'
 import { accounts, users } from '../kernel/auth/schema.ts'
 import type { Database } from '../kernel/db/index.ts'
+import { seedDemoClients } from '../modules/clients/index.ts'
 import { createOwnedWorkspace } from '../modules/workspaces/index.ts'
 
 /** Creates a verified user with a password, and optionally a workspace they own. */
@@ -39,11 +40,12 @@ export async function seedDemo(database: Database) {
   if (Number(row?.n ?? 0) > 0) return null
   const email = 'demo@atrium.local'
   const password = randomBytes(12).toString('base64url')
-  await createUser(database, {
+  const demo = await createUser(database, {
     email,
     name: 'Demo Owner',
     password,
     workspace: { name: 'Demo Agency', slug: 'demo' },
   })
+  await seedDemoClients(database.db, demo.workspaceId as string, { id: demo.userId, email })
   return { email, password }
 }

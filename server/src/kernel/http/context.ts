@@ -19,6 +19,8 @@ declare module 'fastify' {
 /** Who is asking, from where: what services need to check access and write audit entries. */
 export type UserContext = { db: Db; auth: AuthState; meta: AuditMeta }
 export type WorkspaceContext = UserContext & { workspaceId: string; actor: Actor }
+/** What domain services need of a request: also built by jobs and the seed, which have no session. */
+export type ServiceContext = Pick<WorkspaceContext, 'db' | 'workspaceId' | 'actor' | 'meta'>
 
 export function auditMeta(req: FastifyRequest, actor?: { id: string; email: string } | null): AuditMeta {
   return {

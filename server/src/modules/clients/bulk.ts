@@ -4,7 +4,7 @@ import type { BulkActionSchema } from '../../../../contracts/clients.ts'
 import { assertCan } from '../../kernel/access/index.ts'
 import { type AuditEntry, recordMany } from '../../kernel/audit/index.ts'
 import type { Tx } from '../../kernel/db/index.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
 import { filterConditions } from './query.ts'
@@ -83,7 +83,7 @@ const auditAction: Record<BulkInput['action'], string> = {
  * Applies one action to a selection (ids) or to every client matching a view's filter, in one
  * transaction, a thousand clients at a time. Each changed client gets its own audit entry and event.
  */
-export async function bulkAction(deps: ClientDeps, ctx: WorkspaceContext, input: BulkInput) {
+export async function bulkAction(deps: ClientDeps, ctx: ServiceContext, input: BulkInput) {
   assertCan(ctx.actor, input.action === 'delete' ? 'clients:delete' : 'clients:write')
   if (!input.ids === !input.filter)
     throw problems.validation([{ field: 'ids', message: 'give either ids or filter' }])
@@ -147,7 +147,7 @@ export async function bulkAction(deps: ClientDeps, ctx: WorkspaceContext, input:
 async function applyBatch(
   tx: Tx,
   deps: ClientDeps,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   input: BulkInput,
   ids: string[],
   defs: Awaited<ReturnType<typeof loadFieldDefs>>,

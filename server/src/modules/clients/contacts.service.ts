@@ -5,7 +5,7 @@ import { assertCan } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { contacts } from './schema.ts'
@@ -56,7 +56,7 @@ async function clearPrimary(tx: Tx, clientId: string, except?: string) {
     )
 }
 
-export async function listContacts(ctx: WorkspaceContext, clientId: string) {
+export async function listContacts(ctx: ServiceContext, clientId: string) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     await getVisibleClient(tx, ctx, clientId)
@@ -71,7 +71,7 @@ export async function listContacts(ctx: WorkspaceContext, clientId: string) {
 
 export async function createContact(
   deps: ClientDeps,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   clientId: string,
   input: z.output<typeof CreateContactSchema>,
 ) {
@@ -117,7 +117,7 @@ async function findContact(tx: Tx, clientId: string, contactId: string) {
 
 export async function updateContact(
   deps: ClientDeps,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   clientId: string,
   contactId: string,
   input: z.output<typeof UpdateContactSchema>,
@@ -151,7 +151,7 @@ export async function updateContact(
 
 export async function deleteContact(
   deps: ClientDeps,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   clientId: string,
   contactId: string,
 ) {

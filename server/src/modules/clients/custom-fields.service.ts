@@ -5,7 +5,7 @@ import { assertCan } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { type FieldDef, validateDefault } from './fields.ts'
@@ -52,7 +52,7 @@ function check(f: Pick<Field, 'type' | 'options' | 'defaultValue' | 'required' |
   if (errors.length) throw problems.validation(errors)
 }
 
-export async function listCustomFields(ctx: WorkspaceContext) {
+export async function listCustomFields(ctx: ServiceContext) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const rows = await tx
@@ -65,7 +65,7 @@ export async function listCustomFields(ctx: WorkspaceContext) {
 }
 
 export async function createCustomField(
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   input: z.output<typeof CreateCustomFieldSchema>,
 ) {
   assertCan(ctx.actor, 'custom_fields:write')
@@ -113,7 +113,7 @@ async function findField(tx: Tx, id: string) {
 }
 
 export async function updateCustomField(
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   id: string,
   input: z.output<typeof UpdateCustomFieldSchema>,
 ) {
@@ -145,7 +145,7 @@ export async function updateCustomField(
 }
 
 /** Deletes the field, its values on every client and its filter index entries. */
-export async function deleteCustomField(ctx: WorkspaceContext, id: string) {
+export async function deleteCustomField(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'custom_fields:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await findField(tx, id)

@@ -5,7 +5,7 @@ import { type AuditEntry, type AuditMeta, recordMany } from '../../kernel/audit/
 import { newId } from '../../kernel/db/ids.ts'
 import type { Db, Tx } from '../../kernel/db/index.ts'
 import type { Events } from '../../kernel/events/index.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Jobs } from '../../kernel/jobs/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
@@ -21,7 +21,7 @@ const KEPT_ERRORS = 10_000
 
 type ImportRecord = typeof clientImports.$inferSelect
 export type ImportJob = { importId: string; workspaceId: string; userId: string; meta: AuditMeta }
-type Scope = Pick<WorkspaceContext, 'db' | 'workspaceId' | 'meta'> & { actor: { userId: string } }
+type Scope = Pick<ServiceContext, 'db' | 'workspaceId' | 'meta'> & { actor: { userId: string } }
 type Duplicates = 'skip' | 'update' | 'create'
 
 const serialize = (i: ImportRecord, rows?: string[][]) => ({
@@ -43,7 +43,7 @@ const serialize = (i: ImportRecord, rows?: string[][]) => ({
   finishedAt: i.finishedAt?.toISOString() ?? null,
 })
 
-export async function uploadImport(ctx: WorkspaceContext, filename: string, body: Buffer) {
+export async function uploadImport(ctx: ServiceContext, filename: string, body: Buffer) {
   assertCan(ctx.actor, 'clients:import')
   const content = decodeCsv(body)
   const rows = parseCsv(content)
@@ -79,7 +79,7 @@ async function findImport(tx: Tx, ctx: Scope, id: string) {
   return i
 }
 
-export async function getImport(ctx: WorkspaceContext, id: string) {
+export async function getImport(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'clients:import')
   return withWorkspace(ctx, async (tx) => serialize(await findImport(tx, ctx, id)))
 }
@@ -277,7 +277,7 @@ function options(
 
 /** The dry run: what the import would do, with every bad row and why, writing nothing but the result. */
 export async function checkImport(
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   id: string,
   input: { mapping: Record<string, string | null>; duplicates: Duplicates },
 ) {
@@ -320,7 +320,7 @@ export async function checkImport(
 /** Queues the import; the good rows are written by a background job, the bad ones reported. */
 export async function runImport(
   jobs: Jobs,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   id: string,
   input: { mapping: Record<string, string | null>; duplicates: Duplicates },
 ) {
@@ -409,7 +409,7 @@ export async function processImport(db: Db, events: Events, job: ImportJob): Pro
 }
 
 /** Every row error with the row's original cells, as CSV rows, for fixing the file. */
-export async function importErrorRows(ctx: WorkspaceContext, id: string) {
+export async function importErrorRows(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'clients:import')
   return withWorkspace(ctx, async (tx) => {
     const i = await findImport(tx, ctx, id)

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { clientStatuses } from '../../../../contracts/clients.ts'
 import { can } from '../../kernel/access/index.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { type FieldDef, facetFilterValue, rangeTypes, sortableTypes } from './fields.ts'
 
@@ -70,7 +70,7 @@ const facetIn = (key: string, value: string) =>
  * indexed column or a semi-join on the facets table, so row-level security leaves the indexes usable.
  */
 export function filterConditions(
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   filter: Record<string, unknown>,
   defs: FieldDef[],
 ): { conditions: SQL[]; search: string | null } {

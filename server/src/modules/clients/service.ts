@@ -6,7 +6,7 @@ import { type AuditEntry, auditLogs, record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
 import type { Events } from '../../kernel/events/index.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
@@ -14,7 +14,8 @@ import { displayValue, type FieldDef, facetValues, validateCustomValues } from '
 import { decodeListCursor, encodeListCursor, filterConditions, parseSort, type Sort } from './query.ts'
 import { type Address, clientFacets, clients, contacts, customFields } from './schema.ts'
 
-export type ClientDeps = { events: Events }
+/** The kernel services the module's writes use (the seed passes a no-op event sink). */
+export type ClientDeps = { events: Pick<Events, 'emit' | 'emitMany'> }
 export type CreateClientInput = z.output<typeof CreateClientSchema>
 export type UpdateClientInput = z.output<typeof UpdateClientSchema>
 
@@ -112,12 +113,12 @@ const needsDefs = (filter: Record<string, unknown>, sort?: string) =>
   Object.keys(filter).some((k) => k.startsWith('cf.')) || Boolean(sort?.replace(/^-/, '').startsWith('cf.'))
 
 /** The member-visibility rule as a condition: owners and admins see all, members their own. */
-export function visibleTo(ctx: WorkspaceContext): SQL | undefined {
+export function visibleTo(ctx: ServiceContext): SQL | undefined {
   if (can(ctx.actor, 'clients:read_all')) return undefined
   return sql`c.id in (select f.client_id from client_facets f where f.key = 'access' and f.value = ${ctx.actor.userId})`
 }
 
-async function fetchClient(tx: Tx, ctx: WorkspaceContext, id: string): Promise<ClientRow> {
+async function fetchClient(tx: Tx, ctx: ServiceContext, id: string): Promise<ClientRow> {
   const vis = visibleTo(ctx)
   const r = await tx.execute(
     sql`select ${SELECT} from clients c where c.id = ${id}${vis ? sql` and ${vis}` : sql``}`,
@@ -129,12 +130,12 @@ async function fetchClient(tx: Tx, ctx: WorkspaceContext, id: string): Promise<C
 }
 
 /** The client if the actor may see it (404 otherwise), for the module's other services. */
-export async function getVisibleClient(tx: Tx, ctx: WorkspaceContext, id: string) {
+export async function getVisibleClient(tx: Tx, ctx: ServiceContext, id: string) {
   const r = await fetchClient(tx, ctx, id)
   return { id: r.id, name: r.name }
 }
 
-export async function getClient(ctx: WorkspaceContext, id: string): Promise<ClientView> {
+export async function getClient(ctx: ServiceContext, id: string): Promise<ClientView> {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => serializeClient(await fetchClient(tx, ctx, id)))
 }
@@ -144,7 +145,7 @@ type ListQuery = Record<string, unknown> & { sort?: string; limit: number; curso
 /** Runs one page of a client view. Shared by the list, export and bulk actions. */
 export async function queryClients(
   tx: Tx,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   q: ListQuery,
   defs?: FieldDef[],
 ): Promise<{ rows: ClientRow[]; nextCursor: string | null }> {
@@ -190,7 +191,7 @@ export async function queryClients(
   return { rows: data, nextCursor }
 }
 
-export async function listClients(ctx: WorkspaceContext, q: ListQuery) {
+export async function listClients(ctx: ServiceContext, q: ListQuery) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const p = await queryClients(tx, ctx, q)
@@ -198,12 +199,12 @@ export async function listClients(ctx: WorkspaceContext, q: ListQuery) {
   })
 }
 
-export async function countClients(ctx: WorkspaceContext, filter: Record<string, unknown>) {
+export async function countClients(ctx: ServiceContext, filter: Record<string, unknown>) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => ({ count: await countMatching(tx, ctx, filter) }))
 }
 
-export async function countMatching(tx: Tx, ctx: WorkspaceContext, filter: Record<string, unknown>) {
+export async function countMatching(tx: Tx, ctx: ServiceContext, filter: Record<string, unknown>) {
   const defs = needsDefs(filter) ? await loadFieldDefs(tx) : []
   const { conditions, search } = filterConditions(ctx, filter, defs)
   const from =
@@ -216,7 +217,7 @@ export async function countMatching(tx: Tx, ctx: WorkspaceContext, filter: Recor
 }
 
 /** Yields every client of a view, a page at a time, each page in its own short transaction. */
-export async function* iterateClients(ctx: WorkspaceContext, filter: Record<string, unknown>, sort?: string) {
+export async function* iterateClients(ctx: ServiceContext, filter: Record<string, unknown>, sort?: string) {
   assertCan(ctx.actor, 'clients:export')
   let cursor: string | undefined
   for (;;) {
@@ -333,7 +334,7 @@ function throwFieldErrors(errors: FieldError[]) {
   if (errors.length) throw problems.validation(errors)
 }
 
-export async function createClient(deps: ClientDeps, ctx: WorkspaceContext, input: CreateClientInput) {
+export async function createClient(deps: ClientDeps, ctx: ServiceContext, input: CreateClientInput) {
   assertCan(ctx.actor, 'clients:write')
   const me = ctx.actor.userId
   const admin = can(ctx.actor, 'clients:read_all')
@@ -391,7 +392,7 @@ export async function createClient(deps: ClientDeps, ctx: WorkspaceContext, inpu
   })
 }
 
-async function loadForWrite(tx: Tx, ctx: WorkspaceContext, id: string) {
+async function loadForWrite(tx: Tx, ctx: ServiceContext, id: string) {
   await fetchClient(tx, ctx, id)
   const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('update')
   if (!row) throw problems.notFound('Client')
@@ -428,7 +429,7 @@ function statusChange(
 
 export async function updateClient(
   deps: ClientDeps,
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   id: string,
   input: UpdateClientInput,
 ) {
@@ -491,7 +492,7 @@ export async function updateClient(
   })
 }
 
-export async function setArchived(deps: ClientDeps, ctx: WorkspaceContext, id: string, archived: boolean) {
+export async function setArchived(deps: ClientDeps, ctx: ServiceContext, id: string, archived: boolean) {
   assertCan(ctx.actor, 'clients:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadForWrite(tx, ctx, id)
@@ -519,7 +520,7 @@ export async function setArchived(deps: ClientDeps, ctx: WorkspaceContext, id: s
   })
 }
 
-export async function deleteClient(deps: ClientDeps, ctx: WorkspaceContext, id: string) {
+export async function deleteClient(deps: ClientDeps, ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadForWrite(tx, ctx, id)
@@ -538,11 +539,7 @@ export async function deleteClient(deps: ClientDeps, ctx: WorkspaceContext, id: 
 
 // ---- activity -----------------------------------------------------------------------------------
 
-export async function clientActivity(
-  ctx: WorkspaceContext,
-  id: string,
-  q: { limit: number; cursor?: string },
-) {
+export async function clientActivity(ctx: ServiceContext, id: string, q: { limit: number; cursor?: string }) {
   assertCan(ctx.actor, 'clients:read')
   const cursor = decodeCursor(q.cursor)
   return withWorkspace(ctx, async (tx) => {
@@ -576,7 +573,7 @@ export async function clientActivity(
   })
 }
 
-export async function listTags(ctx: WorkspaceContext) {
+export async function listTags(ctx: ServiceContext) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const vis = visibleTo(ctx)

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
-import type { WorkspaceContext } from '../../kernel/http/context.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { clientViews } from './schema.ts'
@@ -16,7 +16,7 @@ const serialize = (v: View) => ({
 })
 
 /** Saved views belong to one user in one workspace: nobody else sees or deletes them. */
-export async function listViews(ctx: WorkspaceContext) {
+export async function listViews(ctx: ServiceContext) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const rows = await tx
@@ -29,7 +29,7 @@ export async function listViews(ctx: WorkspaceContext) {
 }
 
 export async function createView(
-  ctx: WorkspaceContext,
+  ctx: ServiceContext,
   input: { name: string; query: Record<string, string> },
 ) {
   assertCan(ctx.actor, 'clients:read')
@@ -54,7 +54,7 @@ export async function createView(
   })
 }
 
-export async function deleteView(ctx: WorkspaceContext, id: string) {
+export async function deleteView(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const gone = await tx
