@@ -9,6 +9,7 @@ import type {
   CreateContactSchema,
   CreateCustomFieldSchema,
   CustomFieldSchema,
+  importTargets as contractImportTargets,
   DuplicateModeSchema,
   ImportMappingSchema,
   ImportSchema,
@@ -81,7 +82,7 @@ export const importTargets = [
   'contact.name',
   'contact.email',
   'contact.phone',
-] as const
+] as const satisfies readonly (typeof contractImportTargets)[number][]
 export type ImportTarget = (typeof importTargets)[number]
 
 /** Custom field types a list can be filtered on, and how. */
