@@ -24,22 +24,20 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null))
 
-export const AddressInputSchema = z
-  .object({
-    line1: optionalText(200),
-    line2: optionalText(200),
-    city: optionalText(100),
-    region: optionalText(100),
-    postalCode: optionalText(20),
-    country: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code')
-      .nullish()
-      .transform((v) => v ?? null),
-  })
-  .meta({ id: 'AddressInput' })
+export const AddressInputSchema = z.object({
+  line1: optionalText(200),
+  line2: optionalText(200),
+  city: optionalText(100),
+  region: optionalText(100),
+  postalCode: optionalText(20),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code')
+    .nullish()
+    .transform((v) => v ?? null),
+})
 
 const addressLine = z.string().nullable()
 export const AddressSchema = z
@@ -127,7 +125,6 @@ export const CreateClientSchema = z
   })
   .strict()
   .meta({
-    id: 'CreateClient',
     example: {
       kind: 'company',
       name: 'Northwind Traders',
@@ -144,7 +141,7 @@ export const UpdateClientSchema = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' })
-  .meta({ id: 'UpdateClient', example: { status: 'active', tags: ['retail', 'priority'] } })
+  .meta({ example: { status: 'active', tags: ['retail', 'priority'] } })
 
 export const UserRefSchema = z.object({ id: IdSchema, name: z.string(), email: z.string() })
 
@@ -250,7 +247,6 @@ export const BulkActionSchema = z
   })
   .strict()
   .meta({
-    id: 'BulkAction',
     example: { action: 'tag', ids: ['cli_01937a5e6c1b7d2e8f90a1b2c3d4e5f6'], tags: ['vip'] },
   })
 
@@ -277,7 +273,6 @@ export const CreateContactSchema = z
   .object({ ...contactFields, isPrimary: contactFields.isPrimary.default(false) })
   .strict()
   .meta({
-    id: 'CreateContact',
     example: { name: 'Ada Lovelace', email: 'ada@northwind.example', role: 'CFO', isPrimary: true },
   })
 export const UpdateContactSchema = z
@@ -285,7 +280,6 @@ export const UpdateContactSchema = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' })
-  .meta({ id: 'UpdateContact' })
 
 export const ContactSchema = z
   .object({
@@ -338,7 +332,6 @@ export const CreateCustomFieldSchema = z
   })
   .strict()
   .meta({
-    id: 'CreateCustomField',
     example: { key: 'industry', label: 'Industry', type: 'select', options: ['retail', 'software'] },
   })
 
@@ -353,7 +346,6 @@ export const UpdateCustomFieldSchema = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' })
-  .meta({ id: 'UpdateCustomField' })
 
 export const CustomFieldSchema = z
   .object({
@@ -383,7 +375,7 @@ export const SavedViewSchema = z
 export const CreateSavedViewSchema = z
   .object({ name: text(80).min(1, 'is required'), query: z.record(z.string().max(60), z.string().max(500)) })
   .strict()
-  .meta({ id: 'CreateSavedView', example: { name: 'My leads', query: { status: 'lead', owner: 'me' } } })
+  .meta({ example: { name: 'My leads', query: { status: 'lead', owner: 'me' } } })
 
 // ---- activity -----------------------------------------------------------------------------------
 
@@ -445,7 +437,6 @@ export const ImportOptionsSchema = z
   .object({ mapping: ImportMappingSchema, duplicates: DuplicateModeSchema.default('skip') })
   .strict()
   .meta({
-    id: 'ImportOptions',
     example: { mapping: { '0': 'name', '1': 'email', '2': 'cf.industry' }, duplicates: 'skip' },
   })
 
