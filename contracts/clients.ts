@@ -1,5 +1,14 @@
 import { z } from 'zod'
+import {
+  clientKinds,
+  clientStatuses,
+  customFieldTypes,
+  duplicateModes,
+  importTargets,
+} from './client-values.ts'
 import { IdSchema, TimestampSchema } from './common.ts'
+
+export { clientKinds, clientStatuses, customFieldTypes, duplicateModes, importTargets }
 
 /** Type-prefixed ids, so a human can tell a client from a contact in a URL or a log line. */
 export const prefixedId = (prefix: string) =>
@@ -14,9 +23,8 @@ export const CustomFieldIdSchema = prefixedId('fld')
 export const ViewIdSchema = prefixedId('view')
 export const ImportIdSchema = prefixedId('imp')
 
-export const clientStatuses = ['lead', 'active', 'archived'] as const
 export const ClientStatusSchema = z.enum(clientStatuses)
-export const ClientKindSchema = z.enum(['company', 'person'])
+export const ClientKindSchema = z.enum(clientKinds)
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)
 const optionalText = (max: number) =>
@@ -297,18 +305,6 @@ export const ContactSchema = z
 
 // ---- custom fields ------------------------------------------------------------------------------
 
-export const customFieldTypes = [
-  'text',
-  'long_text',
-  'number',
-  'money',
-  'date',
-  'select',
-  'multi_select',
-  'checkbox',
-  'url',
-  'email',
-] as const
 export const CustomFieldTypeSchema = z.enum(customFieldTypes)
 
 export const FieldKeySchema = z
@@ -395,33 +391,8 @@ export const ActivitySchema = z
 
 // ---- import -------------------------------------------------------------------------------------
 
-export const importTargets = [
-  'name',
-  'kind',
-  'legalName',
-  'email',
-  'phone',
-  'website',
-  'taxId',
-  'currency',
-  'language',
-  'paymentTermsDays',
-  'status',
-  'tags',
-  'notes',
-  'billingAddress.line1',
-  'billingAddress.line2',
-  'billingAddress.city',
-  'billingAddress.region',
-  'billingAddress.postalCode',
-  'billingAddress.country',
-  'contact.name',
-  'contact.email',
-  'contact.phone',
-] as const
-
 export const DuplicateModeSchema = z
-  .enum(['skip', 'update', 'create'])
+  .enum(duplicateModes)
   .describe('What to do with a row whose email (or, without email, name) matches an existing client.')
 
 /** Column index → target (`name`, `billingAddress.city`, `cf.<key>`, …); unmapped columns are ignored. */

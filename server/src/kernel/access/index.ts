@@ -3,6 +3,16 @@ import { problems } from '../http/problem.ts'
 export const roles = ['owner', 'admin', 'member'] as const
 export type Role = (typeof roles)[number]
 
+const manageClients = [
+  'clients:read',
+  'clients:read_all',
+  'clients:write',
+  'clients:delete',
+  'clients:import',
+  'clients:export',
+  'custom_fields:write',
+]
+
 /** The one table that maps roles to what they may do. Modules add their permission strings here. */
 export const rolePermissions: Record<Role, readonly string[]> = {
   owner: [
@@ -15,13 +25,7 @@ export const rolePermissions: Record<Role, readonly string[]> = {
     'invitations:read',
     'invitations:write',
     'audit:read',
-    'clients:read',
-    'clients:read_all',
-    'clients:write',
-    'clients:delete',
-    'clients:import',
-    'clients:export',
-    'custom_fields:write',
+    ...manageClients,
   ],
   admin: [
     'workspace:read',
@@ -31,13 +35,7 @@ export const rolePermissions: Record<Role, readonly string[]> = {
     'invitations:read',
     'invitations:write',
     'audit:read',
-    'clients:read',
-    'clients:read_all',
-    'clients:write',
-    'clients:delete',
-    'clients:import',
-    'clients:export',
-    'custom_fields:write',
+    ...manageClients,
   ],
   // A member sees and edits only the clients they own or are assigned to.
   member: ['workspace:read', 'members:read', 'clients:read', 'clients:write', 'clients:export'],

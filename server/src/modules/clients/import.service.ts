@@ -266,13 +266,16 @@ async function processRows(
   return out
 }
 
-function options(
-  i: ImportRecord,
-  input: { mapping: Record<string, string | null>; duplicates: Duplicates },
-  defs: FieldDef[],
-) {
+type ImportOptions = { mapping: Record<string, string | null>; duplicates: Duplicates }
+
+/** An import that has not run yet, its workspace's fields, and the checked mapping. */
+async function prepare(tx: Tx, ctx: Scope, id: string, input: ImportOptions) {
+  const i = await findImport(tx, ctx, id)
+  if (i.status !== 'uploaded' && i.status !== 'checked')
+    throw problems.conflict('This import has already run: upload the file again to start over.')
+  const defs = await loadFieldDefs(tx)
   checkMapping(input.mapping, i.headers, defs)
-  return { mapping: input.mapping, duplicates: input.duplicates, defs }
+  return { i, defs }
 }
 
 /** The dry run: what the import would do, with every bad row and why, writing nothing but the result. */
@@ -283,11 +286,8 @@ export async function checkImport(
 ) {
   assertCan(ctx.actor, 'clients:import')
   return withWorkspace(ctx, async (tx) => {
-    const i = await findImport(tx, ctx, id)
-    if (i.status !== 'uploaded' && i.status !== 'checked')
-      throw problems.conflict('This import has already run: upload the file again to start over.')
-    const defs = await loadFieldDefs(tx)
-    const opts = { ...options(i, input, defs), write: false }
+    const { i, defs } = await prepare(tx, ctx, id, input)
+    const opts = { mapping: input.mapping, duplicates: input.duplicates, defs, write: false }
     const rows = parseCsv(i.content)
     const seen = new Map<string, string>()
     const total: Outcome = { created: 0, updated: 0, skipped: 0, errors: [] }
@@ -326,11 +326,7 @@ export async function runImport(
 ) {
   assertCan(ctx.actor, 'clients:import')
   return withWorkspace(ctx, async (tx) => {
-    const i = await findImport(tx, ctx, id)
-    if (i.status !== 'uploaded' && i.status !== 'checked')
-      throw problems.conflict('This import has already run: upload the file again to start over.')
-    const defs = await loadFieldDefs(tx)
-    options(i, input, defs)
+    await prepare(tx, ctx, id, input)
     const [row] = await tx
       .update(clientImports)
       .set({

@@ -1,5 +1,12 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import type { z } from 'zod'
+import {
+  clientKinds,
+  clientStatuses,
+  customFieldTypes,
+  duplicateModes,
+  importTargets,
+} from '../../../../contracts/client-values.ts'
 import type {
   ActivitySchema,
   BulkActionSchema,
@@ -9,7 +16,6 @@ import type {
   CreateContactSchema,
   CreateCustomFieldSchema,
   CustomFieldSchema,
-  importTargets as contractImportTargets,
   DuplicateModeSchema,
   ImportMappingSchema,
   ImportSchema,
@@ -42,47 +48,7 @@ export type ImportMapping = z.output<typeof ImportMappingSchema>
 export type DuplicateMode = z.output<typeof DuplicateModeSchema>
 type Page<T> = { data: T[]; nextCursor: string | null }
 
-// The contract's constant lists, repeated here so the web bundle does not pull zod in; `satisfies` keeps
-// them in step with the contract's types.
-export const clientStatuses = ['lead', 'active', 'archived'] as const satisfies readonly ClientStatus[]
-export const clientKinds = ['company', 'person'] as const satisfies readonly ClientKind[]
-export const customFieldTypes = [
-  'text',
-  'long_text',
-  'number',
-  'money',
-  'date',
-  'select',
-  'multi_select',
-  'checkbox',
-  'url',
-  'email',
-] as const satisfies readonly CustomFieldType[]
-export const duplicateModes = ['skip', 'update', 'create'] as const satisfies readonly DuplicateMode[]
-export const importTargets = [
-  'name',
-  'kind',
-  'legalName',
-  'email',
-  'phone',
-  'website',
-  'taxId',
-  'currency',
-  'language',
-  'paymentTermsDays',
-  'status',
-  'tags',
-  'notes',
-  'billingAddress.line1',
-  'billingAddress.line2',
-  'billingAddress.city',
-  'billingAddress.region',
-  'billingAddress.postalCode',
-  'billingAddress.country',
-  'contact.name',
-  'contact.email',
-  'contact.phone',
-] as const satisfies readonly (typeof contractImportTargets)[number][]
+export { clientKinds, clientStatuses, customFieldTypes, duplicateModes, importTargets }
 export type ImportTarget = (typeof importTargets)[number]
 
 /** Custom field types a list can be filtered on, and how. */
