@@ -17,14 +17,8 @@ import {
 } from '../../components/ui/index.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
 import { membersQuery } from '../members/api.ts'
-import {
-  type AuditEntry,
-  type AuditFilters,
-  auditExportUrl,
-  auditLogQuery,
-  diffChanges,
-  displayValue,
-} from './api.ts'
+import { type AuditEntry, type AuditFilters, auditExportUrl, auditLogQuery, diffChanges } from './api.ts'
+import { ChangesTable } from './changes-table.tsx'
 
 export function AuditLog({
   filters,
@@ -217,37 +211,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
       {open ? (
         <TR id={detailsId}>
           <TD colSpan={7} className="bg-slate-50 dark:bg-slate-950">
-            <table className="text-xs">
-              <caption className="sr-only">{t('audit.fields.changes')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="pr-6 text-left">
-                    {t('audit.diff.field')}
-                  </th>
-                  <th scope="col" className="pr-6 text-left">
-                    {t('audit.diff.before')}
-                  </th>
-                  <th scope="col" className="text-left">
-                    {t('audit.diff.after')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.key}>
-                    <th scope="row" className="pr-6 text-left font-mono font-medium">
-                      {row.key}
-                    </th>
-                    <td className="max-w-80 pr-6 font-mono break-all text-red-800 dark:text-red-300">
-                      {displayValue(row.before)}
-                    </td>
-                    <td className="max-w-80 font-mono break-all text-emerald-800 dark:text-emerald-300">
-                      {displayValue(row.after)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ChangesTable rows={rows} />
           </TD>
         </TR>
       ) : null}

@@ -3,7 +3,8 @@ import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, Card, EmptyState, QueryState } from '../../components/ui/index.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
-import { diffChanges, displayValue } from '../audit/api.ts'
+import { diffChanges } from '../audit/api.ts'
+import { ChangesTable } from '../audit/changes-table.tsx'
 import { activityQuery, type ClientActivity } from './api.ts'
 import type { ClientTabProps } from './tabs.ts'
 
@@ -71,39 +72,7 @@ function ActivityItem({ entry }: { entry: ClientActivity }) {
           >
             {open ? t('audit.hideChanges') : t('audit.showChanges')}
           </Button>
-          {open ? (
-            <table id={detailsId} className="mt-2 text-xs">
-              <caption className="sr-only">{t('audit.fields.changes')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="pr-6 text-left">
-                    {t('audit.diff.field')}
-                  </th>
-                  <th scope="col" className="pr-6 text-left">
-                    {t('audit.diff.before')}
-                  </th>
-                  <th scope="col" className="text-left">
-                    {t('audit.diff.after')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.key}>
-                    <th scope="row" className="pr-6 text-left font-mono font-medium">
-                      {row.key}
-                    </th>
-                    <td className="max-w-80 pr-6 font-mono break-all text-red-800 dark:text-red-300">
-                      {displayValue(row.before)}
-                    </td>
-                    <td className="max-w-80 font-mono break-all text-emerald-800 dark:text-emerald-300">
-                      {displayValue(row.after)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          {open ? <ChangesTable id={detailsId} rows={rows} className="mt-2" /> : null}
         </div>
       ) : null}
     </li>
