@@ -1,54 +1,25 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { fork } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import pg from 'pg'
+import {
+  ADMIN_URL,
+  DURATION,
+  fmt,
+  load,
+  rssMiB,
+  signIn,
+  sleep,
+  startAtrium,
+  stop,
+  databaseUrl as urlOf,
+  waitReady,
+} from './lib.ts'
 
 // npm run bench [-- startup|me]: start-up time, idle memory and /api/v1/me throughput against baselines.
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const DURATION = Number(process.env.BENCH_DURATION ?? 10)
-const main = 'server/src/main.ts'
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function startAtrium(env: Record<string, string>): { child: ChildProcess; log: () => string } {
-  let out = ''
-  const child = spawn(process.execPath, [main, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout!.on('data', (d) => {
-    out += d
-  })
-  child.stderr!.on('data', (d) => {
-    out += d
-  })
-  return { child, log: () => out }
-}
-
-async function waitReady(url: string, started: number, timeoutMs = 120_000): Promise<number> {
-  while (performance.now() - started < timeoutMs) {
-    try {
-      const r = await fetch(url)
-      if (r.status === 200) return performance.now() - started
-    } catch {}
-    await sleep(20)
-  }
-  throw new Error(`${url} not ready`)
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return
-  const done = new Promise((r) => child.once('exit', r))
-  child.kill('SIGTERM')
-  await done
-}
-
-const rssMiB = (pid: number) => {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
-  return m ? Number(m[1]) / 1024 : Number.NaN
-}
+const args = process.argv.slice(2)
+const only = args.find((a) => !a.startsWith('--'))
 
 async function coldStart() {
   const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'))
@@ -72,19 +43,11 @@ async function coldStart() {
   return results
 }
 
-async function load(url: string, headers: Record<string, string> = {}, connections = 50) {
-  await autocannon({ url, connections, duration: 2, headers })
-  const r = await autocannon({ url, connections, duration: DURATION, headers })
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }
-}
-
 async function meThroughput() {
   const admin = new pg.Pool({ connectionString: ADMIN_URL, max: 1 })
   const name = `atrium_bench_${Date.now()}`
   await admin.query(`create database ${name}`)
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${name}`
-  const databaseUrl = url.toString()
+  const databaseUrl = urlOf(name)
   const port = 3802
   const appUrl = `http://localhost:${port}`
   const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'))
@@ -94,15 +57,7 @@ async function meThroughput() {
     await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
     const password = atrium.log().match(/"password":"([^"]+)"/)?.[1]
     if (!password) throw new Error('demo password not found in the log')
-    const signIn = await fetch(`${appUrl}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: appUrl },
-      body: JSON.stringify({ email: 'demo@atrium.local', password }),
-    })
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ')
+    const cookie = await signIn(appUrl, 'demo@atrium.local', password)
     const meRes = await fetch(`${appUrl}/api/v1/me`, { headers: { cookie } })
     const body = await meRes.text()
     if (meRes.status !== 200) throw new Error(`/api/v1/me answered ${meRes.status}`)
@@ -134,8 +89,6 @@ async function meThroughput() {
   }
 }
 
-const fmt = (n: number, d = 0) => n.toFixed(d)
-const only = process.argv[2]
 console.log(`Atrium foundation benchmark — ${new Date().toISOString()} — node ${process.version}\n`)
 if (!only || only === 'startup') {
   const cold = await coldStart()

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+// Helpers shared by the benchmark parts: starting Atrium as a child process, signing in, load runs.
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+export const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const main = 'server/src/main.ts'
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export type Atrium = { child: ChildProcess; log: () => string }
+
+/** Spawns `atrium serve` (HTTP server and job worker in one process) with the given environment. */
+export function startAtrium(env: Record<string, string>): Atrium {
+  let out = ''
+  const child = spawn(process.execPath, [main, 'serve'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
+  child.stderr!.on('data', (d) => {
+    out += d
+  })
+  return { child, log: () => out }
+}
+
+export async function waitReady(url: string, started: number, timeoutMs = 120_000): Promise<number> {
+  while (performance.now() - started < timeoutMs) {
+    try {
+      const r = await fetch(url)
+      if (r.status === 200) return performance.now() - started
+    } catch {}
+    await sleep(20)
+  }
+  throw new Error(`${url} not ready`)
+}
+
+export async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const done = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await done
+}
+
+export const rssMiB = (pid: number) => {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
+  return m ? Number(m[1]) / 1024 : Number.NaN
+}
+
+/** The URL of another database on the benchmark server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/** Runs fn with a one-connection pool on the admin database (create/drop databases). */
+export async function withAdmin<T>(fn: (admin: pg.Pool) => Promise<T>): Promise<T> {
+  const admin = new pg.Pool({ connectionString: ADMIN_URL, max: 1 })
+  try {
+    return await fn(admin)
+  } finally {
+    await admin.end()
+  }
+}
+
+/** Signs in with email and password like the web app does; returns the Cookie header to send. */
+export async function signIn(appUrl: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${appUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: appUrl },
+    body: JSON.stringify({ email, password }),
+  })
+  if (res.status !== 200) throw new Error(`sign-in as ${email} answered ${res.status}: ${await res.text()}`)
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+}
+
+export type LoadResult = { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+
+/**
+ * A 2 s warm-up, then DURATION seconds of load. `paths` (optional) rotates each request over the
+ * given paths of the same host, picked at random, so caches see realistic variety.
+ */
+export async function load(
+  url: string,
+  headers: Record<string, string> = {},
+  connections = 50,
+  paths?: string[],
+): Promise<LoadResult> {
+  const requests = paths?.length
+    ? [
+        {
+          setupRequest: (req: Record<string, unknown>) => ({
+            ...req,
+            path: paths[Math.floor(Math.random() * paths.length)],
+          }),
+        },
+      ]
+    : undefined
+  const opts = { url, connections, headers, requests } as autocannon.Options
+  await autocannon({ ...opts, duration: 2 })
+  const r = await autocannon({ ...opts, duration: DURATION })
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    non2xx: r.non2xx,
+  }
+}
+
+export const fmt = (n: number, d = 0) => n.toFixed(d)
