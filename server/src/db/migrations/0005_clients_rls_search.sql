@@ -44,31 +44,62 @@ CREATE INDEX clients_search_idx ON clients USING gin (workspace_id, search_text 
 --> statement-breakpoint
 -- Trigram operators are not leakproof, so under row-level security the planner never uses a trigram
 -- index for them. This function runs as the owner and applies the tenant rule itself, fail-closed like
--- the policies: no workspace set, no rows. It returns only ids and scores of the best matches: typo-
--- tolerant word similarity, or the text as a substring; names starting with the text rank first. The
--- two arms are separate queries because an OR would keep the planner off the trigram index.
+-- the policies: no workspace set, no rows. It returns ids and scores of the best matches, in two tiers:
+-- 1. names and emails that start with the text (what typing usually means), on btree indexes, in
+--    alphabetical order; when they fill the page, that is the answer;
+-- 2. otherwise typo-tolerant word similarity or the text anywhere (names, contacts, tags, fields), on the
+--    trigram index. These are separate queries because an OR keeps the planner off the trigram index.
+-- The text arrives lower-cased, without LIKE wildcards.
 CREATE FUNCTION clients_search(q text, max_rows integer)
 RETURNS TABLE (client_id text, score real)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp
 SET pg_trgm.word_similarity_threshold = 0.5
-ROWS 200
+ROWS 100
 AS $$
-  SELECT m.id, max(m.score)::real
+DECLARE
+  ws uuid := nullif(current_setting('app.workspace_id', true), '')::uuid;
+  upper_bound text;
+  hits text[];
+BEGIN
+  IF ws IS NULL OR coalesce(q, '') = '' OR max_rows < 1 THEN
+    RETURN;
+  END IF;
+  upper_bound := left(q, -1) || chr(ascii(right(q, 1)) + 1);
+  SELECT coalesce(array_agg(x.id ORDER BY x.k, x.id), '{}') INTO hits
   FROM (
-    SELECT c.id, word_similarity(q, c.search_text) + CASE WHEN c.sort_name LIKE q || '%' THEN 0.5 ELSE 0 END AS score
-    FROM clients c
-    WHERE c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid
-      AND c.search_text %> q
-    UNION ALL
-    SELECT c.id, word_similarity(q, c.search_text) + CASE WHEN c.sort_name LIKE q || '%' THEN 0.5 ELSE 0 END
-    FROM clients c
-    WHERE c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid
-      AND c.search_text LIKE '%' || q || '%'
-  ) m
-  GROUP BY m.id
-  ORDER BY 2 DESC, 1
-  LIMIT max_rows
+    SELECT u.id, min(u.k) AS k
+    FROM (
+      (SELECT c.id, c.sort_name AS k FROM clients c
+        WHERE c.workspace_id = ws AND c.sort_name >= q AND c.sort_name < upper_bound AND c.sort_name LIKE q || '%'
+        ORDER BY c.sort_name, c.id LIMIT max_rows)
+      UNION ALL
+      (SELECT c.id, c.email FROM clients c
+        WHERE c.workspace_id = ws AND c.email >= q AND c.email < upper_bound AND c.email LIKE q || '%'
+        ORDER BY c.email LIMIT max_rows)
+    ) u
+    GROUP BY u.id
+    ORDER BY 2, 1
+    LIMIT max_rows
+  ) x;
+  RETURN QUERY SELECT h.id, (3 - h.n::real / 100000)::real FROM unnest(hits) WITH ORDINALITY AS h(id, n);
+  IF cardinality(hits) >= max_rows OR length(q) < 3 THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+    SELECT m.id, max(m.score)::real
+    FROM (
+      SELECT c.id, word_similarity(q, c.search_text) AS score FROM clients c
+      WHERE c.workspace_id = ws AND c.search_text %> q
+      UNION ALL
+      SELECT c.id, word_similarity(q, c.search_text) FROM clients c
+      WHERE c.workspace_id = ws AND c.search_text LIKE '%' || q || '%'
+    ) m
+    WHERE NOT (m.id = ANY (hits))
+    GROUP BY m.id
+    ORDER BY 2 DESC, 1
+    LIMIT max_rows - cardinality(hits);
+END
 $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION clients_search(text, integer) FROM PUBLIC;

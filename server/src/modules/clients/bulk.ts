@@ -7,7 +7,7 @@ import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
-import { filterConditions } from './query.ts'
+import { filterConditions, SEARCH_LIMIT } from './query.ts'
 import { clients, contacts } from './schema.ts'
 import {
   type ClientDeps,
@@ -124,7 +124,7 @@ export async function bulkAction(deps: ClientDeps, ctx: ServiceContext, input: B
     if (vis) conditions.push(vis)
     const from =
       search !== null
-        ? sql`clients c join clients_search(${search}, 1000) s on s.client_id = c.id`
+        ? sql`clients c join clients_search(${search}, ${SEARCH_LIMIT}) s on s.client_id = c.id`
         : sql`clients c`
 
     let affected = 0

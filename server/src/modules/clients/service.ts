@@ -11,7 +11,15 @@ import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
 import { displayValue, type FieldDef, facetValues, validateCustomValues } from './fields.ts'
-import { decodeListCursor, encodeListCursor, filterConditions, parseSort, type Sort } from './query.ts'
+import {
+  decodeListCursor,
+  encodeListCursor,
+  filterConditions,
+  parseSort,
+  SEARCH_LIMIT,
+  type Sort,
+  searchDepth,
+} from './query.ts'
 import { type Address, clientFacets, clients, contacts, customFields } from './schema.ts'
 
 /** The kernel services the module's writes use (the seed passes a no-op event sink). */
@@ -156,17 +164,20 @@ export async function queryClients(
   const cursor = decodeListCursor(q.cursor, sortKey)
   const where = [...conditions]
   let order: SQL
-  let from = sql`clients c`
-  if (search !== null) from = sql`${from} join clients_search(${search}, 1000) s on s.client_id = c.id`
-  if (sort?.facet)
-    from = sql`${from} left join client_facets sf on sf.client_id = c.id and sf.key = ${sort.facet}`
   const dir = sort?.desc ? sql.raw('desc') : sql.raw('asc')
   if (!sort) order = sql`s.score desc, c.id`
   else if (sort.facet) order = sql`sf.value ${dir} nulls last, c.id ${dir}`
   else order = sql`${sort.column} ${dir}, c.id ${dir}`
   let offset = 0
   if (cursor && 'o' in cursor) offset = cursor.o
-  else if (cursor && sort) {
+  let from = sql`clients c`
+  if (search !== null) {
+    const depth = sort ? SEARCH_LIMIT : searchDepth(conditions, offset + q.limit + 1)
+    from = sql`${from} join clients_search(${search}, ${depth}) s on s.client_id = c.id`
+  }
+  if (sort?.facet)
+    from = sql`${from} left join client_facets sf on sf.client_id = c.id and sf.key = ${sort.facet}`
+  if (cursor && sort && !('o' in cursor)) {
     const value = sort.key.endsWith('name') ? sql`${cursor.v}` : sql`${cursor.v}::timestamptz`
     where.push(sql`(${sort.column}, c.id) ${sql.raw(sort.desc ? '<' : '>')} (${value}, ${cursor.id})`)
   }
@@ -209,7 +220,7 @@ export async function countMatching(tx: Tx, ctx: ServiceContext, filter: Record<
   const { conditions, search } = filterConditions(ctx, filter, defs)
   const from =
     search !== null
-      ? sql`clients c join clients_search(${search}, 1000) s on s.client_id = c.id`
+      ? sql`clients c join clients_search(${search}, ${SEARCH_LIMIT}) s on s.client_id = c.id`
       : sql`clients c`
   const whereSql = conditions.length ? sql` where ${sql.join(conditions, sql` and `)}` : sql``
   const r = await tx.execute(sql`select count(*)::int as n from ${from}${whereSql}`)
