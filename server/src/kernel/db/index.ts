@@ -7,6 +7,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/session'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
@@ -95,6 +96,45 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     },
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     close: () => client.close(),
+  }
+}
+
+type Internals = { dialect: never; session: { schema: never; options: never } }
+
+/**
+ * Runs `fn` in a transaction that starts with `prelude` (trusted SQL without parameters). On
+ * PostgreSQL, BEGIN and the prelude travel in one round trip, which every tenant request saves; on
+ * PGlite, the prelude is the transaction's first statement.
+ */
+export async function transactionWithPrelude<T>(
+  db: Db,
+  prelude: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const pool = (db as unknown as { $client?: unknown }).$client
+  if (!(pool instanceof pg.Pool)) {
+    return db.transaction(async (tx) => {
+      await tx.execute(sql.raw(prelude))
+      return fn(tx)
+    })
+  }
+  const { dialect, session: parent } = db as unknown as Internals
+  const client = await pool.connect()
+  const session = new NodePgSession(client, dialect, parent.schema, parent.options)
+  const tx = new NodePgTransaction(dialect, session, parent.schema) as unknown as Tx
+  let broken = false
+  try {
+    await client.query(`begin; ${prelude}`)
+    const result = await fn(tx)
+    await client.query('commit')
+    return result
+  } catch (err) {
+    await client.query('rollback').catch(() => {
+      broken = true
+    })
+    throw err
+  } finally {
+    client.release(broken)
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Db, Tx } from '../db/index.ts'
+import { type Db, type Tx, transactionWithPrelude } from '../db/index.ts'
 
 export const APP_ROLE = 'atrium_app'
 
@@ -17,10 +17,16 @@ export async function enterWorkspace(tx: Tx, workspaceId: string): Promise<void>
 
 /** The only way modules reach tenant data: a transaction scoped to one workspace by RLS. */
 export async function withWorkspace<T>(scope: WorkspaceScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return scope.db.transaction(async (tx) => {
-    await enterWorkspace(tx, scope.workspaceId)
-    return fn(tx)
-  })
+  // The id is inlined into the transaction's first statement (one round trip with BEGIN), so it must be
+  // exactly a UUID.
+  if (!UUID.test(scope.workspaceId)) throw new Error('withWorkspace needs a workspace UUID')
+  return transactionWithPrelude(
+    scope.db,
+    `select set_config('app.workspace_id', '${scope.workspaceId}', true), set_config('role', '${APP_ROLE}', true)`,
+    fn,
+  )
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export * from './schema.ts'
