@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { eq, inArray, or, sql } from 'drizzle-orm'
+import { eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
 import { type AuditEntry, type AuditMeta, recordMany } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
@@ -24,12 +24,15 @@ export type ImportJob = { importId: string; workspaceId: string; userId: string;
 type Scope = Pick<ServiceContext, 'db' | 'workspaceId' | 'meta'> & { actor: { userId: string } }
 type Duplicates = 'skip' | 'update' | 'create'
 
-const serialize = (i: ImportRecord, rows?: string[][]) => ({
+type ImportView = Omit<ImportRecord, 'content' | 'fileHash'>
+const { content: _content, fileHash: _hash, ...viewColumns } = getTableColumns(clientImports)
+
+const serialize = (i: ImportView) => ({
   id: i.id,
   filename: i.filename,
   status: i.status,
   headers: i.headers,
-  sample: (rows ?? parseCsv(i.content)).slice(1, 6),
+  sample: i.sample,
   mapping: i.mapping,
   duplicates: i.duplicates,
   totalRows: i.totalRows,
@@ -64,11 +67,12 @@ export async function uploadImport(ctx: ServiceContext, filename: string, body: 
         content,
         fileHash: createHash('sha256').update(content).digest('hex'),
         headers,
+        sample: rows.slice(1, 6),
         mapping: autoMap(headers, defs),
         totalRows: rows.length - 1,
       })
       .returning()
-    return serialize(row as ImportRecord, rows)
+    return serialize(row as ImportRecord)
   })
 }
 
@@ -81,7 +85,12 @@ async function findImport(tx: Tx, ctx: Scope, id: string) {
 
 export async function getImport(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'clients:import')
-  return withWorkspace(ctx, async (tx) => serialize(await findImport(tx, ctx, id)))
+  return withWorkspace(ctx, async (tx) => {
+    // Progress is polled: read everything but the file.
+    const [i] = await tx.select(viewColumns).from(clientImports).where(eq(clientImports.id, id))
+    if (!i || i.userId !== ctx.actor.userId) throw problems.notFound('Import')
+    return serialize(i)
+  })
 }
 
 type Outcome = { created: number; updated: number; skipped: number; errors: ImportRowError[] }
@@ -312,8 +321,8 @@ export async function checkImport(
         errors: total.errors.slice(0, KEPT_ERRORS),
       })
       .where(eq(clientImports.id, id))
-      .returning()
-    return serialize(row as ImportRecord, rows)
+      .returning(viewColumns)
+    return serialize(row as ImportView)
   })
 }
 
@@ -341,7 +350,7 @@ export async function runImport(
         errors: [],
       })
       .where(eq(clientImports.id, id))
-      .returning()
+      .returning(viewColumns)
     const job: ImportJob = {
       importId: id,
       workspaceId: ctx.workspaceId,
@@ -349,7 +358,7 @@ export async function runImport(
       meta: ctx.meta,
     }
     await jobs.send(IMPORT_QUEUE, job, tx)
-    return serialize(row as ImportRecord)
+    return serialize(row as ImportView)
   })
 }
 

@@ -182,6 +182,8 @@ export const clientImports = pgTable(
       .notNull()
       .default('uploaded'),
     headers: text('headers').array().notNull(),
+    /** The first rows, for the mapping screen (the file itself is read only by check, run and report). */
+    sample: jsonb('sample').$type<string[][]>().notNull().default([]),
     mapping: jsonb('mapping').$type<Record<string, string | null>>().notNull(),
     duplicates: text('duplicates', { enum: ['skip', 'update', 'create'] })
       .notNull()

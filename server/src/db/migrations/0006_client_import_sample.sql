@@ -1,0 +1,1 @@
+ALTER TABLE "client_imports" ADD COLUMN "sample" jsonb DEFAULT '[]'::jsonb NOT NULL;
