@@ -17,7 +17,8 @@ import {
   waitReady,
 } from './lib.ts'
 
-// npm run bench [-- startup|me]: start-up time, idle memory and /api/v1/me throughput against baselines.
+// npm run bench [-- startup|me|clients] [--fresh]: start-up time, idle memory, /api/v1/me throughput
+// against baselines, and the clients module on 2 million generated clients (bench/clients.ts).
 const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith('--'))
 
@@ -114,4 +115,8 @@ if (!only || only === 'me') {
   console.log(
     `  ratio to the bare JSON route: ${pct(me.rps, bare.rps)} (cache off ${pct(meUncached.rps, bare.rps)})`,
   )
+}
+if (!only || only === 'clients') {
+  const { clientsBench } = await import('./clients.ts')
+  await clientsBench({ fresh: args.includes('--fresh') })
 }
