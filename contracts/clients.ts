@@ -400,7 +400,7 @@ export const ImportMappingSchema = z.record(
   z.string().regex(/^\d+$/),
   z
     .string()
-    .regex(/^([a-zA-Z.]+|cf\.[a-z][a-z0-9_]{0,39})$/)
+    .regex(/^([a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)?|cf\.[a-z][a-z0-9_]{0,39})$/)
     .nullable(),
 )
 

@@ -41,12 +41,12 @@ async function finish(u: TestUser, id: string): Promise<Import> {
 }
 
 const FILE = [
-  'Company,Email,Industry,Tags,City,Country,Contact name,Contact email,Budget',
-  'Northwind Traders,billing@northwind.example,Retail,retail;priority,Seattle,US,Nancy Davolio,nancy@northwind.example,1250.50',
-  'Contoso Ltd,hello@contoso.example,Software,,Redmond,US,,,',
-  'Broken Row,not-an-email,Retail,,,,,,',
-  'Fabrikam,,Mining,,,,,,',
-  '"Quoted, Inc.",quoted@example.com,Software,b2b,Paris,fr,,,99',
+  'Company,Email,Industry,Tags,City,Country,Contact name,Contact email,Budget,Street',
+  'Northwind Traders,billing@northwind.example,Retail,retail;priority,Seattle,US,Nancy Davolio,nancy@northwind.example,1250.50,1 Pike St',
+  'Contoso Ltd,hello@contoso.example,Software,,Redmond,US,,,,',
+  'Broken Row,not-an-email,Retail,,,,,,,',
+  'Fabrikam,,Mining,,,,,,,',
+  '"Quoted, Inc.",quoted@example.com,Software,b2b,Paris,fr,,,99,',
 ].join('\n')
 
 beforeAll(async () => {
@@ -96,6 +96,7 @@ describe('CSV import', () => {
       '6': 'contact.name',
       '7': 'contact.email',
       '8': 'cf.budget',
+      '9': 'billingAddress.line1',
     })
     expect(res.json().sample[0][0]).toBe('Northwind Traders')
   })
@@ -142,7 +143,7 @@ describe('CSV import', () => {
       email: 'billing@northwind.example',
       tags: ['retail', 'priority'],
       custom: { industry: 'Retail', budget: 125050 },
-      billingAddress: expect.objectContaining({ city: 'Seattle', country: 'US' }),
+      billingAddress: expect.objectContaining({ line1: '1 Pike St', city: 'Seattle', country: 'US' }),
       primaryContact: expect.objectContaining({ name: 'Nancy Davolio' }),
     })
     expect(list[2].billingAddress.country).toBe('FR')
