@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
 import { type AuditEntry, type AuditMeta, recordMany } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
@@ -128,26 +128,27 @@ async function processRows(
     ...new Set(valid.filter((v) => !v.row.client.email).map((v) => v.row.client.name.toLowerCase())),
   ]
   if (opts.duplicates !== 'create' && (emails.length || names.length)) {
-    const found = await tx
-      .select({ id: clients.id, email: clients.email, name: clients.name })
-      .from(clients)
-      .where(
-        or(
-          emails.length ? inArray(clients.email, emails) : undefined,
-          names.length ? inArray(clients.sortName, names) : undefined,
-        ),
-      )
+    // One index probe per value: a new workspace's statistics would otherwise steer a list lookup into
+    // reading every client of the workspace for each batch.
+    const r = await tx.execute(sql`
+      select m.id, m.email, m.name from jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb) e(v)
+        cross join lateral (select c.id, c.email, c.name from clients c where c.email = e.v limit 1) m
+      union all
+      select m.id, m.email, m.name from jsonb_array_elements_text(${JSON.stringify(names)}::jsonb) n(v)
+        cross join lateral (select c.id, c.email, c.name from clients c where c.sort_name = n.v limit 1) m`)
+    const found = (r as unknown as { rows: { id: string; email: string | null; name: string }[] }).rows
     for (const f of found) if (!seen.has(keyOf(f))) seen.set(keyOf(f), f.id)
   }
   const contactEmails = [...new Set(valid.map((v) => v.row.contact?.email).filter((e): e is string => !!e))]
   const takenContacts = new Set(
     contactEmails.length
       ? (
-          await tx
-            .select({ email: contacts.email })
-            .from(contacts)
-            .where(inArray(contacts.email, contactEmails))
-        ).map((c) => c.email)
+          (await tx.execute(sql`
+            select m.email from jsonb_array_elements_text(${JSON.stringify(contactEmails)}::jsonb) e(v)
+              cross join lateral (select k.email from contacts k where k.email = e.v limit 1) m`)) as unknown as {
+            rows: { email: string }[]
+          }
+        ).rows.map((c) => c.email)
       : [],
   )
 

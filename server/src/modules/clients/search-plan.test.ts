@@ -38,10 +38,14 @@ beforeAll(async () => {
   member = await t.user({ workspace: false })
   // Built after the load, as a restore would, which is much faster than row by row.
   await t.database.query('drop index clients_search_idx')
+  await t.database.query('drop index clients_name_search_idx')
   await generate(owner.workspaceId as string, owner.id, 40000, member.id)
   await generate(other.workspaceId as string, other.id, 4000)
   await t.database.query(
     'create index clients_search_idx on clients using gin (workspace_id, search_text gin_trgm_ops)',
+  )
+  await t.database.query(
+    'create index clients_name_search_idx on clients using gin (workspace_id, sort_name gin_trgm_ops)',
   )
   await t.database.query('analyze clients')
   await t.database.query('analyze client_facets')
@@ -96,22 +100,30 @@ describe('query plans under row-level security', () => {
 
   it('the search function runs on the trigram index and stays inside the workspace', async () => {
     const ws = owner.workspaceId as string
-    await withWorkspace({ db: t.database.db, workspaceId: ws }, async (tx) => {
-      // The function's own query, as its owner (the role it runs as), with the workspace set.
-      await tx.execute(sql`select set_config('role', 'none', true)`)
-      const plan = await explain(
-        tx,
-        sql`select c.id from clients c where c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and c.search_text %> 'nortwind'`,
-      )
-      expect(plan).toMatch(/Bitmap Index Scan on clients_search_idx/)
-      expect(plan).toMatch(/Index Cond: .*workspace_id = .*%> 'nortwind'/s)
-      const substring = await explain(
-        tx,
-        sql`select c.id from clients c where c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and c.search_text like '%rthwi%'`,
-      )
-      expect(substring).toMatch(/Bitmap Index Scan on clients_search_idx/)
-      expect(substring).toMatch(/Index Cond: .*workspace_id = .*~~ '%rthwi%'/s)
-    })
+    // The function's own queries, as its owner (the role it runs as), with its settings.
+    const rollback = new Error('rollback')
+    await t.database.db
+      .transaction(async (tx) => {
+        await tx.execute(
+          sql`select set_config('app.workspace_id', ${ws}, true), set_config('enable_seqscan', 'off', true)`,
+        )
+        const substring = await explain(
+          tx,
+          sql`select c.id from clients c where c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and c.search_text like '%rthwi%'`,
+        )
+        expect(substring).toMatch(/Bitmap Index Scan on clients_search_idx/)
+        expect(substring).toMatch(/Index Cond: .*workspace_id = .*~~ '%rthwi%'/s)
+        const plan = await explain(
+          tx,
+          sql`select c.id from clients c where c.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and c.sort_name %> 'nortwind'`,
+        )
+        expect(plan).toMatch(/Bitmap Index Scan on clients_name_search_idx/)
+        expect(plan).toMatch(/Index Cond: .*workspace_id = .*%> 'nortwind'/s)
+        throw rollback
+      })
+      .catch((err) => {
+        if (err !== rollback) throw err
+      })
     await withWorkspace({ db: t.database.db, workspaceId: ws }, async (tx) => {
       const r = (await tx.execute(
         sql`select c.workspace_id::text as w, c.name from clients c join clients_search('kestrl meadw', 50) s on s.client_id = c.id`,
