@@ -396,6 +396,9 @@ export async function processImport(db: Db, events: Events, job: ImportJob): Pro
           })
           .where(eq(clientImports.id, i.id))
       })
+      // A big import into a workspace the statistics think is small: once the first rows are in,
+      // refresh them, or the planner may read the whole workspace for every duplicate lookup.
+      if (from === 1 + i.processedRows && rows.length > 2 * BATCH) await db.execute(sql`analyze clients`)
     }
     await withWorkspace(ctx, (tx) =>
       tx
