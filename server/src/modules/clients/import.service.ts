@@ -140,15 +140,15 @@ async function processRows(
     for (const f of found) if (!seen.has(keyOf(f))) seen.set(keyOf(f), f.id)
   }
   const contactEmails = [...new Set(valid.map((v) => v.row.contact?.email).filter((e): e is string => !!e))]
+  // One statement for the batch: at worst one pass over contacts, never one per value.
   const takenContacts = new Set(
     contactEmails.length
       ? (
-          (await tx.execute(sql`
-            select m.email from jsonb_array_elements_text(${JSON.stringify(contactEmails)}::jsonb) e(v)
-              cross join lateral (select k.email from contacts k where k.email = e.v limit 1) m`)) as unknown as {
-            rows: { email: string }[]
-          }
-        ).rows.map((c) => c.email)
+          await tx
+            .select({ email: contacts.email })
+            .from(contacts)
+            .where(inArray(contacts.email, contactEmails))
+        ).map((c) => c.email)
       : [],
   )
 
@@ -398,7 +398,8 @@ export async function processImport(db: Db, events: Events, job: ImportJob): Pro
       })
       // A big import into a workspace the statistics think is small: once the first rows are in,
       // refresh them, or the planner may read the whole workspace for every duplicate lookup.
-      if (from === 1 + i.processedRows && rows.length > 2 * BATCH) await db.execute(sql`analyze clients`)
+      if (from === 1 + i.processedRows && rows.length > 2 * BATCH)
+        await db.execute(sql`analyze clients, contacts`)
     }
     await withWorkspace(ctx, (tx) =>
       tx
