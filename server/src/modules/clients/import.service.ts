@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { eq, getTableColumns, sql } from 'drizzle-orm'
+import { eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
 import { type AuditEntry, type AuditMeta, recordMany } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
