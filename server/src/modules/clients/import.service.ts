@@ -16,7 +16,7 @@ import { loadFieldDefs, searchTextOf, writeFacets } from './service.ts'
 
 export const IMPORT_QUEUE = 'clients.import'
 export const MAX_IMPORT_ROWS = 200_000
-const BATCH = 1000
+const BATCH = 2000
 const KEPT_ERRORS = 10_000
 
 type ImportRecord = typeof clientImports.$inferSelect
@@ -206,7 +206,9 @@ async function processRows(
 
   const audit: AuditEntry[] = []
   if (toCreate.length) {
-    await tx.insert(clients).values(toCreate)
+    // Under PostgreSQL's 65,535 parameters per statement.
+    for (let k = 0; k < toCreate.length; k += 1000)
+      await tx.insert(clients).values(toCreate.slice(k, k + 1000))
     await writeFacets(
       tx,
       toCreate.map((c) => ({
@@ -363,7 +365,7 @@ export async function runImport(
   })
 }
 
-/** The job: a thousand rows per transaction, progress saved with each, so a retry resumes. */
+/** The job: two thousand rows per transaction, progress saved with each, so a retry resumes. */
 export async function processImport(db: Db, events: Events, job: ImportJob): Promise<void> {
   const ctx: Scope = { db, workspaceId: job.workspaceId, meta: job.meta, actor: { userId: job.userId } }
   const start = await withWorkspace(ctx, async (tx) => {
