@@ -77,6 +77,14 @@ export const problems = {
       detail,
       errors: field ? [{ field, message: detail }] : undefined,
     }),
+  unsupportedMediaType: (detail: string, expected: string) =>
+    new Problem({
+      status: 415,
+      type: 'unsupported-media-type',
+      title: 'Unsupported media type',
+      detail,
+      errors: [{ field: 'content-type', message: `must be ${expected}` }],
+    }),
   gone: (detail: string) => new Problem({ status: 410, type: 'gone', title: 'Gone', detail }),
   unavailable: (detail: string) =>
     new Problem({ status: 503, type: 'unavailable', title: 'Service unavailable', detail }),

@@ -7,13 +7,14 @@ import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
-import { filterConditions, SEARCH_LIMIT } from './query.ts'
+import { filterConditions, SEARCH_LIMIT, searchFrom } from './query.ts'
 import { clients, contacts } from './schema.ts'
 import {
   type ClientDeps,
   countMatching,
   loadFieldDefs,
   searchTextOf,
+  statusChange,
   visibleTo,
   writeFacets,
 } from './service.ts'
@@ -58,10 +59,7 @@ function apply(c: ClientRecord, input: BulkInput, now: Date): Partial<ClientReco
               ? (c.statusBeforeArchive ?? 'active')
               : c.status
             : (input.status as ClientRecord['status'])
-      if (status === c.status) return null
-      return status === 'archived'
-        ? { status, archivedAt: now, statusBeforeArchive: c.status as 'lead' | 'active' }
-        : { status, archivedAt: null, statusBeforeArchive: null }
+      return status === c.status ? null : statusChange(c, status, now)
     }
     default:
       return null
@@ -122,10 +120,7 @@ export async function bulkAction(deps: ClientDeps, ctx: ServiceContext, input: B
       : filterConditions(ctx, filter, defs)
     const vis = input.ids ? visibleTo(ctx) : undefined
     if (vis) conditions.push(vis)
-    const from =
-      search !== null
-        ? sql`clients c join clients_search(${search}, ${SEARCH_LIMIT}) s on s.client_id = c.id`
-        : sql`clients c`
+    const from = searchFrom(search, SEARCH_LIMIT)
 
     let affected = 0
     let after = ''

@@ -195,6 +195,20 @@ describe('member visibility', () => {
     expect((await owner.client.get(`/api/v1/clients/${c.id}`)).json().name).toBe('Tenant Bound')
   })
 
+  it('tags and counts are scoped to what the caller may see', async () => {
+    await create(owner, { name: 'Tagged Hidden', tags: ['only-owner'] })
+    await create(member, { name: 'Tagged Mine', tags: ['member-tag'] })
+    const ownerTags = (await owner.client.get('/api/v1/clients/tags'))
+      .json()
+      .data.map((t: { tag: string }) => t.tag)
+    expect(ownerTags).toEqual(expect.arrayContaining(['only-owner', 'member-tag']))
+    const memberTags = (await member.client.get('/api/v1/clients/tags')).json().data
+    expect(memberTags.map((t: { tag: string }) => t.tag)).toContain('member-tag')
+    expect(memberTags.map((t: { tag: string }) => t.tag)).not.toContain('only-owner')
+    expect((await outsider.client.get('/api/v1/clients/tags')).json().data).toEqual([])
+    expect((await outsider.client.get('/api/v1/clients/count')).json().count).toBe(0)
+  })
+
   it('owner and assignees must be members of the workspace', async () => {
     const res = await owner.client.post('/api/v1/clients', { name: 'X', assigneeIds: [outsider.id] })
     expect(res.statusCode).toBe(400)

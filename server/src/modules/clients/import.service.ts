@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
-import { type AuditEntry, type AuditMeta, recordMany } from '../../kernel/audit/index.ts'
+import { type AuditEntry, type AuditMeta, record, recordMany } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Db, Tx } from '../../kernel/db/index.ts'
 import type { Events } from '../../kernel/events/index.ts'
@@ -361,6 +361,13 @@ export async function runImport(
       meta: ctx.meta,
     }
     await jobs.send(IMPORT_QUEUE, job, tx)
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'client_import.started',
+      targetType: 'client_import',
+      targetId: id,
+      targetLabel: (row as ImportView).filename,
+      after: { rows: (row as ImportView).totalRows, duplicates: input.duplicates },
+    })
     return serialize(row as ImportView)
   })
 }

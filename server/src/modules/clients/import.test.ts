@@ -152,6 +152,12 @@ describe('CSV import', () => {
       action: 'client.created',
       changes: { after: expect.objectContaining({ source: 'import' }) },
     })
+    const audit = (await owner.client.get('/api/v1/audit-logs?action=client_import')).json().data
+    expect(audit[0]).toMatchObject({
+      action: 'client_import.started',
+      targetId: first.id,
+      changes: { after: { rows: 5 } },
+    })
     // A run cannot be started twice.
     expect(
       (await owner.client.post(`/api/v1/clients/import/${first.id}/run`, { mapping: first.mapping }))
@@ -229,7 +235,8 @@ describe('CSV import', () => {
       headers: { 'content-type': 'application/json' },
       payload: '{}',
     })
-    expect([400, 415]).toContain(wrongType.statusCode)
+    expect(wrongType.statusCode).toBe(415)
+    expect(wrongType.json().errors[0].field).toBe('content-type')
     const huge = await upload(owner, Buffer.alloc(50 * 1024 * 1024, 'a'))
     expect(huge.statusCode).toBe(413)
     expect(huge.headers['content-type']).toContain('application/problem+json')

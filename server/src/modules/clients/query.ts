@@ -178,6 +178,13 @@ export function searchDepth(conditions: SQL[], pageEnd: number): number {
 
 export const SEARCH_LIMIT = 1000
 
+/** The FROM of a client query: with search text, joined to the best matches (`s.score`). */
+export function searchFrom(search: string | null, depth: number): SQL {
+  return search === null
+    ? sql`clients c`
+    : sql`clients c join clients_search(${search}, ${depth}) s on s.client_id = c.id`
+}
+
 export type Sort = {
   key: string
   column: SQL

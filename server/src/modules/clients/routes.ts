@@ -32,6 +32,7 @@ import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import { sendCsv } from '../../kernel/http/csv.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
+import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { bulkAction } from './bulk.ts'
@@ -455,21 +456,15 @@ export function registerClientRoutes(
             'Send the file as the raw body with `Content-Type: text/csv`. The answer holds the headers, sample rows and a suggested mapping. Then `check` (dry run) and `run`.',
           querystring: z.object({ filename: z.string().max(200).default('import.csv') }),
           consumes: ['text/csv'],
-          response: { 201: ImportSchema, ...errors, 413: ProblemSchema },
+          response: { 201: ImportSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
         },
       },
       async (req, reply) => {
         if (!Buffer.isBuffer(req.body))
-          return reply
-            .status(415)
-            .type('application/problem+json')
-            .send({
-              type: '/problems/unsupported-media-type',
-              title: 'Unsupported media type',
-              status: 415,
-              detail: 'Send the file as the raw body with Content-Type: text/csv.',
-              errors: [{ field: 'content-type', message: 'must be text/csv' }],
-            })
+          throw problems.unsupportedMediaType(
+            'Send the file as the raw body with Content-Type: text/csv.',
+            'text/csv',
+          )
         const created = await imports.uploadImport(workspaceContext(req, db), req.query.filename, req.body)
         return reply.status(201).send(created)
       },

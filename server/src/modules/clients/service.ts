@@ -19,6 +19,7 @@ import {
   SEARCH_LIMIT,
   type Sort,
   searchDepth,
+  searchFrom,
 } from './query.ts'
 import { type Address, clientFacets, clients, contacts, customFields } from './schema.ts'
 
@@ -139,8 +140,13 @@ async function fetchClient(tx: Tx, ctx: ServiceContext, id: string): Promise<Cli
 
 /** The client if the actor may see it (404 otherwise), for the module's other services. */
 export async function getVisibleClient(tx: Tx, ctx: ServiceContext, id: string) {
-  const r = await fetchClient(tx, ctx, id)
-  return { id: r.id, name: r.name }
+  const vis = visibleTo(ctx)
+  const r = await tx.execute(
+    sql`select c.id, c.name from clients c where c.id = ${id}${vis ? sql` and ${vis}` : sql``}`,
+  )
+  const row = rowsOf<{ id: string; name: string }>(r)[0]
+  if (!row) throw problems.notFound('Client')
+  return row
 }
 
 export async function getClient(ctx: ServiceContext, id: string): Promise<ClientView> {
@@ -170,11 +176,7 @@ export async function queryClients(
   else order = sql`${sort.column} ${dir}, c.id ${dir}`
   let offset = 0
   if (cursor && 'o' in cursor) offset = cursor.o
-  let from = sql`clients c`
-  if (search !== null) {
-    const depth = sort ? SEARCH_LIMIT : searchDepth(conditions, offset + q.limit + 1)
-    from = sql`${from} join clients_search(${search}, ${depth}) s on s.client_id = c.id`
-  }
+  let from = searchFrom(search, sort ? SEARCH_LIMIT : searchDepth(conditions, offset + q.limit + 1))
   if (sort?.facet)
     from = sql`${from} left join client_facets sf on sf.client_id = c.id and sf.key = ${sort.facet}`
   if (cursor && sort && !('o' in cursor)) {
@@ -218,10 +220,7 @@ export async function countClients(ctx: ServiceContext, filter: Record<string, u
 export async function countMatching(tx: Tx, ctx: ServiceContext, filter: Record<string, unknown>) {
   const defs = needsDefs(filter) ? await loadFieldDefs(tx) : []
   const { conditions, search } = filterConditions(ctx, filter, defs)
-  const from =
-    search !== null
-      ? sql`clients c join clients_search(${search}, ${SEARCH_LIMIT}) s on s.client_id = c.id`
-      : sql`clients c`
+  const from = searchFrom(search, SEARCH_LIMIT)
   const whereSql = conditions.length ? sql` where ${sql.join(conditions, sql` and `)}` : sql``
   const r = await tx.execute(sql`select count(*)::int as n from ${from}${whereSql}`)
   return Number(rowsOf<{ n: number }>(r)[0]?.n ?? 0)
@@ -404,7 +403,7 @@ export async function createClient(deps: ClientDeps, ctx: ServiceContext, input:
 }
 
 async function loadForWrite(tx: Tx, ctx: ServiceContext, id: string) {
-  await fetchClient(tx, ctx, id)
+  await getVisibleClient(tx, ctx, id)
   const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('update')
   if (!row) throw problems.notFound('Client')
   return row
@@ -423,7 +422,8 @@ export async function refreshSearchText(tx: Tx, clientId: string, defs?: FieldDe
     await tx.update(clients).set({ searchText: text }).where(eq(clients.id, clientId))
 }
 
-function statusChange(
+/** A status transition: archiving remembers the status to restore, leaving the archive forgets it. */
+export function statusChange(
   before: typeof clients.$inferSelect,
   status: 'lead' | 'active' | 'archived',
   now: Date,

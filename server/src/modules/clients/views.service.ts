@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
+import { record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
@@ -50,7 +51,15 @@ export async function createView(
         query,
       })
       .returning()
-    return serialize(row as View)
+    const v = row as View
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'client_view.created',
+      targetType: 'client_view',
+      targetId: v.id,
+      targetLabel: v.name,
+      after: { name: v.name, query: v.query },
+    })
+    return serialize(v)
   })
 }
 
@@ -60,7 +69,15 @@ export async function deleteView(ctx: ServiceContext, id: string) {
     const gone = await tx
       .delete(clientViews)
       .where(and(eq(clientViews.id, id), eq(clientViews.userId, ctx.actor.userId)))
-      .returning({ id: clientViews.id })
-    if (!gone.length) throw problems.notFound('View')
+      .returning({ id: clientViews.id, name: clientViews.name, query: clientViews.query })
+    const v = gone[0]
+    if (!v) throw problems.notFound('View')
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'client_view.deleted',
+      targetType: 'client_view',
+      targetId: v.id,
+      targetLabel: v.name,
+      before: { name: v.name, query: v.query },
+    })
   })
 }

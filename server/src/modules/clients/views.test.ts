@@ -274,6 +274,11 @@ describe('saved views', () => {
       (await owner.client.post('/api/v1/clients/views', { name: '', query: {} })).json().errors[0].field,
     ).toBe('name')
     expect((await owner.client.del(`/api/v1/clients/views/${v.id}`)).statusCode).toBe(204)
+    const audit = (await owner.client.get('/api/v1/audit-logs?action=client_view')).json().data
+    expect(audit.map((e: { action: string }) => e.action)).toEqual([
+      'client_view.deleted',
+      'client_view.created',
+    ])
   })
 })
 
