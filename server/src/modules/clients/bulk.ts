@@ -10,6 +10,7 @@ import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
 import { filterConditions, SEARCH_LIMIT, searchFrom } from './query.ts'
 import { clients, contacts } from './schema.ts'
 import {
+  auditView,
   type ClientDeps,
   countMatching,
   loadFieldDefs,
@@ -157,7 +158,7 @@ async function applyBatch(
         targetType: 'client',
         targetId: c.id,
         targetLabel: c.name,
-        before: { name: c.name, status: c.status },
+        before: auditView(c),
       })
     await recordMany(tx, ctx.workspaceId, ctx.meta, audit)
     await deps.events.emitMany(

@@ -243,7 +243,7 @@ export async function* iterateClients(ctx: ServiceContext, filter: Record<string
 // ---- writes -------------------------------------------------------------------------------------
 
 /** The fields an audit entry shows for a client, so diffs read naturally. */
-function auditView(c: Partial<typeof clients.$inferSelect>): Record<string, unknown> {
+export function auditView(c: Partial<typeof clients.$inferSelect>): Record<string, unknown> {
   return {
     kind: c.kind,
     name: c.name,
@@ -265,6 +265,9 @@ function auditView(c: Partial<typeof clients.$inferSelect>): Record<string, unkn
     custom: c.custom,
   }
 }
+
+/** The fields whose change rewrites a client's facets. */
+const FACET_FIELDS = ['tags', 'ownerId', 'assigneeIds', 'custom']
 
 const SEARCHABLE: FieldDef['type'][] = ['text', 'email', 'url', 'select', 'multi_select']
 
@@ -472,21 +475,25 @@ export async function updateClient(
     }
     if (!admin && next.ownerId !== ctx.actor.userId && !next.assigneeIds.includes(ctx.actor.userId))
       throw problems.forbidden('You would no longer see this client: ask an admin to reassign it.')
+    const d = auditView(next)
+    const b = auditView(before)
+    const changed = Object.keys(d).filter((k) => JSON.stringify(d[k]) !== JSON.stringify(b[k]))
+    if (!changed.length) return serializeClient(await fetchClient(tx, ctx, id))
     const list = await tx
       .select({ name: contacts.name, email: contacts.email })
       .from(contacts)
       .where(eq(contacts.clientId, id))
-    const changes = {
-      ...next,
-      sortName: next.name.toLowerCase(),
-      searchText: searchTextOf(next, list, defs),
-      updatedAt: now,
-    }
-    const d = auditView(next)
-    const b = auditView(before)
-    if (JSON.stringify(d) === JSON.stringify(b)) return serializeClient(await fetchClient(tx, ctx, id))
-    await tx.update(clients).set(changes).where(eq(clients.id, id))
-    await writeFacets(tx, [next], defs)
+    const { id: _id, workspaceId: _ws, createdAt: _at, createdBy: _by, ...fields } = next
+    await tx
+      .update(clients)
+      .set({
+        ...fields,
+        sortName: next.name.toLowerCase(),
+        searchText: searchTextOf(next, list, defs),
+        updatedAt: now,
+      })
+      .where(eq(clients.id, id))
+    if (changed.some((k) => FACET_FIELDS.includes(k))) await writeFacets(tx, [next], defs)
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'client.updated',
       targetType: 'client',
@@ -495,10 +502,7 @@ export async function updateClient(
       before: b,
       after: d,
     })
-    await deps.events.emit(tx, 'client.updated', ctx.workspaceId, {
-      clientId: id,
-      fields: Object.keys(d).filter((k) => JSON.stringify(d[k]) !== JSON.stringify(b[k])),
-    })
+    await deps.events.emit(tx, 'client.updated', ctx.workspaceId, { clientId: id, fields: changed })
     return serializeClient(await fetchClient(tx, ctx, id))
   })
 }
