@@ -23,6 +23,8 @@ import { parseTags } from './client-form.tsx'
 /** What the bulk action applies to: chosen rows, or every client matching the view. */
 export type BulkTarget = { kind: 'ids'; ids: string[] } | { kind: 'all'; count: number }
 
+const WRITE_ACTIONS = ['tag', 'untag', 'assign', 'unassign', 'status', 'archive', 'restore'] as const
+
 export function BulkActionBar({
   me,
   search,
@@ -86,27 +88,11 @@ export function BulkActionBar({
       ) : null}
       {canWrite ? (
         <>
-          <Button variant="secondary" onClick={() => open('tag')}>
-            {t('clients.bulk.actions.tag')}
-          </Button>
-          <Button variant="secondary" onClick={() => open('untag')}>
-            {t('clients.bulk.actions.untag')}
-          </Button>
-          <Button variant="secondary" onClick={() => open('assign')}>
-            {t('clients.bulk.actions.assign')}
-          </Button>
-          <Button variant="secondary" onClick={() => open('unassign')}>
-            {t('clients.bulk.actions.unassign')}
-          </Button>
-          <Button variant="secondary" onClick={() => open('status')}>
-            {t('clients.bulk.actions.status')}
-          </Button>
-          <Button variant="secondary" onClick={() => open('archive')}>
-            {t('clients.bulk.actions.archive')}
-          </Button>
-          <Button variant="secondary" onClick={() => open('restore')}>
-            {t('clients.bulk.actions.restore')}
-          </Button>
+          {WRITE_ACTIONS.map((a) => (
+            <Button key={a} variant="secondary" onClick={() => open(a)}>
+              {t(`clients.bulk.actions.${a}`)}
+            </Button>
+          ))}
         </>
       ) : null}
       {can(me, 'clients:delete') ? (
