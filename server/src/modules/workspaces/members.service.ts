@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or } from 'drizzle-orm'
+import { and, asc, eq, gt, ilike, or } from 'drizzle-orm'
 import { assertCan, type Role } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
 import { users } from '../../kernel/auth/schema.ts'
@@ -39,21 +39,28 @@ async function findMember(tx: Tx, id: string) {
   return m
 }
 
-export async function listMembers(ctx: WorkspaceContext, q: { limit: number; cursor?: string }) {
+/** `text` as a LIKE pattern matching it anywhere, its own wildcards taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+export async function listMembers(ctx: WorkspaceContext, q: { limit: number; cursor?: string; q?: string }) {
   assertCan(ctx.actor, 'members:read')
   const cursor = decodeCursor(q.cursor)
+  const search = q.q ? containing(q.q) : null
   return withWorkspace(ctx, async (tx) => {
     const rows = await tx
       .select(memberColumns)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(
-        cursor
-          ? or(
-              gt(memberships.createdAt, new Date(cursor.t)),
-              and(eq(memberships.createdAt, new Date(cursor.t)), gt(memberships.id, cursor.id)),
-            )
-          : undefined,
+        and(
+          cursor
+            ? or(
+                gt(memberships.createdAt, new Date(cursor.t)),
+                and(eq(memberships.createdAt, new Date(cursor.t)), gt(memberships.id, cursor.id)),
+              )
+            : undefined,
+          search ? or(ilike(users.name, search), ilike(users.email, search)) : undefined,
+        ),
       )
       .orderBy(asc(memberships.createdAt), asc(memberships.id))
       .limit(q.limit + 1)

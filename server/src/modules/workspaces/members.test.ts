@@ -147,6 +147,33 @@ describe('GET /api/v1/members', () => {
   it('requires a signed-in user', async () => {
     expectProblem(await t.client().get('/api/v1/members'), 401)
   })
+
+  it('searches names and emails as typed, within the limit, and only in the workspace', async () => {
+    const o = await t.user({ workspace: 'Search', name: 'Olga Owner' })
+    for (const name of ['Ada Lovelace', 'Adam Smith', 'Grace 100%_Hopper', 'Linus']) {
+      const u = await t.user({ workspace: false, name })
+      await t.database.db
+        .insert(memberships)
+        .values({ workspaceId: o.workspaceId!, userId: u.id, role: 'member' })
+    }
+    await t.user({ workspace: 'Elsewhere', name: 'Ada Elsewhere' })
+    const names = async (query: string) => {
+      const res = await o.client.get(`/api/v1/members?${query}`)
+      expect(res.statusCode).toBe(200)
+      return res
+        .json()
+        .data.map((m: { name: string }) => m.name)
+        .sort()
+    }
+    expect(await names('q=ada')).toEqual(['Ada Lovelace', 'Adam Smith'])
+    expect(await names('q=LOVE')).toEqual(['Ada Lovelace'])
+    expect(await names(`q=${encodeURIComponent(o.email.slice(0, 8))}`)).toContain('Olga Owner')
+    expect(await names('q=%25_')).toEqual(['Grace 100%_Hopper'])
+    expect(await names('q=_')).toEqual(['Grace 100%_Hopper'])
+    expect(await names('q=ada&limit=1')).toHaveLength(1)
+    expect(await names('q=nobody')).toEqual([])
+    expectProblem(await o.client.get(`/api/v1/members?q=${'a'.repeat(101)}`), 400, ['q'])
+  })
 })
 
 describe('PATCH /api/v1/members/:id', () => {

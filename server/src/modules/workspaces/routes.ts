@@ -83,7 +83,15 @@ export function registerWorkspaceRoutes(
       schema: {
         tags: ['Members'],
         summary: 'List the members of the active workspace',
-        querystring: z.object(paginationQuery),
+        querystring: z.object({
+          ...paginationQuery,
+          q: z
+            .string()
+            .trim()
+            .max(100)
+            .optional()
+            .describe('Only members whose name or email contains this text (case-insensitive).'),
+        }),
         response: { 200: pageSchema(MemberSchema), ...errors },
       },
     },
