@@ -5,7 +5,24 @@ import type { Database, Tx } from '../db/index.ts'
 
 export type JobHandler<T> = (data: T, meta: { id: string; queue: string }) => Promise<void>
 
-type Registered = { name: string; handler: JobHandler<any>; retryLimit: number }
+/**
+ * A worker refreshes each running job's heartbeat every HEARTBEAT_SECONDS / 2. A job whose heartbeat is
+ * older than HEARTBEAT_SECONDS (its worker died: kill -9, crash, lost machine) is failed and retried by
+ * the supervisor of any running process, which looks every SUPERVISE_SECONDS. So a dead worker's job
+ * starts again within HEARTBEAT_SECONDS + SUPERVISE_SECONDS plus one poll, well under a minute.
+ */
+export const HEARTBEAT_SECONDS = 15
+export const SUPERVISE_SECONDS = 10
+
+const BOSS_OPTIONS = {
+  schema: 'pgboss',
+  superviseIntervalSeconds: SUPERVISE_SECONDS,
+  monitorIntervalSeconds: SUPERVISE_SECONDS,
+}
+// Also on each job, so queues created before the heartbeat existed get it too.
+const SEND_OPTIONS = { heartbeatSeconds: HEARTBEAT_SECONDS }
+
+type Registered = { name: string; handler: JobHandler<any>; retryLimit: number; cron?: string }
 
 /**
  * Durable jobs on pg-boss, on the same database as the data. `send` inside a transaction commits or
@@ -22,21 +39,26 @@ export class Jobs {
     this.log = log
     this.boss =
       database.kind === 'pglite'
-        ? new PgBoss({ db: fromPglite(database.pglite as never), schema: 'pgboss' } as never)
-        : new PgBoss({ db: fromDrizzle(database.db as never, sql as never), schema: 'pgboss' } as never)
+        ? new PgBoss({ db: fromPglite(database.pglite as never), ...BOSS_OPTIONS } as never)
+        : new PgBoss({ db: fromDrizzle(database.db as never, sql as never), ...BOSS_OPTIONS } as never)
     this.boss.on('error', (err: unknown) => this.log.error({ err }, 'job queue error'))
   }
 
   /** Declares a queue and its handler; handlers must be idempotent (a job may run more than once). */
-  register<T>(name: string, handler: JobHandler<T>, opts: { retryLimit?: number } = {}): void {
-    this.handlers.set(name, { name, handler, retryLimit: opts.retryLimit ?? 5 })
+  register<T>(name: string, handler: JobHandler<T>, opts: { retryLimit?: number; cron?: string } = {}): void {
+    this.handlers.set(name, { name, handler, retryLimit: opts.retryLimit ?? 5, cron: opts.cron })
   }
 
   async start(opts: { work: boolean }): Promise<void> {
     if (!this.started) {
       await this.boss.start()
       for (const q of this.handlers.values()) {
-        await this.boss.createQueue(q.name, { retryLimit: q.retryLimit, retryBackoff: true } as never)
+        await this.boss.createQueue(q.name, {
+          retryLimit: q.retryLimit,
+          retryBackoff: true,
+          heartbeatSeconds: HEARTBEAT_SECONDS,
+        } as never)
+        if (q.cron) await this.boss.schedule(q.name, q.cron)
       }
       this.started = true
     }
@@ -65,7 +87,7 @@ export class Jobs {
   async sendAll(jobs: { name: string; data: object }[], tx?: Tx): Promise<void> {
     for (const job of jobs) if (!this.handlers.has(job.name)) throw new Error(`unknown job queue ${job.name}`)
     if (!tx) {
-      for (const job of jobs) await this.boss.send(job.name, job.data)
+      for (const job of jobs) await this.boss.send(job.name, job.data, SEND_OPTIONS)
       return
     }
     if (jobs.length === 0) return
@@ -74,8 +96,8 @@ export class Jobs {
     const { rows } = await tx.execute<{ role: string }>(
       sql`select current_setting('role') as role, set_config('role', 'none', true)`,
     )
-    const db = { db: fromDrizzle(tx as never, sql as never) } as never
-    for (const job of jobs) await this.boss.send(job.name, job.data, db)
+    const options = { ...SEND_OPTIONS, db: fromDrizzle(tx as never, sql as never) } as never
+    for (const job of jobs) await this.boss.send(job.name, job.data, options)
     await tx.execute(sql`select set_config('role', ${rows[0]?.role ?? 'none'}, true)`)
   }
 
