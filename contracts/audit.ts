@@ -1,5 +1,12 @@
 import { z } from 'zod'
 import { IdSchema, TimestampSchema } from './common.ts'
+import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
+
+export const auditPermissions = { 'audit:read': ['owner', 'admin'] } as const satisfies PermissionDefaults
+
+declare module './permissions.ts' {
+  interface PermissionMap extends PermissionsOf<typeof auditPermissions> {}
+}
 
 export const AuditFilterSchema = z.object({
   actorId: IdSchema.optional(),

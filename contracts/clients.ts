@@ -7,6 +7,21 @@ import {
   importTargets,
 } from './client-values.ts'
 import { IdSchema, TimestampSchema } from './common.ts'
+import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
+
+/** A member sees and edits only the clients they own or are assigned to; `clients:read_all` sees every one. */
+export const clientPermissions = {
+  'clients:read': ['owner', 'admin', 'member'],
+  'clients:read_all': ['owner', 'admin'],
+  'clients:write': ['owner', 'admin', 'member'],
+  'clients:delete': ['owner', 'admin'],
+  'clients:import': ['owner', 'admin'],
+  'clients:export': ['owner', 'admin', 'member'],
+} as const satisfies PermissionDefaults
+
+declare module './permissions.ts' {
+  interface PermissionMap extends PermissionsOf<typeof clientPermissions> {}
+}
 
 export { clientKinds, clientStatuses, customFieldTypes, duplicateModes, importTargets }
 

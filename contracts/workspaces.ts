@@ -1,5 +1,23 @@
 import { z } from 'zod'
 import { IdSchema, RoleSchema, TimestampSchema } from './common.ts'
+import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
+
+/** What the workspaces module lets each role do by default. Only the owner makes or unmakes admins. */
+export const workspacePermissions = {
+  'workspace:read': ['owner', 'admin', 'member'],
+  'workspace:write': ['owner', 'admin'],
+  'workspace:transfer': ['owner'],
+  'workspace:security': ['owner'],
+  'members:read': ['owner', 'admin', 'member'],
+  'members:write': ['owner', 'admin'],
+  'members:admins': ['owner'],
+  'invitations:read': ['owner', 'admin'],
+  'invitations:write': ['owner', 'admin'],
+} as const satisfies PermissionDefaults
+
+declare module './permissions.ts' {
+  interface PermissionMap extends PermissionsOf<typeof workspacePermissions> {}
+}
 
 export const SlugSchema = z
   .string()

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { schemaFiles } from '../drizzle.config.ts'
 
 // Generates migrations from the Drizzle schema into a copy of the committed folder: drizzle-kit must
 // report no changes, or the schema and the committed migrations have drifted apart.
@@ -15,7 +16,7 @@ try {
       '--dialect',
       'postgresql',
       '--schema',
-      'server/src/db/schema.ts',
+      schemaFiles,
       '--out',
       dir,
       '--name',

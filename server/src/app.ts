@@ -26,13 +26,11 @@ import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
 import { Jobs } from './kernel/jobs/index.ts'
 import type { Kernel } from './kernel/kernel.ts'
+import { assembleModules, type ModuleDefinition, registerModuleWork } from './kernel/module.ts'
 import { createMailer, registerMailJob } from './kernel/mail/index.ts'
 import { registerMetrics } from './kernel/observability/metrics.ts'
 import { registerAccountRoutes } from './modules/account/routes.ts'
-import { registerAuditLogRoutes } from './modules/audit-log/routes.ts'
-import { registerClientJobs, registerClientRoutes } from './modules/clients/index.ts'
-import { registerDevMailRoutes } from './modules/dev-mail/routes.ts'
-import { registerWorkspaceEvents, registerWorkspaceRoutes } from './modules/workspaces/index.ts'
+import { modules } from './modules/index.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const webDist = resolve(here, '../../web/dist')
@@ -47,11 +45,12 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   })
 }
 
-/** Wires the kernel services once per process; modules register their jobs and event handlers here. */
+/** Wires the kernel services once per process, then every module's jobs and event subscribers. */
 export async function createKernel(
   config: Config,
-  opts: { database?: Database; log?: Logger } = {},
+  opts: { database?: Database; log?: Logger; modules?: readonly ModuleDefinition[] } = {},
 ): Promise<Kernel> {
+  const assembled = assembleModules(opts.modules ?? modules)
   const log = opts.log ?? createLogger(config)
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }))
   const jobs = new Jobs(database, log.child({ component: 'jobs' }))
@@ -65,15 +64,14 @@ export async function createKernel(
       log: log.child({ component: 'mail' }),
     }),
   )
-  registerWorkspaceEvents(events, jobs, config.appUrl)
-  registerClientJobs(jobs, database.db, events)
   const auth = createBetterAuth({ config, db: database.db, jobs })
   const { max, windowSeconds } = config.signInRateLimit
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null
   redis?.on('error', (err) => log.error({ err: err.message }, 'redis error'))
   const limiter = (prefix: string, limit: number) =>
     redis ? redisRateLimiter(redis, prefix, limit, windowSeconds) : memoryRateLimiter(limit, windowSeconds)
-  return {
+  const kernel: Kernel = {
+    ...assembled,
     config,
     log,
     database,
@@ -87,6 +85,8 @@ export async function createKernel(
       await database.close()
     },
   }
+  registerModuleWork(kernel)
+  return kernel
 }
 
 type OpenApiDoc = {
@@ -214,10 +214,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
 
   registerAuthRoutes(app, kernel)
   registerAccountRoutes(app, kernel)
-  registerWorkspaceRoutes(app, kernel)
-  registerAuditLogRoutes(app, kernel)
-  registerClientRoutes(app, kernel)
-  if (config.devMail) registerDevMailRoutes(app, kernel)
+  for (const m of kernel.modules) await m.routes?.(app, kernel)
   await registerWebApp(app, webDist)
   return app
 }

@@ -3,7 +3,8 @@ import { hash } from '@node-rs/argon2'
 import { sql } from 'drizzle-orm'
 import { accounts, users } from '../kernel/auth/schema.ts'
 import type { Database } from '../kernel/db/index.ts'
-import { seedDemoClients } from '../modules/clients/index.ts'
+import { assembleModules } from '../kernel/module.ts'
+import { modules } from '../modules/index.ts'
 import { createOwnedWorkspace } from '../modules/workspaces/index.ts'
 
 /** Creates a verified user with a password, and optionally a workspace they own. */
@@ -46,6 +47,13 @@ export async function seedDemo(database: Database) {
     password,
     workspace: { name: 'Demo Agency', slug: 'demo' },
   })
-  await seedDemoClients(database.db, demo.workspaceId as string, { id: demo.userId, email })
+  const ctx = {
+    db: database.db,
+    workspaceId: demo.workspaceId as string,
+    actor: { userId: demo.userId, role: 'owner' as const },
+    meta: { actorId: demo.userId, actorLabel: email, ipAddress: null, userAgent: 'atrium seed', requestId: null },
+  }
+  // The seed also runs outside the app (`atrium seed`): install the modules' permissions first.
+  for (const m of assembleModules(modules).modules) await m.seed?.(ctx)
   return { email, password }
 }

@@ -5,6 +5,7 @@ import type { RateLimiter } from './auth/rate-limit.ts'
 import type { Database } from './db/index.ts'
 import type { Events } from './events/index.ts'
 import type { Jobs } from './jobs/index.ts'
+import type { ModuleDefinition } from './module.ts'
 
 /** The shared services every module receives; modules narrow it to what they use. */
 export type Kernel = {
@@ -15,6 +16,9 @@ export type Kernel = {
   events: Events
   auth: BetterAuth
   limiters: { signInAccount: RateLimiter; signInIp: RateLimiter }
+  /** The modules the app is built from, and the id prefixes they mint. */
+  modules: readonly ModuleDefinition[]
+  idPrefixes: ReadonlyMap<string, { module: string; names: string }>
   /** Stops jobs and closes connections. */
   close(): Promise<void>
 }

@@ -11,11 +11,9 @@ import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/sess
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
-import * as schema from '../../db/schema.ts'
 
-export type Schema = typeof schema
 /** Both engines expose the same Drizzle PostgreSQL API; node-postgres' type is used as the common one. */
-export type Db = NodePgDatabase<Schema>
+export type Db = NodePgDatabase
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type Executor = Db | Tx
 
@@ -53,7 +51,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // An idle connection that the server drops (restart, failover) must not crash the process: the pool
     // discards it and opens another on the next query.
     pool.on('error', (err) => opts.onIdleError?.(err))
-    const db = drizzlePg(pool, { schema })
+    const db = drizzlePg(pool)
     return {
       kind: 'postgres',
       db,
@@ -84,7 +82,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     mkdirSync(dirname(dir), { recursive: true })
     pglite = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } })
   }
-  const db = drizzlePglite(pglite, { schema }) as unknown as Db
+  const db = drizzlePglite(pglite) as unknown as Db
   const client = pglite
   return {
     kind: 'pglite',

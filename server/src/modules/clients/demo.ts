@@ -1,10 +1,8 @@
-import type { AuditMeta } from '../../kernel/audit/index.ts'
-import type { Db } from '../../kernel/db/index.ts'
+import { noEvents } from '../../kernel/events/index.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
 import { createContact } from './contacts.service.ts'
 import { createCustomField } from './custom-fields.service.ts'
 import { createClient } from './service.ts'
-
-const noEvents = { emit: async () => {}, emitMany: async () => {} }
 
 const CLIENTS = [
   [
@@ -60,15 +58,7 @@ const CLIENTS = [
 ] as const
 
 /** Demo clients for the demo workspace, written through the module's own services (audited). */
-export async function seedDemoClients(db: Db, workspaceId: string, user: { id: string; email: string }) {
-  const meta: AuditMeta = {
-    actorId: user.id,
-    actorLabel: user.email,
-    ipAddress: null,
-    userAgent: 'atrium seed',
-    requestId: null,
-  }
-  const ctx = { db, workspaceId, actor: { userId: user.id, role: 'owner' as const }, meta }
+export async function seedDemoClients(ctx: ServiceContext) {
   const deps = { events: noEvents }
   await createCustomField(ctx, {
     key: 'industry',

@@ -1,16 +1,18 @@
-import type { Db } from '../../kernel/db/index.ts'
-import type { Events } from '../../kernel/events/index.ts'
-import type { Jobs } from '../../kernel/jobs/index.ts'
-import { registerImportJob } from './import.service.ts'
+declare module '../../kernel/events/index.ts' {
+  interface DomainEvents {
+    'client.created': { clientId: string; name: string }
+    /** `fields` names what changed, when one client changed through its own form. */
+    'client.updated': { clientId: string; fields?: string[] }
+    'client.archived': { clientId: string }
+    'client.restored': { clientId: string }
+    'client.deleted': { clientId: string; name: string }
+    'contact.created': { clientId: string; contactId: string }
+    'contact.updated': { clientId: string; contactId: string }
+    'contact.deleted': { clientId: string; contactId: string }
+  }
+}
 
-/**
- * Domain events this module emits (payloads carry ids; subscribers read what they need):
- * - `client.created` { clientId, name }
- * - `client.updated` { clientId, fields? }
- * - `client.archived` / `client.restored` { clientId }
- * - `client.deleted` { clientId, name }
- * - `contact.created` / `contact.updated` / `contact.deleted` { clientId, contactId }
- */
+/** The domain events the clients module emits (payloads carry ids; subscribers read what they need). */
 export const clientEvents = [
   'client.created',
   'client.updated',
@@ -21,8 +23,3 @@ export const clientEvents = [
   'contact.updated',
   'contact.deleted',
 ] as const
-
-/** The module's background work: CSV imports. */
-export function registerClientJobs(jobs: Jobs, db: Db, events: Events): void {
-  registerImportJob(jobs, db, events)
-}

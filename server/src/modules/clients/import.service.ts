@@ -8,6 +8,7 @@ import type { Events } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Jobs } from '../../kernel/jobs/index.ts'
+import { job } from '../../kernel/module.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { autoMap, checkMapping, decodeCsv, type ImportedRow, mapRow, parseCsv } from './csv-import.ts'
 import type { FieldDef } from './fields.ts'
@@ -441,6 +442,7 @@ export async function importErrorRows(ctx: ServiceContext, id: string) {
   })
 }
 
-export function registerImportJob(jobs: Jobs, db: Db, events: Events): void {
-  jobs.register<ImportJob>(IMPORT_QUEUE, (job) => processImport(db, events, job))
-}
+/** The import job, for the module definition. */
+export const importJob = job<ImportJob>(IMPORT_QUEUE, (data, kernel) =>
+  processImport(kernel.database.db, kernel.events, data),
+)

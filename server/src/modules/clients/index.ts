@@ -1,8 +1,33 @@
+import { clientPermissions } from '../../../../contracts/clients.ts'
+import { customFieldPermissions } from '../../../../contracts/custom-fields.ts'
+import { defineModule } from '../../kernel/module.ts'
+import { seedDemoClients } from './demo.ts'
+import './events.ts'
+import './timeline.ts'
+import { importJob } from './import.service.ts'
+import { registerClientRoutes } from './routes.ts'
+import * as tables from './schema.ts'
+
 /**
- * The clients module's public face. Other modules reach clients only through these (and through the
- * events listed in events.ts), never through its tables.
+ * Clients and their contacts, saved views and CSV imports. Other modules reach clients only through
+ * this file and the events in events.ts, never through its tables.
  */
-export { seedDemoClients } from './demo.ts'
-export { clientEvents, registerClientJobs } from './events.ts'
-export { registerClientRoutes } from './routes.ts'
+export default defineModule({
+  name: 'clients',
+  tables,
+  permissions: { ...clientPermissions, ...customFieldPermissions },
+  ids: {
+    cli: 'client',
+    con: 'contact',
+    view: 'saved client view',
+    imp: 'client import',
+    fld: 'custom field',
+  },
+  routes: registerClientRoutes,
+  jobs: [importJob],
+  seed: seedDemoClients,
+})
+
+export { clientEvents } from './events.ts'
+/** The client if the actor may see it (404 otherwise), inside the caller's tenant transaction. */
 export { getVisibleClient } from './service.ts'

@@ -1,13 +1,22 @@
-import type { Events } from '../../kernel/events/index.ts'
-import type { Jobs } from '../../kernel/jobs/index.ts'
+import { subscribe } from '../../kernel/events/index.ts'
+import type { Kernel } from '../../kernel/kernel.ts'
 import { MAIL_QUEUE, renderEmail } from '../../kernel/mail/index.ts'
 import type { InvitationSentEvent } from './invitations.service.ts'
 
+declare module '../../kernel/events/index.ts' {
+  interface DomainEvents {
+    /** An invitation was created or sent again; carries what the email needs. */
+    'invitation.sent': InvitationSentEvent
+  }
+}
+
 /** Sends the invitation email after the invitation commits. */
-export function registerWorkspaceEvents(events: Events, jobs: Jobs, appUrl: string): void {
-  events.on<InvitationSentEvent>('invitation.sent', 'workspaces.invitation-email', async (e) => {
+export const invitationEmail = subscribe<'invitation.sent', Kernel>(
+  'invitation.sent',
+  'workspaces.invitation-email',
+  async (e, kernel) => {
     const p = e.payload
-    await jobs.send(MAIL_QUEUE, {
+    await kernel.jobs.send(MAIL_QUEUE, {
       to: p.email,
       ...renderEmail({
         subject: `${p.inviterName} invited you to ${p.workspaceName} on Atrium`,
@@ -16,9 +25,9 @@ export function registerWorkspaceEvents(events: Events, jobs: Jobs, appUrl: stri
           `${p.inviterName} invited you to join the workspace "${p.workspaceName}" as ${p.role === 'admin' ? 'an admin' : 'a member'}.`,
           'The invitation expires in 7 days.',
         ],
-        action: { label: 'Accept the invitation', url: `${appUrl}/invite/${p.token}` },
+        action: { label: 'Accept the invitation', url: `${kernel.config.appUrl}/invite/${p.token}` },
         footer: 'If you were not expecting this invitation, you can ignore this email.',
       }),
     })
-  })
-}
+  },
+)

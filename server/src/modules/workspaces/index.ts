@@ -1,8 +1,17 @@
-// The workspaces module's public face: what the composition root and other modules may use.
+import { workspacePermissions } from '../../../../contracts/workspaces.ts'
+import { defineModule } from '../../kernel/module.ts'
+import { invitationEmail } from './events.ts'
+import { registerWorkspaceRoutes } from './routes.ts'
+import * as tables from './schema.ts'
 
-/** Sends the invitation email after an invitation commits. */
-export { registerWorkspaceEvents } from './events.ts'
-/** Workspace, member and invitation routes under /api/v1. */
-export { registerWorkspaceRoutes } from './routes.ts'
+/** Workspaces, members and invitations; the owner is the only one who makes or unmakes admins. */
+export default defineModule({
+  name: 'workspaces',
+  tables,
+  permissions: workspacePermissions,
+  routes: registerWorkspaceRoutes,
+  events: [invitationEmail],
+})
+
 /** Creates a workspace owned by a user, with its audit entries, inside the caller's transaction. */
 export { createOwnedWorkspace } from './workspaces.service.ts'

@@ -83,7 +83,7 @@ async function issue(deps: InvitationDeps, ctx: WorkspaceContext, tx: Tx, inv: R
     .select({ name: workspaces.name })
     .from(workspaces)
     .where(eq(workspaces.id, ctx.workspaceId))
-  await deps.events.emit<InvitationSentEvent>(tx, 'invitation.sent', ctx.workspaceId, {
+  await deps.events.emit(tx, 'invitation.sent', ctx.workspaceId, {
     invitationId: inv.id,
     email: inv.email,
     role: inv.role,

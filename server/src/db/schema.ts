@@ -1,7 +1,0 @@
-export * from '../kernel/audit/schema.ts'
-export * from '../kernel/auth/schema.ts'
-export * from '../kernel/http/idempotency.schema.ts'
-export * from '../kernel/mail/schema.ts'
-export * from '../kernel/tenancy/schema.ts'
-export * from '../modules/clients/schema.ts'
-export * from '../modules/workspaces/schema.ts'
