@@ -305,32 +305,5 @@ export type ImportOptions = { mapping: ImportMapping; duplicates: DuplicateMode 
 
 // ---- money -------------------------------------------------------------------------------------
 
-/** Digits after the decimal point of a currency (2 for EUR, 0 for JPY). */
-export function currencyDigits(currency: string | null | undefined): number {
-  if (!currency) return 2
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    )
-  } catch {
-    return 2
-  }
-}
-
-/** "12.50" → 1250 for a two-digit currency; null when the text is not an amount. */
-export function toMinorUnits(value: string, currency: string | null | undefined): number | null {
-  const digits = currencyDigits(currency)
-  const trimmed = value.trim().replace(/[\s,]/g, '')
-  if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return null
-  const [units = '0', fraction = ''] = trimmed.replace('-', '').split('.')
-  if (fraction.length > digits) return null
-  const minor = Number(units) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0')
-  return trimmed.startsWith('-') ? -minor : minor
-}
-
-export function fromMinorUnits(value: unknown, currency: string | null | undefined): string {
-  if (typeof value !== 'number') return ''
-  const digits = currencyDigits(currency)
-  return (value / 10 ** digits).toFixed(digits)
-}
+/** Minor units and currency digits, shared with the server. */
+export { currencyDigits, fromMinorUnits, toMinorUnits } from '../../../../contracts/money.ts'
