@@ -51,8 +51,14 @@ export const problems = {
     }),
   unauthorized: (detail = 'Sign in to continue.') =>
     new Problem({ status: 401, type: 'unauthorized', title: 'Not signed in', detail }),
-  forbidden: (detail = 'You do not have permission to do this.') =>
-    new Problem({ status: 403, type: 'forbidden', title: 'Forbidden', detail }),
+  forbidden: (detail = 'You do not have permission to do this.', field?: string) =>
+    new Problem({
+      status: 403,
+      type: 'forbidden',
+      title: 'Forbidden',
+      detail,
+      errors: field ? [{ field, message: detail }] : undefined,
+    }),
   twoFactorRequired: () =>
     new Problem({
       status: 403,

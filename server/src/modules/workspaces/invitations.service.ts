@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, lt, or } from 'drizzle-orm'
-import { assertCan } from '../../kernel/access/index.ts'
+import { assertCan, can } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
 import { users } from '../../kernel/auth/schema.ts'
 import { setActiveWorkspace } from '../../kernel/auth/session.ts'
@@ -100,6 +100,7 @@ export async function createInvitation(
   input: { email: string; role: 'admin' | 'member' },
 ) {
   assertCan(ctx.actor, 'invitations:write')
+  if (input.role === 'admin') assertAdminMaker(ctx)
   return withWorkspace(ctx, async (tx) => {
     const [existing] = await tx
       .select({ id: memberships.id })
@@ -137,6 +138,12 @@ export async function createInvitation(
   })
 }
 
+/** An invitation as admin makes an admin: only the owner may send one. */
+function assertAdminMaker(ctx: WorkspaceContext) {
+  if (!can(ctx.actor, 'members:admins'))
+    throw problems.forbidden('Only the owner makes, changes or removes admins.', 'role')
+}
+
 async function findInvitation(tx: Tx, id: string) {
   const [inv] = await tx.select().from(invitations).where(eq(invitations.id, id))
   if (!inv) throw problems.notFound('Invitation')
@@ -148,6 +155,7 @@ export async function resendInvitation(deps: InvitationDeps, ctx: WorkspaceConte
   return withWorkspace(ctx, async (tx) => {
     const inv = await findInvitation(tx, id)
     if (inv.status !== 'pending') throw problems.conflict(`This invitation is ${inv.status}.`)
+    if (inv.role === 'admin') assertAdminMaker(ctx)
     const issued = await issue(deps, ctx, tx, inv)
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'invitation.resent',

@@ -171,14 +171,24 @@ describe('POST /api/v1/invitations', () => {
     expect((await owner.client.get('/api/v1/invitations')).json().data).toHaveLength(0)
   })
 
-  it('lets an admin invite, including other admins', async () => {
+  it('lets an admin invite members but not admins: only the owner makes admins', async () => {
     const owner = await t.user({ workspace: 'Admin Co' })
     const admin = await t.user({ workspace: false })
     await t.database.db
       .insert(memberships)
       .values({ workspaceId: owner.workspaceId!, userId: admin.id, role: 'admin' })
-    const res = await admin.client.post('/api/v1/invitations', { email: freshEmail(), role: 'admin' })
-    expect(res.statusCode).toBe(201)
+    const member = await admin.client.post('/api/v1/invitations', { email: freshEmail(), role: 'member' })
+    expect(member.statusCode).toBe(201)
+    expectProblem(
+      await admin.client.post('/api/v1/invitations', { email: freshEmail(), role: 'admin' }),
+      403,
+      ['role'],
+    )
+    // Nor can an admin send again the owner's invitation of an admin.
+    const { invitation } = await invite(owner, freshEmail(), 'admin')
+    expectProblem(await admin.client.post(`/api/v1/invitations/${invitation.id}/resend`), 403, ['role'])
+    const pending = (await owner.client.get('/api/v1/invitations')).json().data
+    expect(pending.map((i: { role: string }) => i.role).sort()).toEqual(['admin', 'member'])
   })
 })
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ilike, or } from 'drizzle-orm'
-import { assertCan, type Role } from '../../kernel/access/index.ts'
+import { assertCan, can, type Role } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
 import { users } from '../../kernel/auth/schema.ts'
 import type { Tx } from '../../kernel/db/index.ts'
@@ -80,8 +80,8 @@ export async function changeRole(ctx: WorkspaceContext, memberId: string, role: 
       )
     if (m.role === 'owner')
       throw problems.conflict('The owner keeps the owner role until ownership is transferred.', 'role')
-    if (m.role === 'admin' && ctx.actor.role !== 'owner')
-      throw problems.forbidden("Only the owner can change an admin's role.")
+    if ((m.role === 'admin' || role === 'admin') && !can(ctx.actor, 'members:admins'))
+      throw problems.forbidden('Only the owner makes, changes or removes admins.')
     if (m.role === role) return serialize(m)
     await tx.update(memberships).set({ role, updatedAt: new Date() }).where(eq(memberships.id, memberId))
     await record(tx, ctx.workspaceId, ctx.meta, {
@@ -107,8 +107,8 @@ export async function removeMember(ctx: WorkspaceContext, memberId: string) {
         'The owner cannot be removed. Transfer ownership to another member first.',
         'memberId',
       )
-    if (!self && m.role === 'admin' && ctx.actor.role !== 'owner')
-      throw problems.forbidden('Only the owner can remove an admin.')
+    if (!self && m.role === 'admin' && !can(ctx.actor, 'members:admins'))
+      throw problems.forbidden('Only the owner makes, changes or removes admins.')
     await tx.delete(memberships).where(eq(memberships.id, memberId))
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: self ? 'member.left' : 'member.removed',
