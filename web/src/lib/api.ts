@@ -53,6 +53,11 @@ export type RequestOptions = {
   /** Sent as JSON, or as it is when it is a Blob (a File) with its own content type. */
   body?: unknown
   signal?: AbortSignal
+  /**
+   * A 401 from this call answers it (a mistyped code, a wrong password) rather than meaning the session
+   * is gone: the app-wide listeners, which send the user to sign in, are not told.
+   */
+  unauthorizedIsAnswer?: boolean
 }
 
 function parseRetryAfter(value: string | null): number | undefined {
@@ -93,7 +98,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   if (!response.ok) {
     const problem: ProblemBody = data && typeof data === 'object' ? (data as ProblemBody) : {}
     const error = new ApiError(response.status, problem, parseRetryAfter(response.headers.get('retry-after')))
-    for (const listener of errorListeners) listener(error)
+    if (!(options.unauthorizedIsAnswer && error.status === 401)) for (const listener of errorListeners) listener(error)
     throw error
   }
   return data as T

@@ -2,10 +2,25 @@ import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import type { FastifyReply } from 'fastify'
 
-/** Spreadsheet apps run cells starting with these as formulas; a leading quote keeps them text. */
+// A sign followed only by digits, spaces and number punctuation is a number or a phone number
+// (`+44 20 7946 0958`, `-12.5`), which a spreadsheet keeps as it is; anything else after a sign runs.
+const SIGNED_NUMBER = /^[+-][\d\s()./-]*\d[\d\s()./-]*$/
+
+/** Whether a spreadsheet would evaluate this cell as a formula. */
+export function isFormula(s: string): boolean {
+  if (/^[=@\t\r]/.test(s)) return true
+  return /^[+-]/.test(s) && !SIGNED_NUMBER.test(s)
+}
+
+/** Spreadsheet apps run cells that look like formulas; a leading quote keeps them text. */
 export function neutralise(v: string | null | undefined): string {
   const s = v ?? ''
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
+  return isFormula(s) ? `'${s}` : s
+}
+
+/** Removes the quote `neutralise` added, so an exported file imports back to the same values. */
+export function unneutralise(s: string): string {
+  return s.startsWith("'") && isFormula(s.slice(1)) ? s.slice(1) : s
 }
 
 /**

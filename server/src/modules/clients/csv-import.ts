@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { CreateClientSchema, importTargets } from '../../../../contracts/clients.ts'
+import { unneutralise } from '../../kernel/http/csv.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { type FieldDef, validateCustomValues } from './fields.ts'
 
@@ -157,6 +158,13 @@ const KIND: Record<string, 'company' | 'person'> = {
   individual: 'person',
 }
 
+/** A validator's complaint in words a person fixing a spreadsheet understands. */
+function humanIssue(issue: { code: string; message: string; values?: readonly unknown[] }): string {
+  if (issue.code === 'invalid_value' && issue.values) return `must be one of: ${issue.values.join(', ')}`
+  if (issue.code === 'invalid_type') return 'is not a valid value'
+  return issue.message
+}
+
 /** Turns one CSV row into a validated client, or the reasons it cannot be imported. */
 export function mapRow(
   cells: string[],
@@ -170,7 +178,8 @@ export function mapRow(
   const errors: FieldError[] = []
   for (const [col, target] of Object.entries(mapping)) {
     if (!target) continue
-    const raw = (cells[Number(col)] ?? '').trim()
+    // A quote our export put before a formula-like value is not part of the value.
+    const raw = unneutralise((cells[Number(col)] ?? '').trim())
     if (raw === '') continue
     given.add(target.split('.')[0] as string)
     if (target.startsWith('cf.')) custom[target.slice(3)] = raw
@@ -198,7 +207,7 @@ export function mapRow(
   const parsed = CreateClientSchema.safeParse(input)
   if (!parsed.success)
     for (const issue of parsed.error.issues)
-      errors.push({ field: issue.path.join('.') || 'row', message: issue.message })
+      errors.push({ field: issue.path.join('.') || 'row', message: humanIssue(issue) })
   const cf = validateCustomValues(defs, custom, undefined, true)
   errors.push(...cf.errors)
   let contactValue: ImportedRow['contact'] = null

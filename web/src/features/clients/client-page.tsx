@@ -2,15 +2,17 @@ import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import { type KeyboardEvent, useId, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, cn, PageSpinner } from '../../components/ui/index.ts'
+import { Alert, Card, cn, PageSpinner } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { type Me, useMe } from '../auth/api.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import { PageHeader } from '../shell/app-shell.tsx'
 import { type Client, clientQuery } from './api.ts'
-import { StatusBadge, TagList } from './badges.tsx'
+import { StatusBadge } from './badges.tsx'
 import './load-tabs.ts'
+import { RecordActions } from './record-actions.tsx'
+import { RecordFields } from './record-fields.tsx'
 import { useClientTabs } from './tabs.ts'
 
 export function ClientPage({
@@ -50,6 +52,10 @@ function BackLink() {
   )
 }
 
+/**
+ * A record page: the fields on the left, edited in place, and on the right the timeline beside the
+ * tabs other features register. On narrow screens the panes stack.
+ */
 function ClientDetails({
   client,
   me,
@@ -69,21 +75,14 @@ function ClientDetails({
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
     const last = tabs.length - 1
-    const next =
-      event.key === 'ArrowRight'
-        ? index === last
-          ? 0
-          : index + 1
-        : event.key === 'ArrowLeft'
-          ? index === 0
-            ? last
-            : index - 1
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? last
-              : null
-    if (next === null) return
+    const keys: Record<string, number> = {
+      ArrowRight: index === last ? 0 : index + 1,
+      ArrowLeft: index === 0 ? last : index - 1,
+      Home: 0,
+      End: last,
+    }
+    const next = keys[event.key]
+    if (next === undefined) return
     event.preventDefault()
     const target = tabs[next]
     if (!target) return
@@ -96,56 +95,65 @@ function ClientDetails({
     <>
       <div className="space-y-2">
         <BackLink />
-        <div className="flex flex-wrap items-center gap-3">
-          <PageHeader title={client.name} />
-          <StatusBadge status={client.status} />
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <div className="flex flex-wrap items-center gap-3">
+            <PageHeader title={client.name} />
+            <StatusBadge status={client.status} />
+          </div>
+          <RecordActions client={client} me={me} />
         </div>
-        <TagList tags={client.tags} />
       </div>
-      <div
-        role="tablist"
-        aria-label={t('clients.page.tabs')}
-        className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-700"
-      >
-        {tabs.map((item, index) => {
-          const selected = item.id === active?.id
-          return (
-            <button
-              key={item.id}
-              ref={(element) => {
-                if (element) tabRefs.current.set(item.id, element)
-                else tabRefs.current.delete(item.id)
-              }}
-              type="button"
-              role="tab"
-              id={`${baseId}-tab-${item.id}`}
-              aria-selected={selected}
-              aria-controls={selected ? `${baseId}-panel` : undefined}
-              tabIndex={selected ? 0 : -1}
-              onClick={() => onTabChange(item.id)}
-              onKeyDown={(event) => onKeyDown(event, index)}
-              className={cn(
-                '-mb-px whitespace-nowrap border-b-2 px-4 py-2 text-sm font-medium',
-                selected
-                  ? 'border-indigo-700 text-indigo-900 dark:border-indigo-300 dark:text-indigo-100'
-                  : 'border-transparent text-slate-700 hover:border-slate-400 dark:text-slate-300',
-              )}
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <Card title={t('record.fields')} className="min-w-0">
+          <RecordFields client={client} me={me} />
+        </Card>
+        <section aria-label={t('record.timelinePane')} className="min-w-0 space-y-4">
+          <div
+            role="tablist"
+            aria-label={t('clients.page.tabs')}
+            className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-700"
+          >
+            {tabs.map((item, index) => {
+              const selected = item.id === active?.id
+              return (
+                <button
+                  key={item.id}
+                  ref={(element) => {
+                    if (element) tabRefs.current.set(item.id, element)
+                    else tabRefs.current.delete(item.id)
+                  }}
+                  type="button"
+                  role="tab"
+                  id={`${baseId}-tab-${item.id}`}
+                  aria-selected={selected}
+                  aria-controls={selected ? `${baseId}-panel` : undefined}
+                  tabIndex={selected ? 0 : -1}
+                  onClick={() => onTabChange(item.id)}
+                  onKeyDown={(event) => onKeyDown(event, index)}
+                  className={cn(
+                    '-mb-px whitespace-nowrap border-b-2 px-4 py-2 text-sm font-medium',
+                    selected
+                      ? 'border-indigo-700 text-indigo-900 dark:border-indigo-300 dark:text-indigo-100'
+                      : 'border-transparent text-slate-700 hover:border-slate-400 dark:text-slate-300',
+                  )}
+                >
+                  {t(item.labelKey)}
+                </button>
+              )
+            })}
+          </div>
+          {Panel && active ? (
+            <div
+              role="tabpanel"
+              id={`${baseId}-panel`}
+              aria-labelledby={`${baseId}-tab-${active.id}`}
+              className="space-y-6"
             >
-              {t(item.labelKey)}
-            </button>
-          )
-        })}
+              <Panel key={`${client.id}:${active.id}`} client={client} me={me} />
+            </div>
+          ) : null}
+        </section>
       </div>
-      {Panel && active ? (
-        <div
-          role="tabpanel"
-          id={`${baseId}-panel`}
-          aria-labelledby={`${baseId}-tab-${active.id}`}
-          className="space-y-6"
-        >
-          <Panel key={`${client.id}:${active.id}`} client={client} me={me} />
-        </div>
-      ) : null}
     </>
   )
 }

@@ -20,7 +20,7 @@ import {
 } from '../../components/ui/index.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
-import { linkClasses } from '../auth/auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 import {
   type ClientImport,
   type CustomField,
@@ -334,6 +334,13 @@ function Counts({ result, heading }: { result: ClientImport; heading: string }) 
   )
 }
 
+/** The file's own column name for a field the server names (`email`, `custom.industry`). */
+function columnOf(result: ClientImport, field: string): string | null {
+  const target = field.startsWith('custom.') ? `cf.${field.slice(7)}` : field
+  const col = Object.entries(result.mapping).find(([, to]) => to === target)?.[0]
+  return col === undefined ? null : (result.headers[Number(col)] ?? null)
+}
+
 function RowErrors({ result }: { result: ClientImport }) {
   const { t } = useTranslation()
   if (result.errors.length === 0) return null
@@ -352,12 +359,14 @@ function RowErrors({ result }: { result: ClientImport }) {
             // biome-ignore lint/suspicious/noArrayIndexKey: a row can have several errors on one field
             <TR key={index}>
               <TD className="tabular-nums">{error.row}</TD>
+              <TD>{columnOf(result, error.field) ?? error.field}</TD>
               <TD>
-                <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">
-                  {error.field}
-                </code>
+                {t('clientImport.errors.sentence', {
+                  row: error.row,
+                  column: columnOf(result, error.field) ?? error.field,
+                  message: error.message,
+                })}
               </TD>
-              <TD>{error.message}</TD>
             </TR>
           ))}
         </TBody>

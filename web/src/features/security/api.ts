@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query'
-import { api } from '../../lib/api.ts'
+import { api, apiRequest } from '../../lib/api.ts'
 
 export type Session = {
   id: string
@@ -19,7 +19,9 @@ export const sessionsQuery = queryOptions({
 export const securityApi = {
   enableTwoFactor: (password: string) =>
     api.post<{ totpURI: string; backupCodes: string[] }>('/api/auth/two-factor/enable', { password }),
-  confirmTwoFactor: (code: string) => api.post('/api/auth/two-factor/verify-totp', { code }),
+  // A wrong code answers 401: the user stays on the setup step with the error.
+  confirmTwoFactor: (code: string) =>
+    apiRequest('/api/auth/two-factor/verify-totp', { method: 'POST', body: { code }, unauthorizedIsAnswer: true }),
   disableTwoFactor: (password: string) => api.post('/api/auth/two-factor/disable', { password }),
   revokeSession: (id: string) => api.delete(`/api/v1/me/sessions/${encodeURIComponent(id)}`),
   revokeOtherSessions: () => api.post<{ revoked: number }>('/api/v1/me/sessions/revoke-others', {}),

@@ -1,0 +1,71 @@
+import { useQuery } from '@tanstack/react-query'
+import { useMemo } from 'react'
+import { useTranslation } from 'react-i18next'
+import { can } from '../auth/api.ts'
+import type { FieldDescriber } from '../timeline/activity-text.ts'
+import { Timeline } from '../timeline/timeline.tsx'
+import { customFieldsQuery } from './api.ts'
+import { MarkdownView } from './markdown.tsx'
+import type { ClientTabProps } from './tabs.ts'
+
+const known = new Set([
+  'name',
+  'kind',
+  'status',
+  'legalName',
+  'email',
+  'phone',
+  'website',
+  'taxId',
+  'currency',
+  'language',
+  'paymentTermsDays',
+  'tags',
+  'ownerId',
+  'assigneeIds',
+  'notes',
+  'billingAddress',
+  'shippingAddress',
+])
+
+/** The client's timeline, with its earlier free-text notes pinned above the entries. */
+export function TimelineTab({ client, me }: ClientTabProps) {
+  const { t } = useTranslation()
+  const customFields = useQuery(customFieldsQuery)
+  const fields = useMemo<FieldDescriber>(() => {
+    const labels = new Map((customFields.data ?? []).map((f) => [f.key, f.label]))
+    return {
+      nestedKey: 'custom',
+      longText: (key) => key === 'notes',
+      label: (key) => {
+        if (key.startsWith('custom.')) {
+          const k = key.slice('custom.'.length)
+          return t('record.activityFields.custom', { label: labels.get(k) ?? k })
+        }
+        return known.has(key) ? t(`record.activityFields.${key}` as 'record.activityFields.name') : key
+      },
+    }
+  }, [customFields.data, t])
+  return (
+    <Timeline
+      record={{ recordType: 'client', recordId: client.id }}
+      me={{ id: me.user.id, name: me.user.name }}
+      canWrite={can(me, 'timeline:write')}
+      fields={fields}
+      pinned={
+        client.notes.trim() ? (
+          <section
+            aria-labelledby="pinned-notes-heading"
+            className="rounded-md border border-slate-200 bg-slate-50 p-3 dark:border-slate-700 dark:bg-slate-800/50"
+          >
+            <h3 id="pinned-notes-heading" className="text-sm font-semibold">
+              {t('timeline.pinned')}
+            </h3>
+            <p className="mb-2 text-xs text-slate-600 dark:text-slate-300">{t('timeline.pinnedHint')}</p>
+            <MarkdownView source={client.notes} />
+          </section>
+        ) : null
+      }
+    />
+  )
+}
