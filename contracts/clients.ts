@@ -97,6 +97,10 @@ export const CustomValuesSchema = z
   .describe('Values of the workspace’s custom fields, by field key.')
   .meta({ example: { industry: 'software', budget: 1500000 } })
 
+/** A bare domain (`example.com/path`) gets `https://`; anything with a scheme is left to the URL check. */
+export const withScheme = (v: string) =>
+  /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(v) || !/^[^\s/:@]+\.[^\s/:@]{2,}(?::\d+)?(?:[/?#]\S*)?$/.test(v) ? v : `https://${v}`
+
 const clientFields = {
   kind: ClientKindSchema,
   name: text(200).min(1, 'is required'),
@@ -110,8 +114,12 @@ const clientFields = {
     .transform((v) => v ?? null),
   phone: optionalText(40),
   website: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .max(500)
+    .string()
+    .trim()
+    .max(500, 'must be at most 500 characters')
+    .transform(withScheme)
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or a domain such as example.com' }))
+    .describe('An http(s) URL; a bare domain such as `example.com` is stored as `https://example.com`.')
     .nullish()
     .or(z.literal('').transform(() => null))
     .transform((v) => v ?? null),
