@@ -14,14 +14,14 @@ import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { createBetterAuth } from './kernel/auth/better-auth.ts'
-import { memoryRateLimiter, redisRateLimiter } from './kernel/auth/rate-limit.ts'
+import { memoryRateLimiter, redisRateLimiter, withFallback } from './kernel/auth/rate-limit.ts'
 import { registerAuthRoutes } from './kernel/auth/routes.ts'
-import { type Database, migrationsCurrent, openDatabase } from './kernel/db/index.ts'
+import { type Database, openDatabase } from './kernel/db/index.ts'
 import { Events } from './kernel/events/index.ts'
+import { checkReady } from './kernel/health/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
 import { registerErrorHandling } from './kernel/http/errors.ts'
 import { registerIdempotency } from './kernel/http/idempotency.ts'
-import { problems } from './kernel/http/problem.ts'
 import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
 import { Jobs } from './kernel/jobs/index.ts'
@@ -52,7 +52,13 @@ export async function createKernel(
 ): Promise<Kernel> {
   const assembled = assembleModules(opts.modules ?? modules)
   const log = opts.log ?? createLogger(config)
-  const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }))
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost'),
+    }))
   const jobs = new Jobs(database, log.child({ component: 'jobs' }))
   const events = new Events(jobs)
   registerMailJob(
@@ -66,10 +72,35 @@ export async function createKernel(
   )
   const auth = createBetterAuth({ config, db: database.db, jobs })
   const { max, windowSeconds } = config.signInRateLimit
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null
+  // Commands fail at once while Redis is disconnected (no offline queue) and within half a second when
+  // it does not answer, so callers fall back or answer 503 instead of waiting.
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: 500,
+        connectTimeout: 2000,
+      })
+    : null
   redis?.on('error', (err) => log.error({ err: err.message }, 'redis error'))
+  let redisDown = false
+  redis?.on('ready', () => {
+    if (redisDown) log.info('redis is back: sign-in limits are shared again')
+    redisDown = false
+  })
+  const onRedisDown = (err: unknown) => {
+    if (!redisDown)
+      log.warn({ err: String(err) }, 'redis unavailable: sign-in limits are per process until it returns')
+    redisDown = true
+  }
   const limiter = (prefix: string, limit: number) =>
-    redis ? redisRateLimiter(redis, prefix, limit, windowSeconds) : memoryRateLimiter(limit, windowSeconds)
+    redis
+      ? withFallback(
+          redisRateLimiter(redis, prefix, limit, windowSeconds),
+          memoryRateLimiter(limit, windowSeconds),
+          onRedisDown,
+        )
+      : memoryRateLimiter(limit, windowSeconds)
   const kernel: Kernel = {
     ...assembled,
     config,
@@ -78,6 +109,7 @@ export async function createKernel(
     jobs,
     events,
     auth,
+    redis,
     limiters: { signInAccount: limiter('signin-account', max), signInIp: limiter('signin-ip', max * 5) },
     async close() {
       await jobs.stop()
@@ -128,6 +160,8 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
     },
     bodyLimit: 1024 * 1024,
+    // Requests during shutdown are answered by our own hook, as problem+json (see main.ts).
+    return503OnClosing: false,
     disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
   }) as unknown as FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
@@ -201,16 +235,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   })
 
   app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }))
-  app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
-    let current: boolean
-    try {
-      current = await migrationsCurrent(kernel.database)
-    } catch {
-      throw problems.unavailable('The database is unreachable.')
-    }
-    if (!current) throw problems.unavailable('Database migrations are pending.')
-    return { status: 'ready' }
-  })
+  app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => checkReady(kernel))
 
   registerAuthRoutes(app, kernel)
   registerAccountRoutes(app, kernel)

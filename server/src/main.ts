@@ -3,6 +3,8 @@ import { buildApp, createKernel, createLogger } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createUser, seedDemo } from './db/seed.ts'
 import { openDatabase } from './kernel/db/index.ts'
+import { RETRY_AFTER_SECONDS } from './kernel/health/index.ts'
+import { Problem } from './kernel/http/problem.ts'
 
 const usage = `Usage: atrium <command>
 
@@ -96,9 +98,23 @@ async function main() {
   const work = command === 'worker' || !rest.includes('--no-worker')
   await kernel.jobs.start({ work })
 
+  let stopping = false
   let app: Awaited<ReturnType<typeof buildApp>> | null = null
   if (command === 'serve') {
     app = await buildApp(kernel)
+    // Requests that arrive once shutdown has begun (on a kept-alive connection) are refused like any
+    // other error, as problem+json, and told to come back (to another node) shortly.
+    app.addHook('onRequest', async (_req, reply) => {
+      if (!stopping) return
+      reply.header('connection', 'close')
+      throw new Problem({
+        status: 503,
+        type: 'shutting-down',
+        title: 'Service unavailable',
+        detail: 'This server is shutting down. Retry in a few seconds.',
+        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      })
+    })
     await app.listen({ port: config.port, host: config.host })
     log.info(
       {
@@ -117,7 +133,6 @@ async function main() {
     log.info('worker started')
   }
 
-  let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -128,6 +143,9 @@ async function main() {
     await kernel.close()
     process.exit(0)
   }
+  // A promise nobody awaited that fails (typically a dependency going away) is logged; it must not
+  // take down the requests and jobs this process is serving.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'))
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
 }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../config.ts'
 import type { BetterAuth } from './auth/better-auth.ts'
@@ -16,6 +17,8 @@ export type Kernel = {
   events: Events
   auth: BetterAuth
   limiters: { signInAccount: RateLimiter; signInIp: RateLimiter }
+  /** The shared Redis connection when REDIS_URL is set. */
+  redis: Redis | null
   /** The modules the app is built from, and the id prefixes they mint. */
   modules: readonly ModuleDefinition[]
   idPrefixes: ReadonlyMap<string, { module: string; names: string }>

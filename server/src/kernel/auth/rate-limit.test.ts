@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './rate-limit.ts'
+import { memoryRateLimiter, type RateLimiter, redisRateLimiter, withFallback } from './rate-limit.ts'
 
 const redisUrl = process.env.TEST_REDIS_URL
 const redis = redisUrl ? new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null
@@ -48,5 +48,26 @@ describe.each(stores)('%s rate limiter', (_name, make) => {
 describe('the Redis store is under test in CI', () => {
   it.runIf(process.env.CI)('has TEST_REDIS_URL', () => {
     expect(redisUrl).toBeTruthy()
+  })
+})
+
+describe('a shared limiter with a fallback', () => {
+  it('counts in memory while the shared store fails, and reports the failure', async () => {
+    const down = new Error('Connection is closed.')
+    const failing: RateLimiter = {
+      hit: () => Promise.reject(down),
+      check: () => Promise.reject(down),
+      reset: () => Promise.reject(down),
+    }
+    const reported: unknown[] = []
+    const rl = withFallback(failing, memoryRateLimiter(2, 60), (err) => reported.push(err))
+    expect(await rl.hit('a')).toBe(0)
+    expect(await rl.hit('a')).toBe(0)
+    expect(await rl.hit('a')).toBeGreaterThan(0)
+    expect(await rl.check('a')).toBeGreaterThan(0)
+    await rl.reset('a')
+    expect(await rl.check('a')).toBe(0)
+    expect(reported).toHaveLength(6)
+    expect(reported[0]).toBe(down)
   })
 })

@@ -80,3 +80,29 @@ export function redisRateLimiter(
     },
   }
 }
+
+/**
+ * Counts in `primary` (Redis) and, while it fails, in `fallback` (this process' memory): sign-in keeps
+ * answering during a Redis outage, with limits per process instead of shared ones until Redis returns.
+ */
+export function withFallback(
+  primary: RateLimiter,
+  fallback: RateLimiter,
+  onFallback: (err: unknown) => void,
+): RateLimiter {
+  const guard =
+    <A extends unknown[], R>(op: (l: RateLimiter) => (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      try {
+        return await op(primary)(...a)
+      } catch (err) {
+        onFallback(err)
+        return op(fallback)(...a)
+      }
+    }
+  return {
+    hit: guard((l) => l.hit),
+    check: guard((l) => l.check),
+    reset: guard((l) => l.reset),
+  }
+}

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
@@ -38,7 +39,8 @@ export type DatabaseOptions = {
   dataDir?: string
   pglite?: PGlite
   poolSize?: number
-  onIdleError?: (err: Error) => void
+  /** Called when a connection breaks outside a query (server restart, failover, network cut). */
+  onConnectionError?: (err: Error) => void
 }
 
 // int8 and numeric stay strings in node-postgres unless told otherwise; counts are cast in SQL instead.
@@ -47,10 +49,19 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20 })
-    // An idle connection that the server drops (restart, failover) must not crash the process: the pool
-    // discards it and opens another on the next query.
-    pool.on('error', (err) => opts.onIdleError?.(err))
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 20,
+      // While the server is unreachable a request fails within seconds (503) instead of waiting forever.
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    })
+    // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error' on its client.
+    // The pool listens only while a client is idle; this listener also covers clients checked out
+    // between two statements, whose next query then fails and the pool discards them on release.
+    pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)))
+    // The pool re-emits an idle client's error, already reported by the listener above.
+    pool.on('error', () => {})
     const db = drizzlePg(pool)
     return {
       kind: 'postgres',
@@ -80,7 +91,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (!pglite) {
     const dir = join(opts.dataDir ?? './data', 'db')
     mkdirSync(dirname(dir), { recursive: true })
-    pglite = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } })
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin, fuzzystrmatch } })
   }
   const db = drizzlePglite(pglite) as unknown as Db
   const client = pglite
@@ -132,7 +143,8 @@ export async function transactionWithPrelude<T>(
     })
     throw err
   } finally {
-    client.release(broken)
+    // A broken connection is destroyed rather than returned to the pool.
+    client.release(broken || undefined)
   }
 }
 

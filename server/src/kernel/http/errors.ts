@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import { dependencyDown, unavailable } from '../health/index.ts'
 import { type FieldError, Problem, problems } from './problem.ts'
 
 function fieldName(instancePath: string | undefined, context: string | undefined): string {
@@ -30,6 +31,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
           message: v.message ?? 'is invalid',
         })),
       )
+    } else if (dependencyDown(err)) {
+      req.log.warn({ err: { message: err.message, code: err.code } }, 'a dependency is unreachable')
+      problem = unavailable(dependencyDown(err)!)
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body'
       problem = new Problem({

@@ -204,7 +204,10 @@ describe('health and metrics', () => {
   it('/readyz answers 200 ready when the database is migrated', async () => {
     const res = await t.client().get('/readyz')
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ status: 'ready' })
+    expect(res.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'up', migrations: 'current', redis: 'not configured' },
+    })
   })
 
   it('/metrics counts requests by route and status', async () => {
