@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
 
 /** Defining custom fields changes what every record of a type holds: owners and admins only. */
@@ -8,3 +9,12 @@ export const customFieldPermissions = {
 declare module './permissions.ts' {
   interface PermissionMap extends PermissionsOf<typeof customFieldPermissions> {}
 }
+
+/** Which record type's fields: `client` today, later `invoice`, `ticket`. */
+export const RecordTypeQuerySchema = z.object({
+  recordType: z
+    .string()
+    .regex(/^[a-z][a-z_]{0,39}$/, 'must be a record type such as client')
+    .default('client')
+    .describe('The record type whose fields these are (`client` when absent).'),
+})

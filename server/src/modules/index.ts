@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from '../kernel/module.ts'
 import auditLog from './audit-log/index.ts'
 import clients from './clients/index.ts'
+import customFields from './custom-fields/index.ts'
 import devMail from './dev-mail/index.ts'
 import timeline from './timeline/index.ts'
 import workspaces from './workspaces/index.ts'
@@ -9,4 +10,11 @@ import workspaces from './workspaces/index.ts'
  * The modules the app is built from, in the order their routes register. Adding a module is adding
  * its definition here; nothing else outside the module changes (see docs/modules.md).
  */
-export const modules: readonly ModuleDefinition[] = [workspaces, auditLog, clients, timeline, devMail]
+export const modules: readonly ModuleDefinition[] = [
+  workspaces,
+  auditLog,
+  customFields,
+  clients,
+  timeline,
+  devMail,
+]

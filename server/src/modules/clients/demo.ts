@@ -1,7 +1,7 @@
 import { noEvents } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { createContact } from './contacts.service.ts'
-import { createCustomField } from './custom-fields.service.ts'
+import { createCustomField } from '../custom-fields/index.ts'
 import { createClient } from './service.ts'
 
 const CLIENTS = [
@@ -60,14 +60,14 @@ const CLIENTS = [
 /** Demo clients for the demo workspace, written through the module's own services (audited). */
 export async function seedDemoClients(ctx: ServiceContext) {
   const deps = { events: noEvents }
-  await createCustomField(ctx, {
+  await createCustomField(ctx, 'client', {
     key: 'industry',
     label: 'Industry',
     type: 'select',
     required: false,
     options: ['Consulting', 'Healthcare', 'Logistics', 'Retail', 'Software', 'Travel'],
   })
-  await createCustomField(ctx, {
+  await createCustomField(ctx, 'client', {
     key: 'budget',
     label: 'Annual budget',
     type: 'money',

@@ -1,7 +1,7 @@
 import { clientPermissions } from '../../../../contracts/clients.ts'
-import { customFieldPermissions } from '../../../../contracts/custom-fields.ts'
 import { defineModule } from '../../kernel/module.ts'
 import { seedDemoClients } from './demo.ts'
+import './custom-fields.ts'
 import './events.ts'
 import './timeline.ts'
 import { importJob } from './import.service.ts'
@@ -15,14 +15,8 @@ import * as tables from './schema.ts'
 export default defineModule({
   name: 'clients',
   tables,
-  permissions: { ...clientPermissions, ...customFieldPermissions },
-  ids: {
-    cli: 'client',
-    con: 'contact',
-    view: 'saved client view',
-    imp: 'client import',
-    fld: 'custom field',
-  },
+  permissions: clientPermissions,
+  ids: { cli: 'client', con: 'contact', view: 'saved client view', imp: 'client import' },
   routes: registerClientRoutes,
   jobs: [importJob],
   seed: seedDemoClients,

@@ -15,17 +15,13 @@ import {
   CountSchema,
   CreateClientSchema,
   CreateContactSchema,
-  CreateCustomFieldSchema,
   CreateSavedViewSchema,
-  CustomFieldIdSchema,
-  CustomFieldSchema,
   ImportIdSchema,
   ImportOptionsSchema,
   ImportSchema,
   SavedViewSchema,
   UpdateClientSchema,
   UpdateContactSchema,
-  UpdateCustomFieldSchema,
   ViewIdSchema,
 } from '../../../../contracts/clients.ts'
 import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
@@ -37,7 +33,6 @@ import type { Kernel } from '../../kernel/kernel.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { bulkAction } from './bulk.ts'
 import * as contacts from './contacts.service.ts'
-import * as fields from './custom-fields.service.ts'
 import { displayValue } from './fields.ts'
 import * as imports from './import.service.ts'
 import * as service from './service.ts'
@@ -335,62 +330,6 @@ export function registerClientRoutes(
     },
     async (req, reply) => {
       await contacts.deleteContact(deps, workspaceContext(req, db), req.params.id, req.params.contactId)
-      return reply.status(204).send(null)
-    },
-  )
-
-  // ---- custom fields ----
-  const fieldTags = ['Custom fields']
-  const fieldParams = z.object({ id: CustomFieldIdSchema })
-  app.get(
-    '/api/v1/custom-fields',
-    {
-      schema: {
-        tags: fieldTags,
-        summary: "The workspace's custom client fields, in display order",
-        response: { 200: z.object({ data: z.array(CustomFieldSchema) }), ...errors },
-      },
-    },
-    async (req) => fields.listCustomFields(workspaceContext(req, db)),
-  )
-  app.post(
-    '/api/v1/custom-fields',
-    {
-      schema: {
-        tags: fieldTags,
-        summary: 'Define a custom field (owners and admins)',
-        body: CreateCustomFieldSchema,
-        response: { 201: CustomFieldSchema, ...errors },
-      },
-    },
-    async (req, reply) =>
-      reply.status(201).send(await fields.createCustomField(workspaceContext(req, db), req.body)),
-  )
-  app.patch(
-    '/api/v1/custom-fields/:id',
-    {
-      schema: {
-        tags: fieldTags,
-        summary: 'Change a custom field (its key and type stay)',
-        params: fieldParams,
-        body: UpdateCustomFieldSchema,
-        response: { 200: CustomFieldSchema, ...errors },
-      },
-    },
-    async (req) => fields.updateCustomField(workspaceContext(req, db), req.params.id, req.body),
-  )
-  app.delete(
-    '/api/v1/custom-fields/:id',
-    {
-      schema: {
-        tags: fieldTags,
-        summary: 'Delete a custom field and its values',
-        params: fieldParams,
-        response: { ...noContent, ...errors },
-      },
-    },
-    async (req, reply) => {
-      await fields.deleteCustomField(workspaceContext(req, db), req.params.id)
       return reply.status(204).send(null)
     },
   )

@@ -118,39 +118,6 @@ export const contacts = pgTable(
   ],
 )
 
-export const customFields = pgTable(
-  'custom_fields',
-  {
-    id: text('id').primaryKey(),
-    workspaceId: workspaceId(),
-    entity: text('entity').notNull().default('client'),
-    key: text('key').notNull(),
-    label: text('label').notNull(),
-    type: text('type', {
-      enum: [
-        'text',
-        'long_text',
-        'number',
-        'money',
-        'date',
-        'select',
-        'multi_select',
-        'checkbox',
-        'url',
-        'email',
-      ],
-    }).notNull(),
-    required: boolean('required').notNull().default(false),
-    defaultValue: jsonb('default_value'),
-    options: text('options').array().notNull().default(sql`'{}'::text[]`),
-    currency: text('currency'),
-    position: integer('position').notNull().default(0),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex('custom_fields_ws_entity_key_idx').on(t.workspaceId, t.entity, t.key)],
-)
-
 export const clientViews = pgTable(
   'client_views',
   {

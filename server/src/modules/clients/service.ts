@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import type { CreateClientSchema, UpdateClientSchema } from '../../../../contracts/clients.ts'
 import { assertCan, can } from '../../kernel/access/index.ts'
@@ -10,6 +10,7 @@ import type { ServiceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
+import { loadFieldDefs as loadRecordFieldDefs } from '../custom-fields/index.ts'
 import { displayValue, type FieldDef, facetValues, validateCustomValues } from './fields.ts'
 import {
   decodeListCursor,
@@ -21,7 +22,7 @@ import {
   searchDepth,
   searchFrom,
 } from './query.ts'
-import { type Address, clientFacets, clients, contacts, customFields } from './schema.ts'
+import { type Address, clientFacets, clients, contacts } from './schema.ts'
 
 /** The kernel services the module's writes use (the seed passes a no-op event sink). */
 export type ClientDeps = { events: Pick<Events, 'emit' | 'emitMany'> }
@@ -103,19 +104,9 @@ const SELECT = sql`c.id, c.kind, c.name, c.legal_name, c.email, c.phone, c.websi
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows
 
-export async function loadFieldDefs(tx: Tx): Promise<FieldDef[]> {
-  return tx
-    .select({
-      key: customFields.key,
-      label: customFields.label,
-      type: customFields.type,
-      required: customFields.required,
-      defaultValue: customFields.defaultValue,
-      options: customFields.options,
-    })
-    .from(customFields)
-    .where(eq(customFields.entity, 'client'))
-    .orderBy(asc(customFields.position), asc(customFields.createdAt))
+/** The workspace's custom client fields, in display order. */
+export function loadFieldDefs(tx: Tx): Promise<FieldDef[]> {
+  return loadRecordFieldDefs(tx, 'client')
 }
 
 const needsDefs = (filter: Record<string, unknown>, sort?: string) =>

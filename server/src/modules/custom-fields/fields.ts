@@ -1,3 +1,4 @@
+import { fromMinorUnits, toMinorUnits } from '../../../../contracts/money.ts'
 import type { FieldError } from '../../kernel/http/problem.ts'
 
 /** What the rules below need of a custom field definition. */
@@ -18,6 +19,8 @@ export type FieldDef = {
   required: boolean
   defaultValue: unknown
   options: string[]
+  /** A money field's ISO 4217 currency: how many digits its minor unit has (2 when none). */
+  currency?: string | null
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -61,13 +64,15 @@ export function coerceValue(
       return { ok: true, value: n }
     }
     case 'money': {
-      // Integer minor units (cents); a CSV cell may hold "12.50", read as 1250.
+      // Integer minor units of the field's currency; a CSV cell holds the amount ("12.50" EUR is 1250,
+      // "1250" JPY is 1250, "1.250" BHD is 1250).
       let n: unknown = raw
       if (typeof raw === 'string' && fromText) {
-        const s = raw.trim().replace(/[\s,]/g, '')
-        if (!/^-?\d+(\.\d{1,2})?$/.test(s)) return fail('must be an amount such as 1250.00')
-        const [units = '', cents = ''] = s.replace('-', '').split('.')
-        n = (Number(units) * 100 + Number(cents.padEnd(2, '0'))) * (s.startsWith('-') ? -1 : 1)
+        n = toMinorUnits(raw, def.currency)
+        if (n === null)
+          return fail(
+            `must be an amount such as ${fromMinorUnits(125000, def.currency)} in ${def.currency ?? 'its currency'}`,
+          )
       }
       if (typeof n !== 'number' || !Number.isSafeInteger(n))
         return fail('must be an integer amount in minor units')
@@ -230,7 +235,7 @@ export const rangeTypes: FieldDef['type'][] = ['number', 'money', 'date']
 /** Text of a value for search and CSV export. */
 export function displayValue(def: FieldDef, value: unknown): string {
   if (isEmpty(value)) return ''
-  if (def.type === 'money') return ((value as number) / 100).toFixed(2)
+  if (def.type === 'money') return fromMinorUnits(value, def.currency)
   if (Array.isArray(value)) return value.join('; ')
   return String(value)
 }

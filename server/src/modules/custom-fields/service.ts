@@ -9,7 +9,8 @@ import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { type FieldDef, validateDefault } from './fields.ts'
-import { clientFacets, clients, customFields } from './schema.ts'
+import { customFieldRecordType } from './record-types.ts'
+import { customFields } from './schema.ts'
 
 type Field = typeof customFields.$inferSelect
 
@@ -38,7 +39,9 @@ const view = (f: Partial<Field>) => ({
 
 const CHOICE_TYPES = ['select', 'multi_select']
 
-function check(f: Pick<Field, 'type' | 'options' | 'defaultValue' | 'required' | 'key' | 'label'>) {
+function check(
+  f: Pick<Field, 'type' | 'options' | 'defaultValue' | 'required' | 'key' | 'label' | 'currency'>,
+) {
   const errors: FieldError[] = []
   if (CHOICE_TYPES.includes(f.type)) {
     if (!f.options.length)
@@ -52,13 +55,30 @@ function check(f: Pick<Field, 'type' | 'options' | 'defaultValue' | 'required' |
   if (errors.length) throw problems.validation(errors)
 }
 
-export async function listCustomFields(ctx: ServiceContext) {
-  assertCan(ctx.actor, 'clients:read')
+/** The fields of a record type, in display order, inside the caller's workspace transaction. */
+export async function loadFieldDefs(tx: Tx, recordType: string): Promise<FieldDef[]> {
+  return tx
+    .select({
+      key: customFields.key,
+      label: customFields.label,
+      type: customFields.type,
+      required: customFields.required,
+      defaultValue: customFields.defaultValue,
+      options: customFields.options,
+      currency: customFields.currency,
+    })
+    .from(customFields)
+    .where(eq(customFields.entity, recordType))
+    .orderBy(asc(customFields.position), asc(customFields.createdAt))
+}
+
+export async function listCustomFields(ctx: ServiceContext, recordType: string) {
+  assertCan(ctx.actor, customFieldRecordType(recordType).readPermission)
   return withWorkspace(ctx, async (tx) => {
     const rows = await tx
       .select()
       .from(customFields)
-      .where(eq(customFields.entity, 'client'))
+      .where(eq(customFields.entity, recordType))
       .orderBy(asc(customFields.position), asc(customFields.createdAt))
     return { data: rows.map(serialize) }
   })
@@ -66,9 +86,11 @@ export async function listCustomFields(ctx: ServiceContext) {
 
 export async function createCustomField(
   ctx: ServiceContext,
+  recordType: string,
   input: z.output<typeof CreateCustomFieldSchema>,
 ) {
   assertCan(ctx.actor, 'custom_fields:write')
+  customFieldRecordType(recordType)
   const values = {
     key: input.key,
     label: input.label,
@@ -85,14 +107,21 @@ export async function createCustomField(
     const [taken] = await tx
       .select({ id: customFields.id })
       .from(customFields)
-      .where(and(eq(customFields.entity, 'client'), eq(customFields.key, input.key)))
+      .where(and(eq(customFields.entity, recordType), eq(customFields.key, input.key)))
     if (taken) throw problems.conflict('A custom field with this key already exists.', 'key')
     const [{ next } = { next: 0 }] = await tx
       .select({ next: sql<number>`coalesce(max(${customFields.position}) + 1, 0)::int` })
       .from(customFields)
+      .where(eq(customFields.entity, recordType))
     const [row] = await tx
       .insert(customFields)
-      .values({ id: newId('fld'), workspaceId: ctx.workspaceId, ...values, position: Number(next) })
+      .values({
+        id: newId('fld'),
+        workspaceId: ctx.workspaceId,
+        entity: recordType,
+        ...values,
+        position: Number(next),
+      })
       .returning()
     const f = row as Field
     await record(tx, ctx.workspaceId, ctx.meta, {
@@ -144,17 +173,13 @@ export async function updateCustomField(
   })
 }
 
-/** Deletes the field, its values on every client and its filter index entries. */
+/** Deletes the field and, through its record type, its values on every record and in search and filters. */
 export async function deleteCustomField(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'custom_fields:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await findField(tx, id)
     await tx.delete(customFields).where(eq(customFields.id, id))
-    await tx.delete(clientFacets).where(eq(clientFacets.key, `cf.${before.key}`))
-    await tx
-      .update(clients)
-      .set({ custom: sql`${clients.custom} - ${before.key}::text` })
-      .where(sql`jsonb_exists(${clients.custom}, ${before.key}::text)`)
+    await customFieldRecordType(before.entity).removeValues(tx, before.key)
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'custom_field.deleted',
       targetType: 'custom_field',
