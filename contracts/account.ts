@@ -37,3 +37,48 @@ export const SessionSchema = z
     lastSeenAt: TimestampSchema,
   })
   .meta({ id: 'Session' })
+
+/** IANA time zone names, such as Europe/Berlin. */
+const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone })
+      return true
+    } catch {
+      return false
+    }
+  }, 'must be an IANA time zone such as Europe/Berlin')
+
+export const ProfileSchema = z
+  .object({
+    name: z.string(),
+    email: z.email(),
+    emailVerified: z.boolean(),
+    initials: z.string().describe('Up to two letters from the name, shown where there is no picture.'),
+    timeZone: z.string().nullable().describe('IANA time zone; null follows the browser.'),
+    language: z.string().nullable().describe('Language tag; null follows the browser.'),
+    ownedWorkspaces: z
+      .array(z.object({ id: IdSchema, name: z.string() }))
+      .describe('Workspaces this user owns: the account cannot be deleted while there are any.'),
+  })
+  .meta({ id: 'Profile' })
+
+export const UpdateProfileSchema = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(120),
+    timeZone: TimeZoneSchema.nullable(),
+    language: z
+      .string()
+      .trim()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language tag such as en or pt-BR')
+      .nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' })
+
+export const DeleteAccountSchema = z
+  .object({ password: z.string().min(1, 'is required').max(256).describe('The current password, to confirm.') })
+  .strict()

@@ -11,9 +11,9 @@ import { accounts, sessions, twoFactors, users, verifications } from './schema.t
 export const SESSION_COOKIE = 'session_token'
 
 /**
- * Better Auth endpoints Atrium does not offer: social sign-in (no providers yet), account deletion and
- * email change (not built yet), OTP by email/SMS (TOTP only), and the session and profile endpoints that
- * /api/v1/me replaces with audited ones.
+ * Better Auth endpoints Atrium does not offer: social sign-in (no providers yet), account deletion
+ * (DELETE /api/v1/me checks workspace ownership first), OTP by email/SMS (TOTP only), and the session
+ * and profile endpoints that /api/v1/me replaces with audited ones.
  */
 export const DISABLED_AUTH_PATHS = [
   '/sign-in/social',
@@ -25,7 +25,6 @@ export const DISABLED_AUTH_PATHS = [
   '/account-info',
   '/delete-user',
   '/delete-user/callback',
-  '/change-email',
   '/update-user',
   '/update-session',
   '/list-sessions',
@@ -103,7 +102,23 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
       sendOnSignIn: true,
       autoSignInAfterVerification: true,
       expiresIn: 60 * 60 * 24,
-      sendVerificationEmail: async ({ user, url }) => {
+      sendVerificationEmail: async ({ user, url, token }) => {
+        if (changeRequestOf(token)) {
+          await jobs.send(MAIL_QUEUE, {
+            to: user.email,
+            ...renderEmail({
+              subject: 'Confirm your new email for Atrium',
+              greeting: `Hello ${user.name},`,
+              lines: [
+                'You asked to sign in to Atrium with this address from now on.',
+                'Your email changes when you open this link; until then the old address stays. The link expires in 24 hours.',
+              ],
+              action: { label: 'Confirm new email', url },
+              footer: 'If you did not ask for this, ignore this email.',
+            }),
+          })
+          return
+        }
         await jobs.send(MAIL_QUEUE, {
           to: user.email,
           ...renderEmail({
@@ -117,6 +132,8 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
         })
       },
     },
+    // A new address is used only once its owner opens the link sent to it.
+    user: { changeEmail: { enabled: true } },
     plugins: [
       twoFactor({ issuer: 'Atrium', backupCodeOptions: { amount: 10, length: 10 } }),
       openAPI({ disableDefaultReference: true }),
@@ -125,3 +142,13 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
 }
 
 export type BetterAuth = ReturnType<typeof createBetterAuth>
+
+/** Whether a verification token confirms a change of address (rather than a new account's address). */
+function changeRequestOf(token: string): boolean {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    return typeof payload?.updateTo === 'string' || payload?.requestType === 'change-email-verification'
+  } catch {
+    return false
+  }
+}

@@ -2,17 +2,21 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
+  DeleteAccountSchema,
   MeSchema,
+  ProfileSchema,
   SessionSchema,
   SetActiveWorkspaceSchema,
   UpdateMeSchema,
+  UpdateProfileSchema,
 } from '../../../../contracts/account.ts'
 import { ProblemSchema } from '../../../../contracts/common.ts'
 import { userContext } from '../../kernel/http/context.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
+import * as profile from './profile.service.ts'
 import * as account from './service.ts'
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema }
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema }
 
 export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
@@ -101,5 +105,53 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
       },
     },
     async (req) => account.revokeOtherSessions(userContext(req, db)),
+  )
+
+  app.get(
+    '/api/v1/me/profile',
+    {
+      config: user,
+      schema: {
+        tags: ['Account'],
+        summary: 'Your profile: name, initials, time zone, language and the workspaces you own',
+        response: { 200: ProfileSchema, 401: ProblemSchema },
+      },
+    },
+    async (req) => profile.getProfile(userContext(req, db)),
+  )
+
+  app.patch(
+    '/api/v1/me/profile',
+    {
+      config: user,
+      schema: {
+        tags: ['Account'],
+        summary: 'Change your name, time zone or language (audited in your workspaces)',
+        description:
+          'Passwords change through `POST /api/auth/change-password`, email addresses through `POST /api/auth/change-email` (the new address must be confirmed from the link sent to it).',
+        body: UpdateProfileSchema,
+        response: { 200: ProfileSchema, ...errors },
+      },
+    },
+    async (req) => profile.updateProfile(userContext(req, db), req.body),
+  )
+
+  app.post(
+    '/api/v1/me/deletion',
+    {
+      config: user,
+      schema: {
+        tags: ['Account'],
+        summary: 'Delete your account',
+        description:
+          'Needs your password. Refused with 409 while you own a workspace: transfer ownership or delete the workspace first.',
+        body: DeleteAccountSchema,
+        response: { 204: z.null().describe('Deleted; the session ends'), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await profile.deleteAccount(userContext(req, db), req.body.password)
+      return reply.status(204).send(null)
+    },
   )
 }

@@ -7,8 +7,9 @@ import {
 } from 'react'
 import { cn } from './cn.ts'
 
+// Disabled controls look read-only (grey, no shadow), not like fields waiting for input.
 const controlClasses =
-  'block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400'
+  'block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 disabled:cursor-not-allowed disabled:border-dashed disabled:bg-slate-100 disabled:text-slate-600 disabled:shadow-none dark:disabled:bg-slate-800 dark:disabled:text-slate-300'
 
 function borderFor(error?: string) {
   return error ? 'border-red-700 dark:border-red-400' : 'border-slate-400 dark:border-slate-500'

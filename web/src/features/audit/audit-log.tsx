@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { type FormEvent, Fragment, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Combobox } from '../../components/ui/combobox.tsx'
 import {
   Button,
   buttonClasses,
@@ -17,6 +18,7 @@ import {
 } from '../../components/ui/index.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
 import { membersQuery } from '../members/api.ts'
+import { actionOptions, describeUserAgent } from './actions.ts'
 import { type AuditEntry, type AuditFilters, auditExportUrl, auditLogQuery, diffChanges } from './api.ts'
 import { ChangesTable } from './changes-table.tsx'
 
@@ -33,10 +35,11 @@ export function AuditLog({
 
   return (
     <>
-      <Card>
+      <Card className="min-w-0">
         <FiltersForm key={JSON.stringify(filters)} filters={filters} onSubmit={onFiltersChange} />
       </Card>
       <Card
+        className="min-w-0"
         title={t('audit.entries')}
         actions={
           <a href={auditExportUrl(filters)} download className={buttonClasses('secondary')}>
@@ -129,12 +132,13 @@ function FiltersForm({
           </option>
         ))}
       </Select>
-      <Input
+      <Combobox
         label={t('audit.filters.action')}
-        name="action"
+        options={actionOptions((area) => t('audit.filters.area', { area }))}
+        value={action || null}
+        noneLabel={t('audit.filters.anyAction')}
         placeholder={t('audit.filters.actionPlaceholder')}
-        value={action}
-        onChange={(e) => setAction(e.target.value)}
+        onChange={(v) => setAction(v ?? '')}
       />
       <Input
         label={t('audit.filters.from')}
@@ -192,7 +196,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         <TD className="whitespace-nowrap">{entry.ipAddress ?? '—'}</TD>
         <TD>
           <span className="block max-w-40 truncate" title={entry.userAgent ?? undefined}>
-            {entry.userAgent ?? '—'}
+            {describeUserAgent(entry.userAgent) ?? '—'}
           </span>
         </TD>
         <TD>

@@ -91,8 +91,19 @@ export function TaskList({ record, canWrite }: { record: RecordRef; canWrite: bo
   const queryClient = useQueryClient()
   const tasks = useQuery(recordTasksQuery(record))
   const formatDate = useFormatDate()
+  const key = recordTasksQuery(record).queryKey
   const toggle = useMutation({
     mutationFn: (task: Task) => timelineApi.updateTask(task.id, { done: !task.done }),
+    // The box ticks at once; a refusal puts it back and shows why.
+    onMutate: async (task) => {
+      await queryClient.cancelQueries({ queryKey: key })
+      const before = queryClient.getQueryData(key)
+      queryClient.setQueryData(key, (old) =>
+        old ? { data: old.data.map((x) => (x.id === task.id ? { ...x, done: !task.done } : x)) } : old,
+      )
+      return { before }
+    },
+    onError: (_error, _task, context) => queryClient.setQueryData(key, context?.before),
     onSettled: () => queryClient.invalidateQueries({ queryKey: timelineKey(record) }),
   })
   const open = (tasks.data ?? []).filter((x) => !x.done)
