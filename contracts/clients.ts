@@ -232,7 +232,13 @@ export const ClientFilterSchema = z
       .optional()
       .describe('Search: name, legal name, email, contacts, tags, text fields; typo-tolerant.'),
     status: csv(ClientStatusSchema).optional().describe('Comma-separated statuses.'),
-    tag: csv(TagSchema).optional().describe('Comma-separated tags; a client must have all of them.'),
+    tag: csv(TagSchema)
+      .optional()
+      .describe('Comma-separated tags; a client must have all of them (or any one, with `tagMatch=any`).'),
+    tagMatch: z
+      .enum(['all', 'any'])
+      .optional()
+      .describe('Whether a client needs `all` the given tags (the default) or `any` one of them.'),
     owner: csv(z.string().regex(/^(me|none|[0-9a-f-]{36})$/))
       .optional()
       .describe('Owner user ids, `me` or `none`.'),
@@ -383,18 +389,48 @@ export const CustomFieldSchema = z
 
 // ---- saved views --------------------------------------------------------------------------------
 
+/** How a view shows its clients: which columns, in which order and width, and how dense the rows are. */
+export const ViewDisplaySchema = z
+  .object({
+    columns: z
+      .array(z.string().max(60))
+      .max(60)
+      .optional()
+      .describe('Visible columns in order: `name`, `status`, `tags`, `owner`, `created`, `cf.<key>`, ….'),
+    widths: z
+      .record(z.string().max(60), z.number().int().min(40).max(1200))
+      .optional()
+      .describe('Column widths in CSS pixels, by column.'),
+    density: z.enum(['compact', 'comfortable']).optional(),
+  })
+  .strict()
+  .meta({ id: 'ViewDisplay' })
+
 export const SavedViewSchema = z
   .object({
     id: ViewIdSchema,
     name: z.string(),
-    query: z.record(z.string(), z.string()).describe('The view’s query parameters (filters and sort).'),
+    query: z
+      .record(z.string(), z.string())
+      .describe('The view’s query parameters: filters, sort and layout (`layout=board`, `group=<field>`).'),
+    display: ViewDisplaySchema,
     createdAt: TimestampSchema,
   })
   .meta({ id: 'SavedView' })
 export const CreateSavedViewSchema = z
-  .object({ name: text(80).min(1, 'is required'), query: z.record(z.string().max(60), z.string().max(500)) })
+  .object({
+    name: text(80).min(1, 'is required'),
+    query: z.record(z.string().max(60), z.string().max(500)),
+    display: ViewDisplaySchema.default({}),
+  })
   .strict()
-  .meta({ example: { name: 'My leads', query: { status: 'lead', owner: 'me' } } })
+  .meta({
+    example: {
+      name: 'My leads',
+      query: { status: 'lead', owner: 'me', sort: 'name' },
+      display: { columns: ['name', 'status', 'owner'], widths: { name: 280 }, density: 'compact' },
+    },
+  })
 
 // ---- activity -----------------------------------------------------------------------------------
 

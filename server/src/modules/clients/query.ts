@@ -10,6 +10,7 @@ export type ClientFilter = {
   q?: string
   status?: string[]
   tag?: string[]
+  tagMatch?: 'all' | 'any'
   owner?: string[]
   assignee?: string[]
   createdFrom?: string
@@ -23,6 +24,7 @@ const KNOWN = new Set([
   'q',
   'status',
   'tag',
+  'tagMatch',
   'owner',
   'assignee',
   'createdFrom',
@@ -89,7 +91,17 @@ export function filterConditions(
       )})`,
     )
 
-  for (const tag of list(filter.tag)) conditions.push(facetIn('tag', tag.toLowerCase()))
+  const tags = list(filter.tag).map((tag) => tag.toLowerCase())
+  const tagMatch = filter.tagMatch ?? 'all'
+  if (tagMatch !== 'all' && tagMatch !== 'any') errors.push({ field: 'tagMatch', message: 'must be all or any' })
+  if (tagMatch === 'any' && tags.length)
+    conditions.push(
+      sql`c.id in (select f.client_id from client_facets f where f.key = 'tag' and f.value in (${sql.join(
+        tags.map((tag) => sql`${tag}`),
+        sql`, `,
+      )}))`,
+    )
+  else for (const tag of tags) conditions.push(facetIn('tag', tag))
 
   const owners = list(filter.owner)
   if (owners.length) {

@@ -93,13 +93,23 @@ export function registerClientRoutes(
       schema: {
         tags,
         summary: 'Tags in use, most used first',
+        querystring: z.object({
+          q: z
+            .string()
+            .trim()
+            .toLowerCase()
+            .max(40)
+            .optional()
+            .describe('Only tags starting with this text, for pickers that search as the user types.'),
+          limit: z.coerce.number().int().min(1).max(200).default(200),
+        }),
         response: {
           200: z.object({ data: z.array(z.object({ tag: z.string(), count: z.number().int() })) }),
           ...errors,
         },
       },
     },
-    async (req) => service.listTags(workspaceContext(req, db)),
+    async (req) => service.listTags(workspaceContext(req, db), req.query),
   )
 
   app.get(

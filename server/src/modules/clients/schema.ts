@@ -11,8 +11,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import type { z } from 'zod'
+import type { ViewDisplaySchema } from '../../../../contracts/clients.ts'
 import { users } from '../../kernel/auth/schema.ts'
 import { workspaces } from '../../kernel/tenancy/schema.ts'
+
+type ViewDisplay = z.output<typeof ViewDisplaySchema>
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 })
 const workspaceId = () =>
@@ -128,6 +132,7 @@ export const clientViews = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     query: jsonb('query').$type<Record<string, string>>().notNull(),
+    display: jsonb('display').$type<ViewDisplay>().notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('client_views_user_idx').on(t.workspaceId, t.userId, t.createdAt)],

@@ -579,13 +579,13 @@ export async function clientActivity(ctx: ServiceContext, id: string, q: { limit
   })
 }
 
-export async function listTags(ctx: ServiceContext) {
+export async function listTags(ctx: ServiceContext, q: { q?: string; limit?: number } = {}) {
   assertCan(ctx.actor, 'clients:read')
   return withWorkspace(ctx, async (tx) => {
     const vis = visibleTo(ctx)
     const r = await tx.execute(sql`select f.value as tag, count(*)::int as count from client_facets f
-      where f.key = 'tag'${vis ? sql` and f.client_id in (select c.id from clients c where ${vis})` : sql``}
-      group by f.value order by count(*) desc, f.value limit 200`)
+      where f.key = 'tag'${q.q ? sql` and starts_with(f.value, ${q.q})` : sql``}${vis ? sql` and f.client_id in (select c.id from clients c where ${vis})` : sql``}
+      group by f.value order by count(*) desc, f.value limit ${q.limit ?? 200}`)
     return {
       data: rowsOf<{ tag: string; count: number }>(r).map((t) => ({ tag: t.tag, count: Number(t.count) })),
     }

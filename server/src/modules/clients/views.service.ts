@@ -13,6 +13,7 @@ const serialize = (v: View) => ({
   id: v.id,
   name: v.name,
   query: v.query,
+  display: v.display,
   createdAt: v.createdAt.toISOString(),
 })
 
@@ -31,7 +32,7 @@ export async function listViews(ctx: ServiceContext) {
 
 export async function createView(
   ctx: ServiceContext,
-  input: { name: string; query: Record<string, string> },
+  input: { name: string; query: Record<string, string>; display: View['display'] },
 ) {
   assertCan(ctx.actor, 'clients:read')
   const query = Object.fromEntries(Object.entries(input.query).filter(([k]) => k !== 'cursor'))
@@ -49,6 +50,7 @@ export async function createView(
         userId: ctx.actor.userId,
         name: input.name,
         query,
+        display: input.display,
       })
       .returning()
     const v = row as View
@@ -57,7 +59,7 @@ export async function createView(
       targetType: 'client_view',
       targetId: v.id,
       targetLabel: v.name,
-      after: { name: v.name, query: v.query },
+      after: { name: v.name, query: v.query, display: v.display },
     })
     return serialize(v)
   })

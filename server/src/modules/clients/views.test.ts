@@ -168,6 +168,12 @@ describe('search, filters and sort', () => {
     expect(await get('status=lead')).toEqual(['Adventure Works', 'Contoso Pharmaceuticals'])
     expect(await get('status=active&tag=retail')).toEqual(['Northwind Traders', 'Wide World Importers'])
     expect(await get('tag=retail,priority')).toEqual(['Northwind Traders'])
+    expect(await get('tag=retail,priority&tagMatch=all')).toEqual(['Northwind Traders'])
+    expect(await get('tag=pharma,priority&tagMatch=any')).toEqual([
+      'Contoso Pharmaceuticals',
+      'Fabrikam Software',
+      'Northwind Traders',
+    ])
     expect(await get('cf.industry=retail')).toEqual(['Northwind Traders', 'Tailspin Toys'])
     expect(await get('cf.industry=retail,software&status=active')).toEqual([
       'Fabrikam Software',
@@ -185,12 +191,24 @@ describe('search, filters and sort', () => {
     expect((await get('createdTo=2000-01-01')).length).toBe(0)
   })
 
+  it('suggests tags by prefix, most used first, within the limit', async () => {
+    const tags = async (qs: string, viewer = owner) =>
+      (await viewer.client.get(`/api/v1/clients/tags?${qs}`)).json().data.map((t: { tag: string }) => t.tag)
+    expect(await tags('q=p')).toEqual(['priority', 'pharma'])
+    expect(await tags('q=PR')).toEqual(['priority'])
+    expect(await tags('q=p&limit=1')).toEqual(['priority'])
+    expect(await tags('q=zzz')).toEqual([])
+    expect(await tags('q=p', outsider)).toEqual([])
+    expect((await owner.client.get('/api/v1/clients/tags?limit=0')).statusCode).toBe(400)
+  })
+
   it('answers bad filters with the parameter at fault', async () => {
     for (const [qs, field] of [
       ['cf.nope=1', 'cf.nope'],
       ['cf.budget.min=lots', 'cf.budget.min'],
       ['cf.industry.min=1', 'cf.industry.min'],
       ['status=gone', 'status'],
+      ['tag=a&tagMatch=some', 'tagMatch'],
       ['createdFrom=yesterday', 'createdFrom'],
       ['sort=colour', 'sort'],
       ['cursor=garbage', 'cursor'],
@@ -274,8 +292,27 @@ describe('saved views', () => {
       (await owner.client.post('/api/v1/clients/views', { name: '', query: {} })).json().errors[0].field,
     ).toBe('name')
     expect((await owner.client.del(`/api/v1/clients/views/${v.id}`)).statusCode).toBe(204)
+
+    const display = { columns: ['name', 'cf.industry', 'owner'], widths: { name: 320 }, density: 'compact' }
+    const board = await owner.client.post('/api/v1/clients/views', {
+      name: 'Board',
+      query: { layout: 'board', group: 'status' },
+      display,
+    })
+    expect(board.statusCode, board.body).toBe(201)
+    expect(board.json()).toMatchObject({ query: { layout: 'board', group: 'status' }, display })
+    expect((await owner.client.get('/api/v1/clients/views')).json().data[0].display).toEqual(display)
+    expect((await owner.client.get('/api/v1/clients?layout=board&group=status')).statusCode).toBe(200)
+    for (const bad of [{ widths: { name: 5 } }, { density: 'huge' }, { columns: 'name' }, { extra: 1 }]) {
+      const res = await owner.client.post('/api/v1/clients/views', { name: 'Bad', query: {}, display: bad })
+      expect(res.statusCode, res.body).toBe(400)
+      expect(res.json().errors[0].field).toMatch(/^display/)
+    }
+    expect((await owner.client.del(`/api/v1/clients/views/${board.json().id}`)).statusCode).toBe(204)
     const audit = (await owner.client.get('/api/v1/audit-logs?action=client_view')).json().data
     expect(audit.map((e: { action: string }) => e.action)).toEqual([
+      'client_view.deleted',
+      'client_view.created',
       'client_view.deleted',
       'client_view.created',
     ])

@@ -1,0 +1,1 @@
+ALTER TABLE "client_views" ADD COLUMN "display" jsonb DEFAULT '{}'::jsonb NOT NULL;
