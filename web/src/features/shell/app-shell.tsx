@@ -2,35 +2,25 @@ import { Link, useRouterState } from '@tanstack/react-router'
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, cn } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { useDocumentTitle } from '../../lib/document-title.ts'
+import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import { can, type Me } from '../auth/api.ts'
-import { linkClasses } from '../auth/auth-layout.tsx'
+import { PaletteHost } from '../palette/palette-host.tsx'
 import { UserMenu } from './user-menu.tsx'
 import { WorkspaceSwitcher } from './workspace-switcher.tsx'
 
-const navItems = [
-  { to: '/', key: 'dashboard', exact: true },
-  { to: '/clients', key: 'clients', exact: false, permission: 'clients:read' },
-  { to: '/settings/members', key: 'members', exact: false },
-  { to: '/settings/security', key: 'security', exact: false },
-  { to: '/settings/audit', key: 'audit', exact: false, permission: 'audit:read' },
-  { to: '/settings/workspace', key: 'workspace', exact: false },
-  { to: '/settings/custom-fields', key: 'customFields', exact: false, permission: 'custom_fields:write' },
-  { to: '/settings/appearance', key: 'appearance', exact: false },
-] as const satisfies readonly { to: string; key: string; exact: boolean; permission?: string }[]
-
-function NavLinks({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
+function NavList({ items, onNavigate }: { items: readonly NavItem[]; onNavigate?: () => void }) {
   const { t } = useTranslation()
-  const items = navItems.filter((item) => !('permission' in item) || can(me, item.permission))
   return (
     <ul className="space-y-1">
       {items.map((item) => (
-        <li key={item.to}>
+        <li key={item.id}>
           <Link
             to={item.to}
             onClick={onNavigate}
-            activeOptions={{ exact: item.exact }}
+            activeOptions={{ exact: item.exact ?? false }}
             className="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800"
             activeProps={{
               className:
@@ -38,11 +28,31 @@ function NavLinks({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
               'aria-current': 'page',
             }}
           >
-            {t(`nav.${item.key}`)}
+            {t(item.labelKey)}
           </Link>
         </li>
       ))}
     </ul>
+  )
+}
+
+/** The registered pages the user may open, main areas first, then a "Settings" group. */
+function NavLinks({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
+  const { t } = useTranslation()
+  const items = navigation.use().filter((item) => !item.permission || can(me, item.permission))
+  const settings = items.filter((item) => item.section === 'settings')
+  return (
+    <>
+      <NavList items={items.filter((item) => item.section === 'main')} onNavigate={onNavigate} />
+      {settings.length > 0 ? (
+        <>
+          <h2 className="mt-5 mb-1 px-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">
+            {t('shell.settings')}
+          </h2>
+          <NavList items={settings} onNavigate={onNavigate} />
+        </>
+      ) : null}
+    </>
   )
 }
 
@@ -89,7 +99,8 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
             {t('app.name')}
           </Link>
           <WorkspaceSwitcher me={me} />
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-3">
+            <PaletteHost me={me} />
             <UserMenu me={me} />
           </div>
         </div>

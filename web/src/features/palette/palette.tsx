@@ -1,0 +1,215 @@
+import { useQueries } from '@tanstack/react-query'
+import { Command } from 'cmdk'
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Spinner } from '../../components/ui/index.ts'
+import { type CommandContext, commands, type SearchResult, searchers } from '../../lib/registry/commands.ts'
+import { navigation } from '../../lib/registry/navigation.ts'
+import { can } from '../auth/api.ts'
+
+const debounceMs = 150
+const minQuery = 2
+
+const itemClasses =
+  'flex cursor-pointer items-center justify-between gap-3 rounded px-3 py-2 text-sm data-[selected=true]:bg-indigo-100 data-[selected=true]:text-indigo-950 dark:data-[selected=true]:bg-indigo-950 dark:data-[selected=true]:text-indigo-50'
+const groupClasses =
+  '[&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:pt-3 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:uppercase [&_[cmdk-group-heading]]:text-slate-600 dark:[&_[cmdk-group-heading]]:text-slate-300'
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value)
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms)
+    return () => clearTimeout(timer)
+  }, [value, ms])
+  return debounced
+}
+
+/** Records found by every registered searcher the user may use; each searcher's code loads on first use. */
+function useRecordSearch(query: string, context: CommandContext) {
+  const term = useDebounced(query.trim(), debounceMs)
+  const allowed = searchers.use().filter((s) => !s.permission || can(context.me, s.permission))
+  const results = useQueries({
+    queries: allowed.map((searcher) => ({
+      queryKey: ['palette-search', searcher.id, term],
+      enabled: term.length >= minQuery,
+      staleTime: 30_000,
+      queryFn: async ({ signal }: { signal: AbortSignal }) =>
+        (await searcher.load()).search(term, { ...context, signal }),
+    })),
+  })
+  const pending = term !== query.trim() || results.some((r) => r.isFetching)
+  return {
+    pending: query.trim().length >= minQuery && pending,
+    groups: allowed.map((searcher, index) => ({
+      searcher,
+      hits: (term.length >= minQuery ? results[index]?.data : undefined) ?? ([] as SearchResult[]),
+    })),
+  }
+}
+
+/** The command palette: pages, actions and records, in a modal combobox. */
+export default function Palette({
+  context,
+  onClose,
+  onShowShortcuts,
+}: {
+  context: CommandContext
+  onClose: () => void
+  onShowShortcuts: () => void
+}) {
+  const { t } = useTranslation()
+  const ref = useRef<HTMLDialogElement>(null)
+  const [query, setQuery] = useState('')
+  const { me } = context
+  const allowed = <T extends { permission?: string }>(item: T) => !item.permission || can(me, item.permission)
+  const pages = navigation.use().filter(allowed)
+  const actions = commands.use().filter(allowed)
+  const records = useRecordSearch(query, context)
+  const found = records.groups.some((group) => group.hits.length > 0)
+  const [selected, setSelected] = useState('')
+  // When records arrive, the best one is selected, so Enter opens it.
+  const firstGroup = records.groups.find((group) => group.hits.length > 0)
+  const firstRecord = firstGroup ? `record:${firstGroup.searcher.id}:${firstGroup.hits[0]!.id}` : null
+  useEffect(() => {
+    if (firstRecord) setSelected(firstRecord)
+  }, [firstRecord])
+
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    if (!dialog.open) dialog.showModal()
+    dialog.querySelector('input')?.focus()
+  }, [])
+
+  const run = (action: () => unknown) => {
+    onClose()
+    void Promise.resolve().then(action)
+  }
+
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes it; Escape does the same by keyboard
+    <dialog
+      ref={ref}
+      aria-label={t('palette.title')}
+      onCancel={(event) => {
+        event.preventDefault()
+        onClose()
+      }}
+      onClick={(event) => {
+        if (event.target === ref.current) onClose()
+      }}
+      className="mx-auto mt-[12vh] w-[min(40rem,calc(100%-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/60 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+    >
+      <Command label={t('palette.title')} loop value={selected} onValueChange={setSelected}>
+        <div className="flex items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-700">
+          <Command.Input
+            value={query}
+            onValueChange={setQuery}
+            placeholder={t('palette.placeholder')}
+            className="h-12 w-full bg-transparent text-base outline-none placeholder:text-slate-600 dark:placeholder:text-slate-400"
+          />
+          {records.pending ? <Spinner label={t('palette.searching')} /> : null}
+        </div>
+        <Command.List label={t('palette.results')} className="max-h-[60vh] overflow-y-auto p-2">
+          {!found && !records.pending ? (
+            <Command.Empty className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-300">
+              {t('palette.empty')}
+            </Command.Empty>
+          ) : null}
+          {records.groups.map(({ searcher, hits }) =>
+            hits.length > 0 ? (
+              <Command.Group
+                key={searcher.id}
+                heading={t(searcher.labelKey)}
+                forceMount
+                className={groupClasses}
+              >
+                {hits.map((hit) => (
+                  <Command.Item
+                    key={hit.id}
+                    value={`record:${searcher.id}:${hit.id}`}
+                    forceMount
+                    onSelect={() => run(() => context.navigate({ href: hit.href }))}
+                    className={itemClasses}
+                  >
+                    <span className="truncate">{hit.label}</span>
+                    {hit.description ? (
+                      <span className="truncate text-xs text-slate-600 dark:text-slate-300">
+                        {hit.description}
+                      </span>
+                    ) : null}
+                  </Command.Item>
+                ))}
+              </Command.Group>
+            ) : null,
+          )}
+          <Command.Group heading={t('palette.pages')} className={groupClasses}>
+            {pages.map((page) => (
+              <Command.Item
+                key={page.id}
+                value={`page:${page.id}`}
+                keywords={[t(page.labelKey), ...(page.keywords ?? [])]}
+                onSelect={() => run(() => context.navigate({ to: page.to }))}
+                className={itemClasses}
+              >
+                <span>{t('palette.goTo', { page: t(page.labelKey) })}</span>
+                {page.goKey ? <Keys keys={['G', page.goKey.toUpperCase()]} /> : null}
+              </Command.Item>
+            ))}
+          </Command.Group>
+          <Command.Group heading={t('palette.actions')} className={groupClasses}>
+            {actions.flatMap((command) =>
+              command.items ? (
+                command.items(context).map((item) => (
+                  <Command.Item
+                    key={`${command.id}:${item.id}`}
+                    value={`command:${command.id}:${item.id}`}
+                    keywords={[item.label, ...(command.keywords ?? [])]}
+                    onSelect={() => run(() => item.run(context))}
+                    className={itemClasses}
+                  >
+                    {item.label}
+                  </Command.Item>
+                ))
+              ) : (
+                <Command.Item
+                  key={command.id}
+                  value={`command:${command.id}`}
+                  keywords={[t(command.labelKey), ...(command.keywords ?? [])]}
+                  onSelect={() => run(() => command.run(context))}
+                  className={itemClasses}
+                >
+                  <span>{t(command.labelKey)}</span>
+                </Command.Item>
+              ),
+            )}
+            <Command.Item
+              value="command:shortcuts"
+              keywords={[t('palette.shortcuts.title'), 'keyboard', 'help']}
+              onSelect={onShowShortcuts}
+              className={itemClasses}
+            >
+              <span>{t('palette.shortcuts.title')}</span>
+              <Keys keys={['?']} />
+            </Command.Item>
+          </Command.Group>
+        </Command.List>
+      </Command>
+    </dialog>
+  )
+}
+
+function Keys({ keys }: { keys: string[] }) {
+  return (
+    <span className="flex gap-1" aria-hidden="true">
+      {keys.map((key) => (
+        <kbd
+          key={key}
+          className="rounded border border-slate-300 px-1.5 font-sans text-xs dark:border-slate-600"
+        >
+          {key}
+        </kbd>
+      ))}
+    </span>
+  )
+}
