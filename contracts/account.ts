@@ -80,5 +80,7 @@ export const UpdateProfileSchema = z
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' })
 
 export const DeleteAccountSchema = z
-  .object({ password: z.string().min(1, 'is required').max(256).describe('The current password, to confirm.') })
+  .object({
+    password: z.string().min(1, 'is required').max(256).describe('The current password, to confirm.'),
+  })
   .strict()

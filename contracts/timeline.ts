@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IdSchema, TimestampSchema } from './common.ts'
+import { DateTimeInputSchema, IdSchema, TimestampSchema } from './common.ts'
 import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
 
 /**
@@ -67,9 +67,7 @@ export const NoteSchema = z
   })
   .meta({ id: 'Note' })
 
-const dueAt = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 date and time' })
-  .describe('When the task is due; its assignee gets a reminder email then.')
+const dueAt = DateTimeInputSchema.describe('When the task is due; its assignee gets a reminder email then.')
 
 export const CreateTaskSchema = z
   .object({
@@ -142,10 +140,7 @@ export const TaskListQuerySchema = z.object({
     .default('me')
     .describe('`me` or a member id (owners and admins only for someone else).'),
   status: z.enum(['open', 'done', 'all']).default('open'),
-  dueBefore: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 date and time' })
-    .optional()
-    .describe('Only tasks due before this time.'),
+  dueBefore: DateTimeInputSchema.optional().describe('Only tasks due before this time.'),
   limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size (1–200).'),
   cursor: z.string().max(200).optional().describe('The `nextCursor` of the previous page.'),
 })

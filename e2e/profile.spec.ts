@@ -41,7 +41,10 @@ test('profile: time zone, change the password, then sign in with the new one', a
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
 })
 
-test('two-factor setup: a mistyped code keeps the user on the step with the error', async ({ page, a11y }) => {
+test('two-factor setup: a mistyped code keeps the user on the step with the error', async ({
+  page,
+  a11y,
+}) => {
   const user = person('Tina Typo')
   await signUp(page, user)
   await verifyEmail(page, user)

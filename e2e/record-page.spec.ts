@@ -9,7 +9,10 @@ async function editField(page: Page, label: string, value: string) {
   await input.press('Enter')
 }
 
-test('record page: edit fields in place, add a note and a task, read the activity', async ({ page, a11y }) => {
+test('record page: edit fields in place, add a note and a task, read the activity', async ({
+  page,
+  a11y,
+}) => {
   const owner = person('Rita Record')
   await signUp(page, owner)
   await verifyEmail(page, owner)

@@ -70,7 +70,11 @@ export async function updateProfile(ctx: UserContext, input: z.output<typeof Upd
           .insert(userProfiles)
           .values({ userId: ctx.auth.user.id, ...prefs })
           .onConflictDoUpdate({ target: userProfiles.userId, set: { ...prefs, updatedAt: new Date() } })
-      await recordForUser(tx, ctx.meta, ctx.auth.user, { action: 'user.updated', before: was, after: changed })
+      await recordForUser(tx, ctx.meta, ctx.auth.user, {
+        action: 'user.updated',
+        before: was,
+        after: changed,
+      })
     })
   return getProfile(ctx)
 }

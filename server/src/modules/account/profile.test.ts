@@ -39,7 +39,12 @@ describe('profile', () => {
       language: 'de',
     })
     expect(res.statusCode, res.body).toBe(200)
-    expect(res.json()).toMatchObject({ name: 'Pat Preferred', initials: 'PP', timeZone: 'Europe/Berlin', language: 'de' })
+    expect(res.json()).toMatchObject({
+      name: 'Pat Preferred',
+      initials: 'PP',
+      timeZone: 'Europe/Berlin',
+      language: 'de',
+    })
     const audit = (await u.client.get('/api/v1/audit-logs?action=user.updated')).json().data
     expect(audit[0].changes).toEqual({
       before: { name: 'Pat Profile', timeZone: null, language: null },

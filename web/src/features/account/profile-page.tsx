@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useNavigate } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Combobox } from '../../components/ui/combobox.tsx'
 import {
   ActionFeedback,
   Button,
@@ -11,7 +12,6 @@ import {
   Input,
   PageSpinner,
 } from '../../components/ui/index.ts'
-import { Combobox } from '../../components/ui/combobox.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useIntlOptions } from '../../lib/intl-options.ts'
 import { type Profile, profileApi, profileQuery } from './api.ts'

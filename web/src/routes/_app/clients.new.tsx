@@ -5,6 +5,7 @@ import { Alert, Card } from '../../components/ui/index.ts'
 import { can, useMe } from '../../features/auth/api.ts'
 import { clientQuery, clientsApi, clientsKey } from '../../features/clients/api.ts'
 import { ClientForm } from '../../features/clients/client-form.tsx'
+import { QuickCreate } from '../../features/clients/quick-create.tsx'
 import { PageHeader } from '../../features/shell/app-shell.tsx'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 
@@ -30,17 +31,27 @@ function NewClientPage() {
     <>
       <PageHeader title={t('clients.form.createTitle')} />
       {can(me, 'clients:write') ? (
-        <Card>
-          <ClientForm
-            headingLevel={2}
-            currentUserId={me.user.id}
-            submitLabel={t('clients.form.create')}
-            pending={create.isPending}
-            error={create.error}
-            onSubmit={(input) => create.mutate(input)}
-            onCancel={() => navigate({ to: '/clients' })}
-          />
-        </Card>
+        <>
+          <Card title={t('record.quickCreate.title')} description={t('record.quickCreate.hint')}>
+            <QuickCreate />
+          </Card>
+          <details className="group rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-700 dark:bg-slate-900">
+            <summary className="cursor-pointer text-lg font-semibold">
+              {t('record.quickCreate.fullForm')}
+            </summary>
+            <div className="mt-4">
+              <ClientForm
+                headingLevel={2}
+                currentUserId={me.user.id}
+                submitLabel={t('clients.form.create')}
+                pending={create.isPending}
+                error={create.error}
+                onSubmit={(input) => create.mutate(input)}
+                onCancel={() => navigate({ to: '/clients' })}
+              />
+            </div>
+          </details>
+        </>
       ) : (
         <Alert tone="info">{t('clients.noWriteAccess')}</Alert>
       )}
