@@ -100,7 +100,8 @@ export function MembersSection({ me }: { me: Me }) {
                             onChange={(e) =>
                               changeRole.mutate({ memberId: member.id, role: e.target.value as Role })
                             }
-                            className="w-32"
+                            // min-w: in a narrow table cell the control's w-full would shrink it to nothing
+                            className="w-32 min-w-32"
                           >
                             {assignableRoles.map((role) => (
                               <option key={role} value={role}>
