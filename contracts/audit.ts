@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IdSchema, TimestampSchema } from './common.ts'
+import { DayOrTimeInputSchema, IdSchema, TimestampSchema } from './common.ts'
 import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
 
 export const auditPermissions = { 'audit:read': ['owner', 'admin'] } as const satisfies PermissionDefaults
@@ -11,8 +11,8 @@ declare module './permissions.ts' {
 export const AuditFilterSchema = z.object({
   actorId: IdSchema.optional(),
   action: z.string().trim().max(100).optional(),
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  from: DayOrTimeInputSchema.optional(),
+  to: DayOrTimeInputSchema.optional(),
 })
 
 export const AuditEntrySchema = z

@@ -6,6 +6,20 @@ export const TimestampSchema = z.iso
   .datetime({ offset: true })
   .meta({ description: 'ISO 8601 UTC timestamp' })
 
+const storable = (v: string) => !/^0000/.test(v) && Number.isFinite(Date.parse(v))
+const yearRange = 'must be a real date between the years 0001 and 9999'
+
+/** An ISO 8601 date and time given as input, in a range PostgreSQL and JavaScript both hold. */
+export const DateTimeInputSchema = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date and time' })
+  .refine(storable, yearRange)
+
+/** A day (`2026-05-01`) or a date and time, as filters take them. */
+export const DayOrTimeInputSchema = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .refine(storable, yearRange)
+
 export const ProblemSchema = z
   .object({
     type: z.string(),

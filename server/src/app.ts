@@ -22,6 +22,8 @@ import { checkReady } from './kernel/health/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
 import { registerErrorHandling } from './kernel/http/errors.ts'
 import { registerIdempotency } from './kernel/http/idempotency.ts'
+import { clientErrorHandler, frameworkErrors, registerInputGuards } from './kernel/http/input.ts'
+import { declareProblems } from './kernel/http/openapi.ts'
 import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'
 import { Jobs } from './kernel/jobs/index.ts'
@@ -162,6 +164,8 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Requests during shutdown are answered by our own hook, as problem+json (see main.ts).
     return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
     disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
   }) as unknown as FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
@@ -186,6 +190,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
     hsts: config.secureCookies,
   })
   registerErrorHandling(app)
+  registerInputGuards(app)
   registerMetrics(app)
   registerAuthHook(app, kernel.database, config.secretKey, config.sessionCacheMs)
   registerIdempotency(app, kernel.database)
@@ -210,7 +215,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   let spec: unknown = null
   app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
     spec ??= mergeAuthSpec(
-      app.swagger() as unknown as OpenApiDoc,
+      declareProblems(app.swagger() as unknown as OpenApiDoc, (path) => path.startsWith('/api/v1/')),
       (await kernel.auth.api.generateOpenAPISchema()) as unknown as OpenApiDoc,
     )
     return spec

@@ -42,6 +42,8 @@ export type Config = {
   port: number
   host: string
   appUrl: string
+  /** Origins that may call the auth endpoints: APP_URL, and its loopback spellings when APP_URL is the default. */
+  trustedOrigins: string[]
   secureCookies: boolean
   dataDir: string
   databaseUrl: string | undefined
@@ -75,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     appUrl,
+    trustedOrigins: e.APP_URL
+      ? [appUrl]
+      : ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${e.PORT}`),
     secureCookies: appUrl.startsWith('https://'),
     dataDir,
     databaseUrl: e.DATABASE_URL,

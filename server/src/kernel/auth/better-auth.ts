@@ -44,7 +44,7 @@ export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {
     baseURL: config.appUrl,
     basePath: '/api/auth',
     secret: config.secretKey,
-    trustedOrigins: [config.appUrl],
+    trustedOrigins: config.trustedOrigins,
     disabledPaths: DISABLED_AUTH_PATHS,
     database: drizzleAdapter(db, {
       provider: 'pg',

@@ -65,9 +65,16 @@ const FIELD_OF_CODE: Record<string, string> = {
 }
 
 /** Better Auth answers errors as {message, code}; Atrium answers every error as RFC 9457 problem+json. */
-export function authErrorToProblem(status: number, body: { message?: string; code?: string }) {
+export function authErrorToProblem(
+  status: number,
+  body: { message?: string; code?: string },
+  expectedOrigin?: string,
+) {
   const code = body.code ?? (status === 404 ? 'NOT_FOUND' : 'AUTH_ERROR')
-  const detail = body.message ?? 'The request was refused.'
+  const detail =
+    code === 'INVALID_ORIGIN' && expectedOrigin
+      ? `Requests must come from ${expectedOrigin} (set APP_URL to the address you use).`
+      : (body.message ?? 'The request was refused.')
   let errors: { field: string; message: string }[] | undefined
   if (code === 'VALIDATION_ERROR') {
     errors = [...detail.matchAll(/\[(?:body|query)\.([\w.]+)\]\s*([^;]+)/g)].map((m) => ({
@@ -92,7 +99,12 @@ export function authErrorToProblem(status: number, body: { message?: string; cod
   }
 }
 
-async function sendWebResponse(reply: FastifyReply, res: Response, instance: string): Promise<FastifyReply> {
+async function sendWebResponse(
+  reply: FastifyReply,
+  res: Response,
+  instance: string,
+  expectedOrigin?: string,
+): Promise<FastifyReply> {
   reply.status(res.status)
   res.headers.forEach((value, key) => {
     if (key !== 'set-cookie' && key !== 'content-length') reply.header(key, value)
@@ -105,7 +117,9 @@ async function sendWebResponse(reply: FastifyReply, res: Response, instance: str
     try {
       body = JSON.parse(text)
     } catch {}
-    return reply.type('application/problem+json').send({ ...authErrorToProblem(res.status, body), instance })
+    return reply
+      .type('application/problem+json')
+      .send({ ...authErrorToProblem(res.status, body, expectedOrigin), instance })
   }
   return reply.send(text.length ? text : null)
 }
@@ -225,7 +239,7 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
         if (err instanceof Problem) throw err
         req.log.error({ err, path }, 'could not record auth audit entry')
       }
-      return sendWebResponse(reply, res, `/api/auth${path}`)
+      return sendWebResponse(reply, res, `/api/auth${path}`, config.appUrl)
     },
   })
 

@@ -18,7 +18,15 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   if (!cursor) return undefined
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (typeof v?.t === 'string' && typeof v?.id === 'string' && !Number.isNaN(Date.parse(v.t))) return v
+    if (
+      typeof v?.t === 'string' &&
+      typeof v?.id === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(v.t) &&
+      !v.t.startsWith('0000') &&
+      !Number.isNaN(Date.parse(v.t)) &&
+      /^([a-z]{2,8}_[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(v.id)
+    )
+      return { t: v.t, id: v.id }
   } catch {}
   throw problems.badRequest('The cursor is not valid.', 'cursor')
 }
