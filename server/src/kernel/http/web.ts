@@ -15,7 +15,11 @@ export function inlineScriptHashes(distDir: string): string[] {
   )
 }
 
-/** Serves the built web app, with index.html for every other GET so client-side routes work. */
+/**
+ * Serves the built web app, with index.html for every other GET so client-side routes work. The build
+ * writes `.br` and `.gz` beside each file; they are sent by negotiation (brotli, else gzip, else the
+ * plain file) with `Vary: Accept-Encoding`. Hashed files under /assets/ are cached for a year, immutable.
+ */
 export async function registerWebApp(app: FastifyInstance, distDir: string): Promise<void> {
   const hasBuild = existsSync(join(distDir, 'index.html'))
   if (hasBuild) {
@@ -23,6 +27,7 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
       root: distDir,
       wildcard: false,
       index: false,
+      preCompressed: true,
       setHeaders(reply: { header(k: string, v: string): unknown }, path: string) {
         if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable')
       },
