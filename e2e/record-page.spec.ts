@@ -75,6 +75,9 @@ test('record page: edit fields in place, add a note and a task, read the activit
   await expect(timeline.getByText(/[0-9a-f]{8}-[0-9a-f]{4}-/)).toHaveCount(0)
   await a11y.scan(page, 'record page')
 
+  await page.setViewportSize({ width: 1440, height: 1100 })
+  await page.reload()
+  await expect(timeline.getByText('Rita Record wrote a note')).toBeVisible()
   await page.screenshot({ path: 'docs/screenshot-record-page.png', fullPage: false })
   await page.evaluate(() => localStorage.setItem('atrium.theme', 'dark'))
   await page.reload()
@@ -83,6 +86,7 @@ test('record page: edit fields in place, add a note and a task, read the activit
   await a11y.scan(page, 'record page (dark)')
   await page.screenshot({ path: 'docs/screenshot-record-page-dark.png', fullPage: false })
   await page.evaluate(() => localStorage.setItem('atrium.theme', 'light'))
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   // Done: the task leaves the open list.
   await page.reload()
