@@ -9,12 +9,33 @@ export type DialogProps = {
   description?: ReactNode
   children?: ReactNode
   footer?: ReactNode
+  /**
+   * Where focus goes when the dialog closes if the element that opened it is gone (a bar that closed
+   * with the action, a button replaced by the result).
+   */
+  returnFocus?: () => HTMLElement | null | undefined
 }
 
-export function Dialog({ open, onClose, title, description, children, footer }: DialogProps) {
+export function Dialog({ open, onClose, title, description, children, footer, returnFocus }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const descriptionId = useId()
+  const fallback = useRef(returnFocus)
+  fallback.current = returnFocus
+
+  // Focus goes back where it was when the dialog closes, or is unmounted while open; never to <body>.
+  useEffect(() => {
+    if (!open) return
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    return () => {
+      setTimeout(() => {
+        const current = document.activeElement
+        if (current && current !== document.body && current.isConnected) return
+        const target = opener?.isConnected ? opener : fallback.current?.()
+        target?.focus()
+      }, 0)
+    }
+  }, [open])
 
   useEffect(() => {
     const dialog = ref.current
@@ -62,6 +83,7 @@ export type ConfirmDialogProps = {
   error?: string | null
   onConfirm: () => void
   onClose: () => void
+  returnFocus?: () => HTMLElement | null | undefined
 }
 
 export function ConfirmDialog({
@@ -73,12 +95,14 @@ export function ConfirmDialog({
   error,
   onConfirm,
   onClose,
+  returnFocus,
 }: ConfirmDialogProps) {
   const { t } = useTranslation()
   return (
     <Dialog
       open={open}
       onClose={onClose}
+      returnFocus={returnFocus}
       title={title}
       description={description}
       footer={

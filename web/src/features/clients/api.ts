@@ -79,6 +79,7 @@ export type ClientSearch = {
   q?: string
   status?: string
   tag?: string
+  tagMatch?: 'any'
   owner?: string
   assignee?: string
   createdFrom?: string
@@ -86,6 +87,9 @@ export type ClientSearch = {
   updatedFrom?: string
   updatedTo?: string
   sort?: string
+  /** `board` shows the view as a board grouped by `group` (`status` or `cf.<key>` of a select field). */
+  layout?: 'board'
+  group?: string
   [custom: `cf.${string}`]: string | undefined
 }
 
@@ -122,6 +126,10 @@ export function parseClientSearch(search: Record<string, unknown>): ClientSearch
   }
   const sort = text(search.sort)
   if (sort && sortPattern.test(sort)) result.sort = sort
+  if (text(search.tagMatch) === 'any') result.tagMatch = 'any'
+  if (text(search.layout) === 'board') result.layout = 'board'
+  const group = text(search.group)
+  if (group && /^(status|cf\.[a-z][a-z0-9_]{0,39})$/.test(group)) result.group = group
   for (const [key, raw] of Object.entries(search)) {
     if (!customKeyPattern.test(key)) continue
     const value = text(raw)
@@ -142,9 +150,12 @@ export function sameView(a: ClientSearch, b: ClientSearch): boolean {
   return norm(a) === norm(b)
 }
 
-/** How many filters (not the search text or the sort) a view applies. */
+/** Parameters that shape how a view looks, not which clients it holds. */
+export const viewShapeKeys = new Set(['q', 'sort', 'layout', 'group', 'tagMatch'])
+
+/** How many filters (not the search text, sort or layout) a view applies. */
 export function activeFilterCount(search: ClientSearch): number {
-  return Object.entries(searchToQuery(search)).filter(([key]) => key !== 'q' && key !== 'sort').length
+  return Object.keys(searchToQuery(search)).filter((key) => !viewShapeKeys.has(key)).length
 }
 
 export function splitList(value: string | undefined): string[] {
@@ -164,7 +175,7 @@ function localDayBoundary(date: string, end: boolean): string {
 export function clientFilterParams(search: ClientSearch): Record<string, string> {
   const params: Record<string, string> = {}
   for (const [key, value] of Object.entries(search)) {
-    if (!value || key === 'sort') continue
+    if (!value || key === 'sort' || key === 'layout' || key === 'group') continue
     if (dateKeys.has(key)) params[key] = localDayBoundary(value, key.endsWith('To'))
     else params[key] = value
   }
@@ -270,7 +281,7 @@ export const clientsApi = {
   archive: (clientId: string) => api.post<Client>(`/api/v1/clients/${id(clientId)}/archive`, {}),
   restore: (clientId: string) => api.post<Client>(`/api/v1/clients/${id(clientId)}/restore`, {}),
   bulk: (input: BulkAction) => api.post<{ affected: number }>('/api/v1/clients/bulk', input),
-  createView: (input: { name: string; query: Record<string, string> }) =>
+  createView: (input: { name: string; query: Record<string, string>; display: SavedView['display'] }) =>
     api.post<SavedView>('/api/v1/clients/views', input),
   deleteView: (viewId: string) => api.delete(`/api/v1/clients/views/${id(viewId)}`),
   createContact: ({ clientId, input }: { clientId: string; input: CreateContact }) =>

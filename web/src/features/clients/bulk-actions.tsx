@@ -2,10 +2,10 @@ import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, buttonClasses, ConfirmDialog, Dialog, Input, Select } from '../../components/ui/index.ts'
+import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { can, type Me } from '../auth/api.ts'
-import { membersQuery } from '../members/api.ts'
 import {
   type BulkAction,
   type BulkActionName,
@@ -19,11 +19,21 @@ import {
   clientTagsQuery,
 } from './api.ts'
 import { parseTags } from './client-form.tsx'
+import { MemberPicker, type PickedMember } from './member-picker.tsx'
 
 /** What the bulk action applies to: chosen rows, or every client matching the view. */
 export type BulkTarget = { kind: 'ids'; ids: string[] } | { kind: 'all'; count: number }
 
-const WRITE_ACTIONS = ['tag', 'untag', 'assign', 'unassign', 'status', 'archive', 'restore'] as const
+const WRITE_ACTIONS = [
+  'setOwner',
+  'tag',
+  'untag',
+  'assign',
+  'unassign',
+  'status',
+  'archive',
+  'restore',
+] as const
 
 export function BulkActionBar({
   me,
@@ -31,17 +41,20 @@ export function BulkActionBar({
   target,
   onDone,
   onClear,
+  returnFocus,
   selectAllOffer,
 }: {
   me: Me
   search: ClientSearch
   target: BulkTarget
-  onDone: (message: string) => void
+  onDone: () => void
   onClear: () => void
+  /** Where focus goes when a dialog closes with the bar (the action cleared the selection). */
+  returnFocus: () => HTMLElement | null
   selectAllOffer?: { count: number; onSelectAll: () => void }
 }) {
   const { t } = useTranslation()
-  const [action, setAction] = useState<BulkActionName | null>(null)
+  const [action, setAction] = useState<BulkActionName | 'setOwner' | null>(null)
   const count = target.kind === 'all' ? target.count : target.ids.length
   const mutation = useRefreshingMutation({
     mutationFn: (input: Omit<BulkAction, 'ids' | 'filter'>) =>
@@ -57,10 +70,11 @@ export function BulkActionBar({
     queryKey: clientsKey,
     onSuccess: (result, input) => {
       setAction(null)
-      onDone(t(`clients.bulk.done.${input.action}`, { count: result.affected }))
+      onDone()
+      showToast({ message: t(`clients.bulk.done.${input.action}`, { count: result.affected }) })
     },
   })
-  const open = (next: BulkActionName) => {
+  const open = (next: BulkActionName | 'setOwner') => {
     mutation.reset()
     setAction(next)
   }
@@ -74,7 +88,7 @@ export function BulkActionBar({
   return (
     <section
       aria-label={t('clients.bulk.title')}
-      className="flex flex-wrap items-center gap-2 rounded-lg border border-indigo-200 bg-indigo-50 p-3 dark:border-indigo-800 dark:bg-indigo-950"
+      className="fixed inset-x-0 bottom-4 z-40 mx-auto flex w-fit max-w-[calc(100%-2rem)] flex-wrap items-center gap-2 rounded-lg border border-indigo-200 bg-indigo-50 p-3 shadow-xl dark:border-indigo-800 dark:bg-indigo-950"
     >
       <p className="mr-2 text-sm font-medium" aria-live="polite">
         {target.kind === 'all'
@@ -109,9 +123,20 @@ export function BulkActionBar({
         {t('clients.bulk.clear')}
       </Button>
 
+      {action === 'setOwner' ? (
+        <OwnerDialog
+          count={count}
+          pending={mutation.isPending}
+          error={mutation.error}
+          onClose={close}
+          returnFocus={returnFocus}
+          onSubmit={(userId) => mutation.mutate({ action: 'setOwner', userId } as never)}
+        />
+      ) : null}
       {action === 'tag' || action === 'untag' ? (
         <TagsDialog
           action={action}
+          returnFocus={returnFocus}
           count={count}
           pending={mutation.isPending}
           error={mutation.error}
@@ -122,6 +147,7 @@ export function BulkActionBar({
       {action === 'assign' || action === 'unassign' ? (
         <AssignDialog
           action={action}
+          returnFocus={returnFocus}
           count={count}
           pending={mutation.isPending}
           error={mutation.error}
@@ -132,6 +158,7 @@ export function BulkActionBar({
       {action === 'status' ? (
         <StatusDialog
           count={count}
+          returnFocus={returnFocus}
           pending={mutation.isPending}
           error={mutation.error}
           onClose={close}
@@ -151,8 +178,9 @@ export function BulkActionBar({
         }
         pending={mutation.isPending}
         error={error}
-        onConfirm={() => action && mutation.mutate({ action })}
+        onConfirm={() => action && mutation.mutate({ action } as Omit<BulkAction, 'ids' | 'filter'>)}
         onClose={close}
+        returnFocus={returnFocus}
       />
       <ConfirmDialog
         open={action === 'delete'}
@@ -163,6 +191,7 @@ export function BulkActionBar({
         error={error}
         onConfirm={() => mutation.mutate({ action: 'delete' })}
         onClose={close}
+        returnFocus={returnFocus}
       />
     </section>
   )
@@ -174,6 +203,7 @@ type DialogProps<T> = {
   error: unknown
   onClose: () => void
   onSubmit: (value: T) => void
+  returnFocus: () => HTMLElement | null
 }
 
 function DialogButtons({
@@ -220,6 +250,7 @@ function TagsDialog({
   error,
   onClose,
   onSubmit,
+  returnFocus,
 }: DialogProps<string[]> & { action: 'tag' | 'untag' }) {
   const { t } = useTranslation()
   const formId = useId()
@@ -240,6 +271,7 @@ function TagsDialog({
     <Dialog
       open
       onClose={onClose}
+      returnFocus={returnFocus}
       title={
         action === 'tag' ? t('clients.bulk.tagTitle', { count }) : t('clients.bulk.untagTitle', { count })
       }
@@ -274,52 +306,108 @@ function AssignDialog({
   error,
   onClose,
   onSubmit,
+  returnFocus,
 }: DialogProps<string> & { action: 'assign' | 'unassign' }) {
   const { t } = useTranslation()
-  const formId = useId()
-  const members = useQuery(membersQuery)
-  const [userId, setUserId] = useState('')
-  const [invalid, setInvalid] = useState<string>()
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!userId) return setInvalid(t('validation.required'))
-    setInvalid(undefined)
-    onSubmit(userId)
-  }
   const label = action === 'assign' ? t('clients.bulk.actions.assign') : t('clients.bulk.actions.unassign')
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <MemberDialog
       title={
         action === 'assign'
           ? t('clients.bulk.assignTitle', { count })
           : t('clients.bulk.unassignTitle', { count })
       }
-      footer={<DialogButtons formId={formId} label={label} pending={pending} onClose={onClose} />}
+      label={t('clients.fields.assignee')}
+      submitLabel={label}
+      pending={pending}
+      error={error}
+      onClose={onClose}
+      returnFocus={returnFocus}
+      onSubmit={(member) => member && onSubmit(member.id)}
+    />
+  )
+}
+
+function OwnerDialog({ count, pending, error, onClose, onSubmit, returnFocus }: DialogProps<string | null>) {
+  const { t } = useTranslation()
+  return (
+    <MemberDialog
+      title={t('clients.bulk.ownerTitle', { count })}
+      label={t('clients.fields.owner')}
+      submitLabel={t('clients.bulk.actions.setOwner')}
+      allowNone
+      pending={pending}
+      error={error}
+      onClose={onClose}
+      returnFocus={returnFocus}
+      onSubmit={(member) => onSubmit(member?.id ?? null)}
+    />
+  )
+}
+
+/** Pick one member (searched on the server as the user types), then confirm. */
+function MemberDialog({
+  title,
+  label,
+  submitLabel,
+  allowNone,
+  pending,
+  error,
+  onClose,
+  returnFocus,
+  onSubmit,
+}: {
+  title: string
+  label: string
+  submitLabel: string
+  allowNone?: boolean
+  pending: boolean
+  error: unknown
+  onClose: () => void
+  returnFocus: () => HTMLElement | null
+  onSubmit: (member: PickedMember | null) => void
+}) {
+  const { t } = useTranslation()
+  const formId = useId()
+  const [picked, setPicked] = useState<PickedMember | null | undefined>(undefined)
+  const [invalid, setInvalid] = useState<string>()
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (picked === undefined) return setInvalid(t('validation.required'))
+    setInvalid(undefined)
+    onSubmit(picked)
+  }
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      returnFocus={returnFocus}
+      title={title}
+      footer={<DialogButtons formId={formId} label={submitLabel} pending={pending} onClose={onClose} />}
     >
       <form id={formId} noValidate onSubmit={submit} className="space-y-3">
-        <Select
-          label={t('clients.fields.assignee')}
-          name="userId"
-          value={userId}
-          onChange={(e) => setUserId(e.target.value)}
-          error={invalid ?? fieldErrorsOf(error).userId}
-        >
-          <option value="">{t('clients.bulk.chooseMember')}</option>
-          {(members.data ?? []).map((member) => (
-            <option key={member.userId} value={member.userId}>
-              {member.name} ({member.email})
-            </option>
-          ))}
-        </Select>
+        <p className="text-sm" aria-live="polite">
+          {picked === undefined
+            ? t('clients.bulk.chooseMember')
+            : t('clients.bulk.chosen', { name: picked?.name ?? t('clients.noOwner') })}
+        </p>
+        <MemberPicker
+          label={label}
+          inline
+          autoFocus
+          specials={allowNone ? [{ id: 'none', name: t('clients.noOwner') }] : []}
+          onPick={(member) => setPicked('email' in member ? member : null)}
+        />
+        {(invalid ?? fieldErrorsOf(error).userId) ? (
+          <p className="text-sm text-red-700 dark:text-red-400">{invalid ?? fieldErrorsOf(error).userId}</p>
+        ) : null}
         <DialogError error={error} handled={['userId']} />
       </form>
     </Dialog>
   )
 }
 
-function StatusDialog({ count, pending, error, onClose, onSubmit }: DialogProps<ClientStatus>) {
+function StatusDialog({ count, pending, error, onClose, onSubmit, returnFocus }: DialogProps<ClientStatus>) {
   const { t } = useTranslation()
   const formId = useId()
   const [status, setStatus] = useState<ClientStatus>('active')
@@ -327,6 +415,7 @@ function StatusDialog({ count, pending, error, onClose, onSubmit }: DialogProps<
     <Dialog
       open
       onClose={onClose}
+      returnFocus={returnFocus}
       title={t('clients.bulk.statusTitle', { count })}
       footer={
         <DialogButtons

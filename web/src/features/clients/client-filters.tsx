@@ -1,25 +1,66 @@
-import { useQuery } from '@tanstack/react-query'
-import { type KeyboardEvent, useEffect, useId, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, Checkbox, Fieldset, Input, Select } from '../../components/ui/index.ts'
-import { membersQuery } from '../members/api.ts'
+import { Popover } from '../../components/grid/index.ts'
+import { Button } from '../../components/ui/index.ts'
 import {
   activeFilterCount,
   type ClientSearch,
   type CustomField,
   clientStatuses,
-  clientTagsQuery,
   filterableTypes,
   fromMinorUnits,
   sortableTypes,
   splitList,
-  toMinorUnits,
+  viewShapeKeys,
 } from './api.ts'
 import { fieldLabel } from './custom-field-input.tsx'
+import { FilterEditor, type FilterField, type Patch, rememberName, useNameOf } from './filter-editor.tsx'
 
-type Patch = Partial<Record<keyof ClientSearch, string | undefined>>
+/** The fields a list can be filtered on: built-in ones, then the filterable custom fields. */
+function useFilterFields(fields: CustomField[]): FilterField[] {
+  const { t } = useTranslation()
+  const list: FilterField[] = [
+    { key: 'status', label: t('clients.fields.status'), kind: 'status' },
+    { key: 'tag', label: t('clients.fields.tags'), kind: 'tag' },
+    { key: 'owner', label: t('clients.fields.owner'), kind: 'member' },
+    { key: 'assignee', label: t('clients.fields.assignee'), kind: 'member' },
+    { key: 'created', label: t('clients.fields.created'), kind: 'dates' },
+    { key: 'updated', label: t('clients.fields.updated'), kind: 'dates' },
+  ]
+  for (const field of fields) {
+    const kind = filterableTypes[field.type as keyof typeof filterableTypes]
+    if (!kind) continue
+    list.push({
+      key: `cf.${field.key}`,
+      label: fieldLabel(field),
+      kind:
+        kind === 'option'
+          ? 'option'
+          : kind === 'boolean'
+            ? 'boolean'
+            : field.type === 'date'
+              ? 'dates'
+              : 'range',
+      field,
+    })
+  }
+  return list
+}
 
-/** The filter controls of the client list; every change applies at once and lands in the URL. */
+/** The URL parameters a filter field sets. */
+function paramsOf(field: FilterField): (keyof ClientSearch)[] {
+  if (field.key === 'created') return ['createdFrom', 'createdTo']
+  if (field.key === 'updated') return ['updatedFrom', 'updatedTo']
+  if (field.key === 'tag') return ['tag', 'tagMatch']
+  if (field.kind === 'dates' || field.kind === 'range')
+    return [`${field.key}.min` as keyof ClientSearch, `${field.key}.max` as keyof ClientSearch]
+  return [field.key as keyof ClientSearch]
+}
+
+/**
+ * Filters as chips: each active filter is a chip that opens its editor, with a button to remove it;
+ * "+ Filter" picks a field, then its value. Every change lands in the URL.
+ */
 export function ClientFilters({
   search,
   fields,
@@ -30,258 +71,155 @@ export function ClientFilters({
   onChange: (patch: Patch) => void
 }) {
   const { t } = useTranslation()
-  const panelId = useId()
-  const count = activeFilterCount(search)
-  const [open, setOpen] = useState(count > 0)
-  const members = useQuery(membersQuery)
-  const tags = useQuery(clientTagsQuery)
-  const statuses = splitList(search.status)
-  const filterable = fields.filter((field) => field.type in filterableTypes)
-
-  const clear = () => {
+  const all = useFilterFields(fields)
+  const active = all.filter((field) => paramsOf(field).some((param) => param !== 'tagMatch' && search[param]))
+  const nameOf = useNameOf()
+  const summary = useSummary(nameOf)
+  const clear = (field: FilterField) =>
+    onChange(Object.fromEntries(paramsOf(field).map((p) => [p, undefined])))
+  const clearAll = () => {
     const patch: Patch = {}
-    for (const key of Object.keys(search) as (keyof ClientSearch)[]) {
-      if (key !== 'q' && key !== 'sort') patch[key] = undefined
-    }
+    for (const key of Object.keys(search) as (keyof ClientSearch)[])
+      if (!viewShapeKeys.has(key)) patch[key] = undefined
+    patch.tagMatch = undefined
     onChange(patch)
   }
-
-  const tagOptions = tags.data ?? []
-  const knownTag = !search.tag || tagOptions.some((tag) => tag.tag === search.tag)
+  const apply = (patch: Patch) => {
+    for (const [id, name] of Object.entries(patch.names ?? {})) rememberName(id, name)
+    const { names: _, ...rest } = patch
+    onChange(rest)
+  }
 
   return (
-    <div className="space-y-3">
-      <div className="flex flex-wrap items-center gap-2">
-        <Button
-          variant="secondary"
-          aria-expanded={open}
-          aria-controls={panelId}
-          onClick={() => setOpen(!open)}
-        >
-          {count > 0 ? t('clients.filters.toggleActive', { count }) : t('clients.filters.toggle')}
-        </Button>
-        {count > 0 ? (
-          <Button variant="ghost" onClick={clear}>
+    <ul aria-label={t('clients.filters.title')} className="flex flex-wrap items-center gap-2">
+      {active.map((field) => (
+        <li key={field.key} className="inline-flex items-stretch">
+          <Popover
+            label={
+              <span>
+                <span className="font-semibold">{field.label}:</span> {summary(field, search)}
+              </span>
+            }
+          >
+            {(close) => (
+              <FilterEditor
+                field={field}
+                search={search}
+                onApply={(patch) => {
+                  apply(patch)
+                  close()
+                }}
+              />
+            )}
+          </Popover>
+          <button
+            type="button"
+            onClick={() => clear(field)}
+            aria-label={t('clients.chips.remove', { field: field.label })}
+            className="-ml-px rounded-r-md border border-slate-300 px-2 text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800"
+          >
+            <span aria-hidden="true">×</span>
+          </button>
+        </li>
+      ))}
+      <li>
+        <AddFilter fields={all.filter((f) => !active.includes(f))} search={search} onApply={apply} />
+      </li>
+      {activeFilterCount(search) > 0 ? (
+        <li>
+          <Button variant="ghost" onClick={clearAll}>
             {t('clients.filters.clear')}
           </Button>
-        ) : null}
-      </div>
-      {open ? (
-        <section id={panelId} aria-label={t('clients.filters.title')} className="space-y-4">
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-            <Fieldset legend={t('clients.fields.status')}>
-              <div className="flex flex-wrap gap-x-4 gap-y-2">
-                {clientStatuses.map((status) => (
-                  <Checkbox
-                    key={status}
-                    label={t(`clients.status.${status}`)}
-                    checked={statuses.includes(status)}
-                    onChange={(e) => {
-                      const next = e.target.checked
-                        ? [...statuses, status]
-                        : statuses.filter((value) => value !== status)
-                      onChange({ status: next.join(',') || undefined })
-                    }}
-                  />
-                ))}
-              </div>
-            </Fieldset>
-            <Select
-              label={t('clients.fields.tag')}
-              value={search.tag ?? ''}
-              onChange={(e) => onChange({ tag: e.target.value || undefined })}
-            >
-              <option value="">{t('clients.filters.anyTag')}</option>
-              {knownTag ? null : <option value={search.tag}>{search.tag}</option>}
-              {tagOptions.map((tag) => (
-                <option key={tag.tag} value={tag.tag}>
-                  {t('clients.filters.tagOption', { tag: tag.tag, count: tag.count })}
-                </option>
-              ))}
-            </Select>
-            <Select
-              label={t('clients.fields.owner')}
-              value={search.owner ?? ''}
-              onChange={(e) => onChange({ owner: e.target.value || undefined })}
-            >
-              <option value="">{t('clients.filters.anyone')}</option>
-              <option value="me">{t('clients.filters.me')}</option>
-              <option value="none">{t('clients.noOwner')}</option>
-              {(members.data ?? []).map((member) => (
-                <option key={member.userId} value={member.userId}>
-                  {member.name}
-                </option>
-              ))}
-            </Select>
-            <Select
-              label={t('clients.fields.assignee')}
-              value={search.assignee ?? ''}
-              onChange={(e) => onChange({ assignee: e.target.value || undefined })}
-            >
-              <option value="">{t('clients.filters.anyone')}</option>
-              <option value="me">{t('clients.filters.me')}</option>
-              {(members.data ?? []).map((member) => (
-                <option key={member.userId} value={member.userId}>
-                  {member.name}
-                </option>
-              ))}
-            </Select>
-            <Input
-              label={t('clients.filters.createdFrom')}
-              type="date"
-              value={search.createdFrom ?? ''}
-              onChange={(e) => onChange({ createdFrom: e.target.value || undefined })}
-            />
-            <Input
-              label={t('clients.filters.createdTo')}
-              type="date"
-              value={search.createdTo ?? ''}
-              onChange={(e) => onChange({ createdTo: e.target.value || undefined })}
-            />
-            <Input
-              label={t('clients.filters.updatedFrom')}
-              type="date"
-              value={search.updatedFrom ?? ''}
-              onChange={(e) => onChange({ updatedFrom: e.target.value || undefined })}
-            />
-            <Input
-              label={t('clients.filters.updatedTo')}
-              type="date"
-              value={search.updatedTo ?? ''}
-              onChange={(e) => onChange({ updatedTo: e.target.value || undefined })}
-            />
-          </div>
-          {filterable.length > 0 ? (
-            <Fieldset legend={t('clients.filters.customFields')}>
-              <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-                {filterable.map((field) => (
-                  <CustomFieldFilter key={field.id} field={field} search={search} onChange={onChange} />
-                ))}
-              </div>
-            </Fieldset>
-          ) : null}
-        </section>
+        </li>
       ) : null}
-    </div>
+    </ul>
   )
 }
 
-function CustomFieldFilter({
-  field,
+function AddFilter({
+  fields,
   search,
-  onChange,
+  onApply,
 }: {
-  field: CustomField
+  fields: FilterField[]
   search: ClientSearch
-  onChange: (patch: Patch) => void
+  onApply: (patch: Patch) => void
 }) {
   const { t } = useTranslation()
-  const key = `cf.${field.key}` as const
-  const min = `cf.${field.key}.min` as const
-  const max = `cf.${field.key}.max` as const
-  const label = fieldLabel(field)
-  const kind = filterableTypes[field.type as keyof typeof filterableTypes]
-  if (kind === 'option') {
-    return (
-      <Select
-        label={label}
-        value={search[key] ?? ''}
-        onChange={(e) => onChange({ [key]: e.target.value || undefined })}
-      >
-        <option value="">{t('clients.filters.any')}</option>
-        {field.options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </Select>
-    )
-  }
-  if (kind === 'boolean') {
-    return (
-      <Select
-        label={label}
-        value={search[key] ?? ''}
-        onChange={(e) => onChange({ [key]: e.target.value || undefined })}
-      >
-        <option value="">{t('clients.filters.any')}</option>
-        <option value="true">{t('clients.yes')}</option>
-        <option value="false">{t('clients.no')}</option>
-      </Select>
-    )
-  }
-  if (field.type === 'date') {
-    return (
-      <>
-        <Input
-          label={t('clients.filters.from', { field: label })}
-          type="date"
-          value={search[min] ?? ''}
-          onChange={(e) => onChange({ [min]: e.target.value || undefined })}
-        />
-        <Input
-          label={t('clients.filters.to', { field: label })}
-          type="date"
-          value={search[max] ?? ''}
-          onChange={(e) => onChange({ [max]: e.target.value || undefined })}
-        />
-      </>
-    )
-  }
-  const money = field.type === 'money'
-  const shown = (value: string | undefined) =>
-    money && value ? fromMinorUnits(Number(value), field.currency) : (value ?? '')
-  const stored = (value: string) => {
-    if (!value.trim()) return undefined
-    if (money) return toMinorUnits(value, field.currency)?.toString()
-    return Number.isFinite(Number(value)) ? value.trim() : undefined
-  }
+  const [chosen, setChosen] = useState<FilterField | null>(null)
   return (
-    <>
-      <CommitInput
-        label={t('clients.filters.min', { field: label })}
-        value={shown(search[min])}
-        onCommit={(value) => onChange({ [min]: stored(value) })}
-      />
-      <CommitInput
-        label={t('clients.filters.max', { field: label })}
-        value={shown(search[max])}
-        onCommit={(value) => onChange({ [max]: stored(value) })}
-      />
-    </>
+    <Popover label={<span aria-hidden="false">{t('clients.chips.add')}</span>}>
+      {(close) =>
+        chosen ? (
+          <FilterEditor
+            field={chosen}
+            search={search}
+            onApply={(patch) => {
+              onApply(patch)
+              setChosen(null)
+              close()
+            }}
+          />
+        ) : (
+          <fieldset>
+            <legend className="mb-2 text-sm font-semibold">{t('clients.chips.pickField')}</legend>
+            <ul className="space-y-0.5">
+              {fields.map((field) => (
+                <li key={field.key}>
+                  <button
+                    type="button"
+                    // biome-ignore lint/a11y/noAutofocus: focus moves into the menu the user just opened
+                    autoFocus={field === fields[0]}
+                    onClick={() => setChosen(field)}
+                    className="w-full rounded px-2 py-1.5 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+                  >
+                    {field.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+        )
+      }
+    </Popover>
   )
 }
 
-/** A number input that applies its value when it loses focus or on Enter, not on every keystroke. */
-function CommitInput({
-  label,
-  value,
-  onCommit,
-}: {
-  label: string
-  value: string
-  onCommit: (value: string) => void
-}) {
-  const [text, setText] = useState(value)
-  useEffect(() => setText(value), [value])
-  const commit = () => {
-    if (text !== value) onCommit(text)
+/** A chip's value in words: "Lead, Active", "retail or vip", "from 1 Mar". */
+function useSummary(nameOf: (id: string) => string) {
+  const { t } = useTranslation()
+  return (field: FilterField, search: ClientSearch): string => {
+    const [first, second] = paramsOf(field)
+    const a = first ? search[first] : undefined
+    const b = second ? search[second] : undefined
+    switch (field.kind) {
+      case 'status':
+        return splitList(a)
+          .map((s) =>
+            (clientStatuses as readonly string[]).includes(s) ? t(`clients.status.${s as 'lead'}`) : s,
+          )
+          .join(', ')
+      case 'tag':
+        return splitList(a).join(search.tagMatch === 'any' ? t('clients.chips.or') : t('clients.chips.and'))
+      case 'member':
+        return splitList(a)
+          .map((id) =>
+            id === 'me' ? t('clients.filters.me') : id === 'none' ? t('clients.noOwner') : nameOf(id),
+          )
+          .join(', ')
+      case 'boolean':
+        return a === 'true' ? t('clients.yes') : t('clients.no')
+      case 'option':
+        return splitList(a).join(', ')
+      default: {
+        const show = (v: string | undefined) =>
+          v && field.field?.type === 'money' ? fromMinorUnits(Number(v), field.field.currency) : v
+        if (a && b) return t('clients.chips.between', { from: show(a), to: show(b) })
+        if (a) return t('clients.chips.from', { value: show(a) })
+        return t('clients.chips.until', { value: show(b) })
+      }
+    }
   }
-  return (
-    <Input
-      label={label}
-      inputMode="decimal"
-      value={text}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => {
-        if (e.key === 'Enter') {
-          e.preventDefault()
-          commit()
-        }
-      }}
-    />
-  )
 }
 
 export type SortOption = { value: string; label: string }

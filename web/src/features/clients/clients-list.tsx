@@ -1,42 +1,37 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { Link } from '@tanstack/react-router'
-import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
-  ActionFeedback,
-  Button,
-  buttonClasses,
-  Card,
-  EmptyState,
-  HeaderRow,
-  Input,
-  QueryState,
-  Select,
-  Spinner,
-  Table,
-  TBody,
-  TD,
-  TR,
-} from '../../components/ui/index.ts'
-import { useFormatDate } from '../../lib/format.ts'
+  ColumnChooser,
+  DensityToggle,
+  type GridDisplay,
+  type GridSelection,
+  useGridDisplay,
+} from '../../components/grid/index.ts'
+import { buttonClasses, cn, Input, Select } from '../../components/ui/index.ts'
+import { Toaster } from '../../components/ui/toast.tsx'
 import { can, type Me } from '../auth/api.ts'
-import { linkClasses } from '../auth/auth-layout.tsx'
 import {
-  activeFilterCount,
-  type Client,
   type ClientSearch,
   clientCountQuery,
   clientFilterParams,
-  clientListQuery,
   clientsExportUrl,
   customFieldsQuery,
 } from './api.ts'
-import { StatusBadge, TagList } from './badges.tsx'
 import { BulkActionBar, type BulkTarget } from './bulk-actions.tsx'
+import { defaultClientColumns, useClientColumns } from './client-columns.tsx'
 import { ClientFilters, useSortOptions } from './client-filters.tsx'
+import { ClientsGrid, useClientRows } from './clients-grid.tsx'
 import { SavedViews } from './saved-views.tsx'
 
+// The board (and its drag and drop library) loads only when a board is shown.
+const ClientsBoard = lazy(() => import('./clients-board.tsx').then((m) => ({ default: m.ClientsBoard })))
+
 type Selection = { view: string; ids: Set<string>; all: boolean }
+
+const typingIn = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
 
 export function ClientsList({
   me,
@@ -49,201 +44,216 @@ export function ClientsList({
 }) {
   const { t } = useTranslation()
   const fields = useQuery(customFieldsQuery)
-  const list = useInfiniteQuery({ ...clientListQuery(search), placeholderData: keepPreviousData })
   const count = useQuery({ ...clientCountQuery(search), placeholderData: keepPreviousData })
-  const rows = list.data?.pages.flatMap((page) => page.data) ?? []
   const total = count.data?.count
-  const sortOptions = useSortOptions(fields.data ?? [], Boolean(search.q))
-  const [notice, setNotice] = useState<string | null>(null)
+  const columns = useClientColumns(me, fields.data ?? [])
+  const [display, setDisplay] = useGridDisplay(`atrium.clients.grid.${me.user.id}`, {
+    columns: defaultClientColumns,
+    widths: {},
+    density: 'compact',
+  })
+  const grid = useRef<HTMLDivElement | null>(null)
+  const searchBox = useRef<HTMLElement>(null)
+  const board = search.layout === 'board'
+  const { rows } = useClientRows(search)
 
   const view = JSON.stringify(clientFilterParams(search))
   const [selection, setSelection] = useState<Selection>({ view, ids: new Set(), all: false })
   const current = selection.view === view ? selection : { view, ids: new Set<string>(), all: false }
-  const selectedCount = current.all ? (total ?? 0) : current.ids.size
   const pageIds = rows.map((row) => row.id)
-  const allOnPage = pageIds.length > 0 && pageIds.every((id) => current.all || current.ids.has(id))
-  const someOnPage = pageIds.some((id) => current.all || current.ids.has(id))
-
+  const allShown = pageIds.length > 0 && pageIds.every((id) => current.all || current.ids.has(id))
   const setIds = (ids: Set<string>) => setSelection({ view, ids, all: false })
-  const toggleRow = (id: string, checked: boolean) => {
-    const ids = new Set(current.all ? pageIds : current.ids)
-    if (checked) ids.add(id)
-    else ids.delete(id)
-    setIds(ids)
+  const gridSelection: GridSelection = {
+    isSelected: (id) => current.all || current.ids.has(id),
+    onToggle: (id, checked) => {
+      const ids = new Set(current.all ? pageIds : current.ids)
+      if (checked) ids.add(id)
+      else ids.delete(id)
+      setIds(ids)
+    },
+    allShown,
+    someShown: pageIds.some((id) => current.all || current.ids.has(id)),
+    onToggleShown: (checked) => setIds(checked ? new Set(pageIds) : new Set()),
   }
-  const togglePage = (checked: boolean) => setIds(checked ? new Set(pageIds) : new Set())
-  const clearSelection = () => setIds(new Set())
 
   const update = (patch: Partial<ClientSearch>, replace?: boolean) => {
     const next: ClientSearch = { ...search, ...patch }
     for (const key of Object.keys(next) as (keyof ClientSearch)[]) if (!next[key]) delete next[key]
-    setNotice(null)
     onSearchChange(next, { replace })
   }
+
+  // `/` focuses the search box from anywhere on the page.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target))
+        return
+      if (document.querySelector('dialog[open]')) return
+      event.preventDefault()
+      searchBox.current?.querySelector('input')?.focus()
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [])
+
+  const focusGrid = useCallback(() => {
+    const target = grid.current?.querySelector<HTMLElement>('[tabindex="0"]') ?? grid.current
+    target?.focus()
+    return target ?? null
+  }, [])
 
   const target: BulkTarget | null = current.all
     ? { kind: 'all', count: total ?? 0 }
     : current.ids.size > 0
       ? { kind: 'ids', ids: [...current.ids] }
       : null
-  const filtered = activeFilterCount(search) > 0 || Boolean(search.q)
-  const sortValue = search.sort ?? (search.q ? '' : '-created')
 
   return (
-    <>
-      <SavedViews search={search} />
-      <Card>
-        <div className="space-y-4">
-          <div className="flex flex-wrap items-end gap-3">
-            <SearchBox value={search.q} onChange={(q) => update({ q }, true)} />
-            <Select
-              containerClassName="w-full sm:w-56"
-              label={t('clients.sort.label')}
-              value={sortValue}
-              onChange={(e) => update({ sort: e.target.value || undefined })}
-            >
-              {sortOptions.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </Select>
-            {can(me, 'clients:export') ? (
-              <a href={clientsExportUrl(search)} download className={buttonClasses('secondary')}>
-                {t('clients.export')}
-              </a>
-            ) : null}
-          </div>
-          <ClientFilters search={search} fields={fields.data ?? []} onChange={(patch) => update(patch)} />
-        </div>
-      </Card>
-
-      <Card
-        title={t('clients.list.title')}
-        actions={
-          <p className="text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
-            {total === undefined ? null : t('clients.list.count', { count: total })}
-            {list.isFetching && !list.isFetchingNextPage ? (
-              <Spinner className="ml-2" label={t('clients.list.updating')} />
-            ) : null}
-          </p>
-        }
-      >
-        <div className="space-y-4">
-          <ActionFeedback notice={notice} />
-          {target ? (
-            <BulkActionBar
-              me={me}
-              search={search}
-              target={target}
-              onClear={clearSelection}
-              onDone={(message) => {
-                clearSelection()
-                setNotice(message)
-              }}
-              selectAllOffer={
-                !current.all && allOnPage && total !== undefined && total > current.ids.size
-                  ? { count: total, onSelectAll: () => setSelection({ view, ids: new Set(), all: true }) }
-                  : undefined
-              }
-            />
-          ) : null}
-          <QueryState
-            query={list}
-            isEmpty={() => rows.length === 0}
-            empty={
-              filtered ? (
-                <EmptyState
-                  title={t('clients.list.noMatch')}
-                  description={t('clients.list.noMatchHint')}
-                  action={
-                    <Link to="/clients" search={{}} className={buttonClasses('secondary')}>
-                      {t('clients.list.clearAll')}
-                    </Link>
-                  }
-                />
-              ) : (
-                <EmptyState
-                  title={t('clients.list.empty')}
-                  description={t('clients.list.emptyHint')}
-                  action={<EmptyActions me={me} />}
-                />
-              )
-            }
-          >
-            {() => (
-              <div className="space-y-4">
-                <Table caption={t('clients.list.title')}>
-                  <HeaderRow
-                    columns={[
-                      <PageCheckbox
-                        key="select"
-                        checked={allOnPage}
-                        indeterminate={someOnPage && !allOnPage}
-                        onChange={togglePage}
-                      />,
-                      t('clients.fields.name'),
-                      t('clients.fields.status'),
-                      t('clients.fields.tags'),
-                      t('clients.fields.owner'),
-                      t('clients.fields.created'),
-                    ]}
-                  />
-                  <TBody>
-                    {rows.map((client) => (
-                      <ClientRow
-                        key={client.id}
-                        client={client}
-                        selected={current.all || current.ids.has(client.id)}
-                        onSelect={(checked) => toggleRow(client.id, checked)}
-                      />
-                    ))}
-                  </TBody>
-                </Table>
-                <p className="text-sm text-slate-600 dark:text-slate-300">
-                  {t('clients.list.showing', { shown: rows.length, count: total ?? rows.length })}
-                  {selectedCount > 0 ? ` · ${t('clients.bulk.selected', { count: selectedCount })}` : null}
-                </p>
-                {list.hasNextPage ? (
-                  <Button
-                    variant="secondary"
-                    loading={list.isFetchingNextPage}
-                    onClick={() => list.fetchNextPage()}
-                  >
-                    {t('clients.list.loadMore')}
-                  </Button>
-                ) : null}
-              </div>
-            )}
-          </QueryState>
-        </div>
-      </Card>
-    </>
-  )
-}
-
-function EmptyActions({ me }: { me: Me }) {
-  const { t } = useTranslation()
-  return (
-    <div className="flex flex-wrap justify-center gap-2">
-      {can(me, 'clients:write') ? (
-        <Link to="/clients/new" className={buttonClasses()}>
-          {t('clients.new')}
-        </Link>
+    <div className="space-y-3">
+      <SavedViews search={search} display={display} onApply={(next: GridDisplay) => setDisplay(next)} />
+      <div className="flex flex-wrap items-end gap-2">
+        <SearchBox ref={searchBox} value={search.q} onChange={(q) => update({ q }, true)} />
+        <LayoutToggle board={board} onChange={(layout) => update({ layout, group: undefined })} />
+        {board ? null : (
+          <>
+            <div className="hidden gap-2 sm:flex">
+              <ColumnChooser columns={columns} display={display} onChange={setDisplay} />
+              <DensityToggle
+                value={display.density}
+                onChange={(density) => setDisplay({ ...display, density })}
+              />
+            </div>
+            <PhoneSort search={search} onChange={(sort) => update({ sort })} fields={fields.data ?? []} />
+          </>
+        )}
+        {can(me, 'clients:export') ? (
+          <a href={clientsExportUrl(search)} download className={buttonClasses('secondary')}>
+            {t('clients.export')}
+          </a>
+        ) : null}
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ClientFilters
+          search={search}
+          fields={fields.data ?? []}
+          onChange={(patch) => update(patch as Partial<ClientSearch>)}
+        />
+        <p className="text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
+          {total === undefined ? null : t('clients.list.count', { count: total })}
+        </p>
+      </div>
+      {board ? (
+        <Suspense fallback={null}>
+          <ClientsBoard
+            me={me}
+            search={search}
+            fields={fields.data ?? []}
+            onGroupChange={(group: string | undefined) => update({ group })}
+          />
+        </Suspense>
+      ) : (
+        <ClientsGrid
+          me={me}
+          search={search}
+          columns={columns}
+          display={display}
+          onDisplayChange={setDisplay}
+          onSortChange={(sort) => update({ sort })}
+          total={total}
+          selection={gridSelection}
+          gridRef={(element) => {
+            grid.current = element
+          }}
+        />
+      )}
+      {target && !board ? (
+        <BulkActionBar
+          me={me}
+          search={search}
+          target={target}
+          onClear={() => {
+            setIds(new Set())
+            focusGrid()
+          }}
+          onDone={() => setIds(new Set())}
+          returnFocus={focusGrid}
+          selectAllOffer={
+            !current.all && allShown && total !== undefined && total > current.ids.size
+              ? { count: total, onSelectAll: () => setSelection({ view, ids: new Set(), all: true }) }
+              : undefined
+          }
+        />
       ) : null}
-      {can(me, 'clients:import') ? (
-        <Link to="/clients/import" className={buttonClasses('secondary')}>
-          {t('clients.import')}
-        </Link>
-      ) : null}
+      <Toaster />
     </div>
   )
 }
 
+function LayoutToggle({
+  board,
+  onChange,
+}: {
+  board: boolean
+  onChange: (layout: 'board' | undefined) => void
+}) {
+  const { t } = useTranslation()
+  const option = (active: boolean, label: string, value: 'board' | undefined) => (
+    <button
+      type="button"
+      aria-pressed={active}
+      onClick={() => onChange(value)}
+      className={cn(
+        'px-3 py-2 text-sm font-medium first:rounded-l-md last:rounded-r-md',
+        active
+          ? 'bg-slate-800 text-white dark:bg-slate-200 dark:text-slate-950'
+          : 'bg-white text-slate-800 hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800',
+      )}
+    >
+      {label}
+    </button>
+  )
+  return (
+    <fieldset className="inline-flex rounded-md border border-slate-300 dark:border-slate-600">
+      <legend className="sr-only">{t('clients.grid.layout')}</legend>
+      {option(!board, t('clients.grid.table'), undefined)}
+      {option(board, t('clients.grid.board'), 'board')}
+    </fieldset>
+  )
+}
+
+/** Phones have no column headers to click: the sort is a select there. */
+function PhoneSort({
+  search,
+  fields,
+  onChange,
+}: {
+  search: ClientSearch
+  fields: Parameters<typeof useSortOptions>[0]
+  onChange: (sort: string | undefined) => void
+}) {
+  const { t } = useTranslation()
+  const options = useSortOptions(fields, Boolean(search.q))
+  return (
+    <Select
+      containerClassName="w-full sm:hidden"
+      label={t('clients.sort.label')}
+      value={search.sort ?? (search.q ? '' : '-created')}
+      onChange={(e) => onChange(e.target.value || undefined)}
+    >
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </Select>
+  )
+}
+
 function SearchBox({
+  ref,
   value,
   onChange,
 }: {
+  ref: React.Ref<HTMLElement>
   value: string | undefined
   onChange: (value: string | undefined) => void
 }) {
@@ -271,7 +281,7 @@ function SearchBox({
     return () => clearTimeout(timer)
   }, [text])
   return (
-    <search className="min-w-0 flex-1 basis-64">
+    <search ref={ref} className="min-w-0 flex-1 basis-64">
       <form
         onSubmit={(event: FormEvent) => {
           event.preventDefault()
@@ -283,6 +293,7 @@ function SearchBox({
       >
         <Input
           label={t('clients.search.label')}
+          aria-keyshortcuts="/"
           type="search"
           name="q"
           placeholder={t('clients.search.placeholder')}
@@ -292,81 +303,5 @@ function SearchBox({
         />
       </form>
     </search>
-  )
-}
-
-function PageCheckbox({
-  checked,
-  indeterminate,
-  onChange,
-}: {
-  checked: boolean
-  indeterminate: boolean
-  onChange: (checked: boolean) => void
-}) {
-  const { t } = useTranslation()
-  const ref = useRef<HTMLInputElement>(null)
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = indeterminate
-  }, [indeterminate])
-  return (
-    <input
-      ref={ref}
-      type="checkbox"
-      aria-label={t('clients.list.selectPage')}
-      checked={checked}
-      onChange={(e) => onChange(e.target.checked)}
-      className="size-4 accent-indigo-700 dark:accent-indigo-300"
-    />
-  )
-}
-
-function ClientRow({
-  client,
-  selected,
-  onSelect,
-}: {
-  client: Client
-  selected: boolean
-  onSelect: (checked: boolean) => void
-}) {
-  const { t } = useTranslation()
-  const formatDate = useFormatDate()
-  return (
-    <TR className={selected ? 'bg-indigo-50 dark:bg-indigo-950' : undefined}>
-      <TD>
-        <input
-          type="checkbox"
-          aria-label={t('clients.list.selectRow', { name: client.name })}
-          checked={selected}
-          onChange={(e) => onSelect(e.target.checked)}
-          className="size-4 accent-indigo-700 dark:accent-indigo-300"
-        />
-      </TD>
-      <TD className="min-w-48">
-        <Link
-          to="/clients/$clientId"
-          params={{ clientId: client.id }}
-          className={`${linkClasses} font-medium`}
-        >
-          {client.name}
-        </Link>
-        {client.email || client.primaryContact ? (
-          <span className="block text-xs text-slate-600 dark:text-slate-300">
-            {client.email ?? client.primaryContact?.name}
-          </span>
-        ) : null}
-      </TD>
-      <TD>
-        <StatusBadge status={client.status} />
-      </TD>
-      <TD>
-        <TagList tags={client.tags} />
-      </TD>
-      <TD className="whitespace-nowrap">{client.owner?.name ?? '—'}</TD>
-      <TD className="whitespace-nowrap">
-        <time dateTime={client.createdAt}>{formatDate(client.createdAt)}</time>
-      </TD>
-    </TR>
   )
 }

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { GridDisplay } from '../../components/grid/index.ts'
 import { ActionFeedback, Button, ConfirmDialog, cn, Dialog, Input } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
@@ -21,10 +22,35 @@ const chipClasses =
 const activeChipClasses =
   'border-indigo-700 bg-indigo-100 text-indigo-900 hover:bg-indigo-100 dark:border-indigo-300 dark:bg-indigo-950 dark:text-indigo-100'
 
-/** The user's saved views as links (so a view is one click and one URL away), with save and delete. */
-export function SavedViews({ search }: { search: ClientSearch }) {
+const sameDisplay = (view: SavedView, display: GridDisplay) =>
+  JSON.stringify(viewDisplay(view, display)) === JSON.stringify(display)
+
+/** A saved view's columns, widths and density; what it does not store stays as it is. */
+export function viewDisplay(view: SavedView, current: GridDisplay): GridDisplay {
+  return {
+    columns: view.display.columns ?? current.columns,
+    widths: view.display.widths ?? current.widths,
+    density: view.display.density ?? current.density,
+  }
+}
+
+/**
+ * The user's saved views as links (so a view's filters, sort and layout are one click and one URL away);
+ * following one also applies its columns, widths and density. With save and delete.
+ */
+export function SavedViews({
+  search,
+  display,
+  onApply,
+}: {
+  search: ClientSearch
+  display: GridDisplay
+  onApply: (display: GridDisplay) => void
+}) {
   const { t } = useTranslation()
   const views = useQuery(savedViewsQuery)
+  const nav = useRef<HTMLElement>(null)
+  const [focusView, setFocusView] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const [deleting, setDeleting] = useState<SavedView | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
@@ -37,12 +63,23 @@ export function SavedViews({ search }: { search: ClientSearch }) {
     },
   })
   const list = views.data ?? []
-  const current = list.find((view) => sameView(parseClientSearch(view.query), search))
-  const isDefault = Object.keys(searchToQuery(search)).length === 0
+  const current = list.find(
+    (view) => sameView(parseClientSearch(view.query), search) && sameDisplay(view, display),
+  )
+  // After saving, focus moves to the new view's link (the Save button is gone by then).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the link appears when the list refreshes
+  useEffect(() => {
+    if (!focusView) return
+    const link = nav.current?.querySelector<HTMLElement>(`[data-view="${focusView}"]`)
+    if (link) {
+      link.focus()
+      setFocusView(null)
+    }
+  }, [focusView, list])
 
   return (
     <div className="space-y-2">
-      <nav aria-label={t('clients.views.title')}>
+      <nav ref={nav} aria-label={t('clients.views.title')}>
         <ul className="flex flex-wrap items-center gap-2">
           <li>
             <Link
@@ -61,6 +98,8 @@ export function SavedViews({ search }: { search: ClientSearch }) {
               <li key={view.id} className="inline-flex items-center">
                 <Link
                   to="/clients"
+                  data-view={view.id}
+                  onClick={() => onApply(viewDisplay(view, display))}
                   search={parseClientSearch(view.query)}
                   className={cn(chipClasses, 'rounded-r-none')}
                   activeOptions={{ exact: true }}
@@ -82,7 +121,7 @@ export function SavedViews({ search }: { search: ClientSearch }) {
               </li>
             )
           })}
-          {!current && !isDefault ? (
+          {!current ? (
             <li>
               <Button variant="ghost" onClick={() => setSaving(true)}>
                 {t('clients.views.save')}
@@ -95,9 +134,11 @@ export function SavedViews({ search }: { search: ClientSearch }) {
       {saving ? (
         <SaveViewDialog
           search={search}
+          display={display}
           onClose={() => setSaving(false)}
           onSaved={(view) => {
             setSaving(false)
+            setFocusView(view.id)
             setNotice(t('clients.views.saved', { name: view.name }))
           }}
         />
@@ -111,6 +152,7 @@ export function SavedViews({ search }: { search: ClientSearch }) {
         error={remove.error ? errorMessage(remove.error, t) : null}
         onConfirm={() => deleting && remove.mutate(deleting.id)}
         onClose={() => setDeleting(null)}
+        returnFocus={() => nav.current?.querySelector<HTMLElement>('a')}
       />
     </div>
   )
@@ -118,10 +160,12 @@ export function SavedViews({ search }: { search: ClientSearch }) {
 
 function SaveViewDialog({
   search,
+  display,
   onClose,
   onSaved,
 }: {
   search: ClientSearch
+  display: GridDisplay
   onClose: () => void
   onSaved: (view: SavedView) => void
 }) {
@@ -136,7 +180,7 @@ function SaveViewDialog({
   const form = useValidatedForm(
     mutation.error,
     () => ({ name: !name.trim() && t('validation.required') }),
-    () => mutation.mutate({ name: name.trim(), query: searchToQuery(search) }),
+    () => mutation.mutate({ name: name.trim(), query: searchToQuery(search), display }),
   )
   const formError = formErrorOf(mutation.error, t, ['name'])
   return (
