@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pino from 'pino'
 import type { TestProject } from 'vitest/node'
@@ -44,7 +45,7 @@ export default async function setup(project: TestProject) {
       await root.close()
     }
   }
-  const pglite = await PGlite.create({ extensions: { pg_trgm, btree_gin } })
+  const pglite = await PGlite.create({ extensions: { pg_trgm, btree_gin, fuzzystrmatch } })
   const db = await openDatabase({ pglite })
   await db.migrate()
   const jobs = new Jobs(db, log)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { desc, eq } from 'drizzle-orm'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
@@ -22,7 +23,10 @@ async function cloneDatabase(): Promise<{ database: Database; drop: () => Promis
   const tpl = inject('template')
   if (tpl.engine === 'pglite') {
     const blob = new Blob([readFileSync(tpl.file)])
-    const pglite = await PGlite.create({ loadDataDir: blob, extensions: { pg_trgm, btree_gin } })
+    const pglite = await PGlite.create({
+      loadDataDir: blob,
+      extensions: { pg_trgm, btree_gin, fuzzystrmatch },
+    })
     return { database: await openDatabase({ pglite }), drop: async () => {} }
   }
   const name = `${tpl.name}_${randomBytes(4).toString('hex')}`

@@ -7,9 +7,11 @@ import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
+import { searchIndex } from '../../kernel/search/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { contacts } from './schema.ts'
-import { type ClientDeps, getVisibleClient, refreshSearchText } from './service.ts'
+import { clientRecords } from './search.ts'
+import { type ClientDeps, getVisibleClient } from './service.ts'
 
 type Contact = typeof contacts.$inferSelect
 
@@ -92,7 +94,7 @@ export async function createContact(
       .values({ id: newId('con'), workspaceId: ctx.workspaceId, clientId, ...input, isPrimary })
       .returning()
     const c = row as Contact
-    await refreshSearchText(tx, clientId)
+    await searchIndex.update(tx, clientRecords, [clientId])
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'client.contact_added',
       targetType: 'client',
@@ -135,7 +137,7 @@ export async function updateContact(
       .where(eq(contacts.id, contactId))
       .returning()
     const c = row as Contact
-    await refreshSearchText(tx, clientId)
+    await searchIndex.update(tx, clientRecords, [clientId])
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'client.contact_updated',
       targetType: 'client',
@@ -160,7 +162,7 @@ export async function deleteContact(
     const client = await getVisibleClient(tx, ctx, clientId)
     const before = await findContact(tx, clientId, contactId)
     await tx.delete(contacts).where(eq(contacts.id, contactId))
-    await refreshSearchText(tx, clientId)
+    await searchIndex.update(tx, clientRecords, [clientId])
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'client.contact_removed',
       targetType: 'client',

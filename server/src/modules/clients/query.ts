@@ -54,13 +54,11 @@ function instant(v: string | undefined, field: string, end: boolean, errors: Fie
   return d
 }
 
-/** Search text as the search function takes it: lower-case, single spaces, no LIKE wildcards. */
-export const normaliseSearch = (q: string | undefined) =>
-  (q ?? '')
-    .toLowerCase()
-    .replace(/[%_\\]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
+/** Search text as the search function takes it, or '' when it holds no letter or digit to search for. */
+export const normaliseSearch = (q: string | undefined) => {
+  const text = (q ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)
+  return /[\p{L}\p{N}]/u.test(text) ? text : ''
+}
 
 const facetIn = (key: string, value: string) =>
   sql`c.id in (select f.client_id from client_facets f where f.key = ${key} and f.value = ${value})`
@@ -93,7 +91,8 @@ export function filterConditions(
 
   const tags = list(filter.tag).map((tag) => tag.toLowerCase())
   const tagMatch = filter.tagMatch ?? 'all'
-  if (tagMatch !== 'all' && tagMatch !== 'any') errors.push({ field: 'tagMatch', message: 'must be all or any' })
+  if (tagMatch !== 'all' && tagMatch !== 'any')
+    errors.push({ field: 'tagMatch', message: 'must be all or any' })
   if (tagMatch === 'any' && tags.length)
     conditions.push(
       sql`c.id in (select f.client_id from client_facets f where f.key = 'tag' and f.value in (${sql.join(
@@ -194,7 +193,7 @@ export const SEARCH_LIMIT = 1000
 export function searchFrom(search: string | null, depth: number): SQL {
   return search === null
     ? sql`clients c`
-    : sql`clients c join clients_search(${search}, ${depth}) s on s.client_id = c.id`
+    : sql`clients c join search_records('client', ${search}, ${depth}) s on s.record_id = c.id`
 }
 
 export type Sort = {

@@ -40,8 +40,8 @@ export const clients = pgTable(
     workspaceId: workspaceId(),
     kind: text('kind', { enum: ['company', 'person'] }).notNull(),
     name: text('name').notNull(),
-    /** lower(name), kept by the service: the name sort and short prefix searches run on it. */
-    sortName: text('sort_name').notNull(),
+    /** lower(name), kept by PostgreSQL: the name sort and duplicate checks by name run on it. */
+    sortName: text('sort_name').notNull().generatedAlwaysAs(sql`lower(name)`),
     legalName: text('legal_name'),
     email: text('email'),
     phone: text('phone'),
@@ -58,7 +58,7 @@ export const clients = pgTable(
     assigneeIds: uuid('assignee_ids').array().notNull().default(sql`'{}'::uuid[]`),
     notes: text('notes').notNull().default(''),
     custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
-    /** Lower-cased name, legal name, email, tags, contacts and text fields: what search matches. */
+    /** No longer written: search reads the search index (`kernel/search`). Dropped in the next release. */
     searchText: text('search_text').notNull().default(''),
     /** The status before archiving, restored by `restore`. */
     statusBeforeArchive: text('status_before_archive', { enum: ['lead', 'active'] }),

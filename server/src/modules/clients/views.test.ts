@@ -265,7 +265,7 @@ describe('search, filters and sort', () => {
     const r = (await t.database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('role', 'atrium_app', true)`)
       return tx.execute(
-        sql`select (select count(*)::int from clients) as n, (select count(*)::int from clients_search('northwind', 10)) as s`,
+        sql`select (select count(*)::int from clients) as n, (select count(*)::int from search_records('client', 'northwind', 10)) as s`,
       )
     })) as unknown as { rows: { n: number; s: number }[] }
     expect(r.rows[0]).toEqual({ n: 0, s: 0 })

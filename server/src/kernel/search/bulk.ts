@@ -1,0 +1,26 @@
+/**
+ * Set-based indexing of many records at once, for bulk loads that bypass the write paths (benchmark
+ * data, test fixtures): `source` is a SELECT yielding `workspace_id, id, title, body` per record. The
+ * result is what `searchIndex.update` writes for the same documents (facets are the loader's own).
+ * Run the statements in order, as the owner.
+ */
+export function bulkIndexStatements(recordType: string, source: string): string[] {
+  const type = `'${recordType.replaceAll("'", "''")}'`
+  const tokens = `select src.workspace_id, src.id, t.word, min(t.pos)::smallint as pos
+    from (${source}) src
+    cross join lateral (
+      select s.word, least(s.pos, 99) as pos from search_tokens(src.title) s
+      union all select s.word, 100 from search_tokens(src.body) s
+    ) t
+    group by src.workspace_id, src.id, t.word`
+  return [
+    `create temporary table bulk_index_tokens on commit drop as ${tokens}`,
+    `insert into search_words (workspace_id, record_type, word)
+       select distinct workspace_id, ${type}, word from bulk_index_tokens
+       on conflict (workspace_id, record_type, word) do nothing`,
+    `insert into search_postings (workspace_id, record_id, word_id, pos)
+       select t.workspace_id, t.id, w.id, t.pos from bulk_index_tokens t
+       join search_words w on w.workspace_id = t.workspace_id and w.record_type = ${type} and w.word = t.word
+       on conflict (record_id, word_id) do update set pos = excluded.pos`,
+  ]
+}

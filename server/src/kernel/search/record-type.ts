@@ -1,0 +1,53 @@
+import type { Tx } from '../db/index.ts'
+
+/** What the search index keeps for one record: built by its record type from the record's own data. */
+export type SearchDocument = {
+  id: string
+  /** The record's name: its words rank first, in order (typing a name finds it first). */
+  title: string
+  /** Everything else search finds it by: other names, emails, tags, contacts, custom field values. */
+  text: readonly (string | null | undefined)[]
+  /** Filter values as `[key, value]` pairs (`tag`, `assignee`, `cf.<field>`...): equality joins. */
+  facets: readonly (readonly [string, string])[]
+}
+
+/** A sortable field: a column of the record's table, on a btree index that starts with workspace_id. */
+export type SortField = { column: string; kind: 'text' | 'timestamp' }
+
+/** A list filter of a record type, read from a query parameter of the same name. */
+export type FilterField =
+  /** One of a fixed set of values in a column (comma-separated: any of them). */
+  | { kind: 'enum'; column: string; values: readonly string[] }
+  /** Facet values of one key; comma-separated values must all match, or any with `matchParam=any`. */
+  | { kind: 'facet'; key: string; lowercase?: boolean; user?: boolean; matchParam?: string }
+  /** A user id column: user ids, `me`, or `none` for no one. */
+  | { kind: 'user'; column: string }
+  /** A bound on a timestamp column: a date (whole day, UTC) or an ISO 8601 instant. */
+  | { kind: 'date'; column: string; bound: 'from' | 'to' }
+
+/**
+ * The declaration of a record type, from which the index, search, filters, sorts and cursors follow.
+ * The table has `id` (text, prefixed), `workspace_id` and row-level security; its facets table has `(workspace_id, <record column>, key, value)` with a lookup index on
+ * `(workspace_id, key, value, <record column>)`.
+ */
+export type RecordType = {
+  /** The record type's name in the index (`client`). */
+  name: string
+  /** Its table, and the alias its list queries give it. */
+  table: string
+  alias: string
+  facets: { table: string; recordColumn: string }
+  sorts: Readonly<Record<string, SortField>>
+  /** The sort of a list without `sort` and without search text (`-created`: newest first). */
+  defaultSort: string
+  filters: Readonly<Record<string, FilterField>>
+  /** A facet key that makes a record visible to a user (`access`), for visibility conditions. */
+  accessFacet?: string
+  /** The documents of these records, read inside the writer's transaction; absent ids were deleted. */
+  documents: (tx: Tx, ids: readonly string[]) => Promise<SearchDocument[]>
+}
+
+/** Identity for the type checker: a record type declared once, beside its module's tables. */
+export function defineRecordType<const T extends RecordType>(type: T): T {
+  return type
+}

@@ -1,0 +1,46 @@
+import {
+  bigint,
+  bigserial,
+  index,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+/**
+ * The search dictionary: each distinct word of a record type in a workspace, once. Typos are matched
+ * against it (trigram index, `search_records`), so their cost follows the vocabulary, not the rows.
+ * Written only by the search index (`searchIndex.update`).
+ */
+export const searchWords = pgTable(
+  'search_words',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id').notNull(),
+    recordType: text('record_type').notNull(),
+    word: text('word').notNull(),
+  },
+  (t) => [uniqueIndex('search_words_ws_type_word_idx').on(t.workspaceId, t.recordType, t.word)],
+)
+
+/**
+ * Which record holds which dictionary word, and where: `pos` is the word's place in the record's title
+ * (0 = its first word) or 100 for the rest of its text. Exact lookups by word (`word_id, pos`) find the
+ * records; `(record_id, word_id)` checks one record and rewrites it.
+ */
+export const searchPostings = pgTable(
+  'search_postings',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    recordId: text('record_id').notNull(),
+    wordId: bigint('word_id', { mode: 'number' }).notNull(),
+    pos: smallint('pos').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.recordId, t.wordId] }),
+    index('search_postings_word_idx').on(t.wordId, t.pos, t.recordId),
+  ],
+)
