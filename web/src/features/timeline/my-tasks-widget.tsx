@@ -1,0 +1,56 @@
+import { useQuery } from '@tanstack/react-query'
+import { Link } from '@tanstack/react-router'
+import { useTranslation } from 'react-i18next'
+import { cn, EmptyState, QueryState } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
+import { useFormatDate } from '../../lib/format.ts'
+import { myTasksQuery } from './api.ts'
+
+// Record types whose pages the web app has; a task on another type is listed without a link.
+const paths: Record<string, (id: string) => string> = { client: (id) => `/clients/${id}` }
+
+/** The dashboard's "my tasks due": the viewer's open tasks, soonest due first. */
+export default function MyTasksWidget() {
+  const { t } = useTranslation()
+  const tasks = useQuery(myTasksQuery({ limit: 8 }))
+  const formatDate = useFormatDate()
+  const now = Date.now()
+  return (
+    <QueryState
+      query={tasks}
+      isEmpty={(data) => data.length === 0}
+      empty={<EmptyState title={t('timeline.widget.empty')} />}
+    >
+      {(data) => (
+        <ul className="divide-y divide-slate-200 dark:divide-slate-700">
+          {data.map((task) => {
+            const overdue = task.dueAt !== null && Date.parse(task.dueAt) < now
+            const path = paths[task.recordType]?.(task.recordId)
+            return (
+              <li key={task.id} className="py-2">
+                <p className="text-sm font-medium break-words">{task.title}</p>
+                <p className="text-xs text-slate-600 dark:text-slate-300">
+                  {task.dueAt ? (
+                    <span className={cn(overdue && 'font-semibold text-red-700 dark:text-red-300')}>
+                      {overdue
+                        ? t('timeline.task.overdue', { date: formatDate(task.dueAt) })
+                        : t('timeline.task.dueOn', { date: formatDate(task.dueAt) })}
+                    </span>
+                  ) : null}
+                  {task.dueAt && task.recordLabel ? ' · ' : null}
+                  {task.recordLabel && path ? (
+                    <Link to={path} className={linkClasses}>
+                      {task.recordLabel}
+                    </Link>
+                  ) : (
+                    task.recordLabel
+                  )}
+                </p>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </QueryState>
+  )
+}
