@@ -1,5 +1,6 @@
 import { type KeyboardEvent, type ReactNode, useId, useMemo, useRef, useState } from 'react'
 import { cn } from './cn.ts'
+import { describedBy, FieldShell } from './field.tsx'
 
 export type ComboOption = { value: string; label: string; hint?: string }
 
@@ -91,15 +92,14 @@ export function Combobox({
       } else onEscape?.()
     }
   }
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ')
   return (
-    <div className={cn('relative space-y-1', className)}>
-      <label
-        htmlFor={id}
-        className={cn('block text-sm font-medium text-slate-800 dark:text-slate-200', hideLabel && 'sr-only')}
-      >
-        {label}
-      </label>
+    <FieldShell
+      id={id}
+      label={hideLabel ? <span className="sr-only">{label}</span> : label}
+      hint={hint}
+      error={error}
+      className={cn('relative', className)}
+    >
       <input
         id={id}
         role="combobox"
@@ -108,7 +108,7 @@ export function Combobox({
         aria-autocomplete="list"
         aria-activedescendant={open && matches[active] ? `${id}-opt-${active}` : undefined}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(id, hint, error)}
         autoComplete="off"
         placeholder={placeholder}
         value={text}
@@ -157,16 +157,6 @@ export function Combobox({
           </div>
         ))}
       </div>
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </FieldShell>
   )
 }

@@ -24,7 +24,8 @@ type FieldShellProps = {
   children: ReactNode
 }
 
-function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
+/** A control's label, hint and error, linked by id; the primitives here and the combobox share it. */
+export function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
   return (
     <div className={cn('space-y-1', className)}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
@@ -45,7 +46,7 @@ function FieldShell({ id, label, hint, error, className, children }: FieldShellP
   )
 }
 
-function describedBy(id: string, hint: unknown, error: unknown) {
+export function describedBy(id: string, hint: unknown, error: unknown) {
   const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean)
   return ids.length ? ids.join(' ') : undefined
 }

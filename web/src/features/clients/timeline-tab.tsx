@@ -8,29 +8,9 @@ import { customFieldsQuery } from './api.ts'
 import { MarkdownView } from './markdown.tsx'
 import type { ClientTabProps } from './tabs.ts'
 
-const known = new Set([
-  'name',
-  'kind',
-  'status',
-  'legalName',
-  'email',
-  'phone',
-  'website',
-  'taxId',
-  'currency',
-  'language',
-  'paymentTermsDays',
-  'tags',
-  'ownerId',
-  'assigneeIds',
-  'notes',
-  'billingAddress',
-  'shippingAddress',
-])
-
 /** The client's timeline, with its earlier free-text notes pinned above the entries. */
 export function TimelineTab({ client, me }: ClientTabProps) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const customFields = useQuery(customFieldsQuery)
   const fields = useMemo<FieldDescriber>(() => {
     const labels = new Map((customFields.data ?? []).map((f) => [f.key, f.label]))
@@ -42,10 +22,11 @@ export function TimelineTab({ client, me }: ClientTabProps) {
           const k = key.slice('custom.'.length)
           return t('record.activityFields.custom', { label: labels.get(k) ?? k })
         }
-        return known.has(key) ? t(`record.activityFields.${key}` as 'record.activityFields.name') : key
+        const name = `record.activityFields.${key}` as 'record.activityFields.name'
+        return i18n.exists(name) ? String(t(name)) : key
       },
     }
-  }, [customFields.data, t])
+  }, [customFields.data, t, i18n])
   return (
     <Timeline
       record={{ recordType: 'client', recordId: client.id }}

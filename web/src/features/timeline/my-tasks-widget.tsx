@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
-import { cn, EmptyState, QueryState } from '../../components/ui/index.ts'
+import { EmptyState, QueryState } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
-import { useFormatDate } from '../../lib/format.ts'
 import { myTasksQuery } from './api.ts'
+import { DueText } from './tasks.tsx'
 
 // Record types whose pages the web app has; a task on another type is listed without a link.
 const paths: Record<string, (id: string) => string> = { client: (id) => `/clients/${id}` }
@@ -13,8 +13,6 @@ const paths: Record<string, (id: string) => string> = { client: (id) => `/client
 export default function MyTasksWidget() {
   const { t } = useTranslation()
   const tasks = useQuery(myTasksQuery({ limit: 8 }))
-  const formatDate = useFormatDate()
-  const now = Date.now()
   return (
     <QueryState
       query={tasks}
@@ -24,19 +22,12 @@ export default function MyTasksWidget() {
       {(data) => (
         <ul className="divide-y divide-slate-200 dark:divide-slate-700">
           {data.map((task) => {
-            const overdue = task.dueAt !== null && Date.parse(task.dueAt) < now
             const path = paths[task.recordType]?.(task.recordId)
             return (
               <li key={task.id} className="py-2">
                 <p className="text-sm font-medium break-words">{task.title}</p>
                 <p className="text-xs text-slate-600 dark:text-slate-300">
-                  {task.dueAt ? (
-                    <span className={cn(overdue && 'font-semibold text-red-700 dark:text-red-300')}>
-                      {overdue
-                        ? t('timeline.task.overdue', { date: formatDate(task.dueAt) })
-                        : t('timeline.task.dueOn', { date: formatDate(task.dueAt) })}
-                    </span>
-                  ) : null}
+                  {task.dueAt ? <DueText dueAt={task.dueAt} /> : null}
                   {task.dueAt && task.recordLabel ? ' · ' : null}
                   {task.recordLabel && path ? (
                     <Link to={path} className={linkClasses}>

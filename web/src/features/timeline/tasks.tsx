@@ -85,12 +85,25 @@ export function TaskForm({
   )
 }
 
+/** "Due 15 Jan 2030", or "Overdue since …" in red once the time has passed. */
+export function DueText({ dueAt }: { dueAt: string }) {
+  const { t } = useTranslation()
+  const formatDate = useFormatDate()
+  const overdue = Date.parse(dueAt) < Date.now()
+  return (
+    <span className={cn(overdue && 'font-semibold text-red-700 dark:text-red-300')}>
+      {overdue
+        ? t('timeline.task.overdue', { date: formatDate(dueAt) })
+        : t('timeline.task.dueOn', { date: formatDate(dueAt) })}
+    </span>
+  )
+}
+
 /** The record's open tasks with a checkbox each; done ones are counted. */
 export function TaskList({ record, canWrite }: { record: RecordRef; canWrite: boolean }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const tasks = useQuery(recordTasksQuery(record))
-  const formatDate = useFormatDate()
   const key = recordTasksQuery(record).queryKey
   const toggle = useMutation({
     mutationFn: (task: Task) => timelineApi.updateTask(task.id, { done: !task.done }),
@@ -108,7 +121,6 @@ export function TaskList({ record, canWrite }: { record: RecordRef; canWrite: bo
   })
   const open = (tasks.data ?? []).filter((x) => !x.done)
   const done = (tasks.data ?? []).length - open.length
-  const now = Date.now()
   return (
     <section aria-labelledby="record-tasks-heading" className="space-y-2">
       <div className="flex items-baseline justify-between gap-2">
@@ -127,7 +139,6 @@ export function TaskList({ record, canWrite }: { record: RecordRef; canWrite: bo
       ) : (
         <ul className="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-700 dark:border-slate-700">
           {open.map((task) => {
-            const overdue = task.dueAt && Date.parse(task.dueAt) < now
             return (
               <li key={task.id} className="flex items-start gap-3 px-3 py-2">
                 <input
@@ -141,13 +152,7 @@ export function TaskList({ record, canWrite }: { record: RecordRef; canWrite: bo
                 <div className="min-w-0 flex-1">
                   <p className="text-sm font-medium break-words">{task.title}</p>
                   <p className="text-xs text-slate-600 dark:text-slate-300">
-                    {task.dueAt ? (
-                      <span className={cn(overdue && 'font-semibold text-red-700 dark:text-red-300')}>
-                        {overdue
-                          ? t('timeline.task.overdue', { date: formatDate(task.dueAt) })
-                          : t('timeline.task.dueOn', { date: formatDate(task.dueAt) })}
-                      </span>
-                    ) : null}
+                    {task.dueAt ? <DueText dueAt={task.dueAt} /> : null}
                     {task.dueAt && task.assignee ? ' · ' : null}
                     {task.assignee?.name ?? null}
                   </p>
