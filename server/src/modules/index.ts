@@ -3,6 +3,7 @@ import auditLog from './audit-log/index.ts'
 import clients from './clients/index.ts'
 import customFields from './custom-fields/index.ts'
 import devMail from './dev-mail/index.ts'
+import preferences from './preferences/index.ts'
 import timeline from './timeline/index.ts'
 import workspaces from './workspaces/index.ts'
 
@@ -16,5 +17,6 @@ export const modules: readonly ModuleDefinition[] = [
   customFields,
   clients,
   timeline,
+  preferences,
   devMail,
 ]
