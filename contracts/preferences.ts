@@ -21,7 +21,7 @@ export const DashboardLayoutInputSchema = z
         'Widgets in display order. Widgets the app offers but the list leaves out are shown after these, at their default place and visibility.',
       ),
   })
-  .meta({ id: 'DashboardLayoutInput' })
+  .describe('A dashboard layout to save.')
 
 export const DashboardLayoutSchema = z
   .object({
