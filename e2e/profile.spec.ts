@@ -11,7 +11,7 @@ test('profile: time zone, change the password, then sign in with the new one', a
 
   await page.goto('/settings/profile')
   await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible()
-  await expect(page.getByText('PP', { exact: true })).toBeVisible()
+  await expect(page.locator('#main').getByText('PP', { exact: true })).toBeVisible()
 
   const zone = page.getByRole('combobox', { name: 'Time zone' })
   await zone.fill('berlin')
