@@ -1,5 +1,6 @@
 import './styles.css'
 import './lib/i18n/index.ts'
+import './features/shell/load-features.ts'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { createRouter, RouterProvider } from '@tanstack/react-router'
 import { StrictMode } from 'react'

@@ -2,7 +2,8 @@ import type { QueryClient } from '@tanstack/react-query'
 import { createRootRouteWithContext, Link, Outlet } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
 import { Alert } from '../components/ui/index.ts'
-import { AuthLayout, linkClasses } from '../features/auth/auth-layout.tsx'
+import { linkClasses } from '../components/ui/link.ts'
+import { AuthLayout } from '../features/auth/auth-layout.tsx'
 import { errorMessage } from '../lib/errors.ts'
 
 export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()({

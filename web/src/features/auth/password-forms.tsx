@@ -7,7 +7,7 @@ import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi } from './api.ts'
-import { linkClasses } from './auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 import { AuthInput, emailPattern } from './fields.tsx'
 
 export function ForgotPasswordForm() {

@@ -8,7 +8,7 @@ import { errorMessage } from '../../lib/errors.ts'
 import { clearTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi, rememberRedirect } from './api.ts'
-import { linkClasses } from './auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 import { AuthInput, codeErrorMessage, totpPattern } from './fields.tsx'
 
 function useFinishSignIn(redirect: string | undefined) {

@@ -6,7 +6,7 @@ import { Alert, Button, FormError, Input } from '../../components/ui/index.ts'
 import { formErrorOf } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi, rememberRedirect } from './api.ts'
-import { linkClasses } from './auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 import { AuthInput, emailPattern } from './fields.tsx'
 
 export function SignUpForm({ email: initialEmail, redirect }: { email?: string; redirect?: string }) {

@@ -4,7 +4,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, buttonClasses, PageSpinner } from '../../components/ui/index.ts'
 import { maybeMeQuery, peekRememberedRedirect, rememberRedirect } from './api.ts'
-import { linkClasses } from './auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 
 export function VerifyEmailStatus({ error }: { error?: string }) {
   const { t } = useTranslation()

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next'
 import { type ReactNode, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Checkbox, Fieldset, Input, Select, Textarea } from '../../components/ui/index.ts'
-import { linkClasses } from '../auth/auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 import { type CustomField, fromMinorUnits, toMinorUnits } from './api.ts'
 
 /** What a form holds for a custom field while it is edited. */

@@ -1,5 +1,5 @@
 import Markdown from 'react-markdown'
-import { linkClasses } from '../auth/auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 
 const proseClasses = [
   'space-y-3 text-sm leading-relaxed break-words',

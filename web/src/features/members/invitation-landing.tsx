@@ -6,7 +6,7 @@ import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
 import { maybeMeQuery } from '../auth/api.ts'
-import { linkClasses } from '../auth/auth-layout.tsx'
+import { linkClasses } from '../../components/ui/link.ts'
 import { resetWorkspaceData } from '../workspaces/api.ts'
 import { invitationTokenQuery, membersApi } from './api.ts'
 

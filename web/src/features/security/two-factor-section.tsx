@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { TFunction } from 'i18next'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, Card, Dialog, FormError } from '../../components/ui/index.ts'
@@ -17,7 +18,7 @@ type Step =
   | { kind: 'scan'; totpURI: string; backupCodes: string[] }
   | { kind: 'codes'; backupCodes: string[] }
 
-function passwordError(error: unknown, t: ReturnType<typeof useTranslation>['t']): string | null {
+function passwordError(error: unknown, t: TFunction): string | null {
   if (!error) return null
   if (error instanceof ApiError && (error.status === 400 || error.status === 401)) {
     return error.code === 'INVALID_PASSWORD' || !error.detail
