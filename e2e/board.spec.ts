@@ -26,7 +26,7 @@ test('board: move a card by drag and by the keyboard "Move to…" menu, group by
   await ownerWithWorkspace(page, 'Bo Board')
   await seedClients(page, 4)
   await page.goto('/clients')
-  await page.getByRole('button', { name: 'Board' }).click()
+  await page.getByRole('button', { name: 'Board', exact: true }).click()
   await expect(page).toHaveURL(/layout=board/)
   const lane = (name: string) => page.getByRole('region', { name: new RegExp(`^${name}`) })
   await expect(lane('Active')).toContainText('Northwind Traders')

@@ -53,5 +53,6 @@ export async function seedClients(page: Page, count: number): Promise<void> {
       name: `Client ${String(i).padStart(3, '0')}`,
       status: i % 3 === 0 ? 'lead' : 'active',
       tags: i % 2 ? ['bulk'] : [],
+      ownerId: null,
     })
 }

@@ -9,10 +9,13 @@ export function Popover({
   label,
   children,
   className,
+  buttonClassName,
 }: {
   label: ReactNode
   children: ReactNode | ((close: () => void) => ReactNode)
+  /** Classes of the panel (its width, which side it opens to). */
   className?: string
+  buttonClassName?: string
 }) {
   const [open, setOpen] = useState(false)
   const id = useId()
@@ -39,7 +42,7 @@ export function Popover({
         aria-expanded={open}
         aria-controls={id}
         onClick={() => setOpen(!open)}
-        className={buttonClasses('secondary')}
+        className={buttonClasses('secondary', buttonClassName)}
       >
         {label}
       </button>

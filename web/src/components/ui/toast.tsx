@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import { cn } from './cn.ts'
 
@@ -44,11 +44,12 @@ export function Toaster() {
     () => current,
     () => null,
   )
+  const [paused, setPaused] = useState(false)
   useEffect(() => {
-    if (!toast) return
+    if (!toast || paused) return
     const timer = setTimeout(() => dismissToast(toast.id), toast.action ? 10000 : 5000)
     return () => clearTimeout(timer)
-  }, [toast])
+  }, [toast, paused])
   return (
     <div
       role={toast?.tone === 'error' ? 'alert' : 'status'}
@@ -56,7 +57,12 @@ export function Toaster() {
       className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex justify-center px-4"
     >
       {toast ? (
+        // biome-ignore lint/a11y/noStaticElementInteractions: pointer and focus inside pause the toast's timer; nothing is activated
         <div
+          onMouseEnter={() => setPaused(true)}
+          onMouseLeave={() => setPaused(false)}
+          onFocus={() => setPaused(true)}
+          onBlur={() => setPaused(false)}
           className={cn(
             'pointer-events-auto flex max-w-lg items-center gap-3 rounded-lg px-4 py-2 text-sm shadow-lg',
             toast.tone === 'error'

@@ -328,19 +328,18 @@ function AssignDialog({
   )
 }
 
-function OwnerDialog({ count, pending, error, onClose, onSubmit, returnFocus }: DialogProps<string | null>) {
+function OwnerDialog({ count, pending, error, onClose, onSubmit, returnFocus }: DialogProps<string>) {
   const { t } = useTranslation()
   return (
     <MemberDialog
       title={t('clients.bulk.ownerTitle', { count })}
       label={t('clients.fields.owner')}
       submitLabel={t('clients.bulk.actions.setOwner')}
-      allowNone
       pending={pending}
       error={error}
       onClose={onClose}
       returnFocus={returnFocus}
-      onSubmit={(member) => onSubmit(member?.id ?? null)}
+      onSubmit={(member) => member && onSubmit(member.id)}
     />
   )
 }
@@ -350,7 +349,6 @@ function MemberDialog({
   title,
   label,
   submitLabel,
-  allowNone,
   pending,
   error,
   onClose,
@@ -360,7 +358,6 @@ function MemberDialog({
   title: string
   label: string
   submitLabel: string
-  allowNone?: boolean
   pending: boolean
   error: unknown
   onClose: () => void
@@ -395,7 +392,6 @@ function MemberDialog({
           label={label}
           inline
           autoFocus
-          specials={allowNone ? [{ id: 'none', name: t('clients.noOwner') }] : []}
           onPick={(member) => setPicked('email' in member ? member : null)}
         />
         {(invalid ?? fieldErrorsOf(error).userId) ? (

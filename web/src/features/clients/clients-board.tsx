@@ -172,12 +172,12 @@ function BoardLane({
         isOver && 'ring-2 ring-indigo-500',
       )}
     >
-      <h3 id={headingId} className="flex items-center justify-between px-1 pb-2 text-sm font-semibold">
+      <h2 id={headingId} className="flex items-center justify-between px-1 pb-2 text-sm font-semibold">
         {lane.label}
         <span className="text-xs font-normal text-slate-600 dark:text-slate-300">
           {count.data?.count ?? ''}
         </span>
-      </h3>
+      </h2>
       {list.isPending ? (
         <div aria-hidden="true" className="space-y-2">
           {[0, 1, 2].map((i) => (
@@ -268,6 +268,7 @@ function BoardCard({
               </span>
             }
             className="right-0 w-48"
+            buttonClassName="px-2 py-1 text-xs"
           >
             {(close) => (
               <ul aria-label={t('clients.board.moveNamed', { name: client.name })} className="space-y-0.5">
