@@ -12,6 +12,7 @@ import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/sess
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
+import { releaseHeld, runTransaction } from './held.ts'
 
 /** Both engines expose the same Drizzle PostgreSQL API; node-postgres' type is used as the common one. */
 export type Db = NodePgDatabase
@@ -60,9 +61,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // The pool listens only while a client is idle; this listener also covers clients checked out
     // between two statements, whose next query then fails and the pool discards them on release.
     pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)))
+    const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>
+    pool.query = (async (...args: unknown[]) => {
+      await releaseHeld()
+      return poolQuery(...args)
+    }) as typeof pool.query
     // The pool re-emits an idle client's error, already reported by the listener above.
     pool.on('error', () => {})
-    const db = drizzlePg(pool)
+    const db = holdable(drizzlePg(pool))
     return {
       kind: 'postgres',
       db,
@@ -93,7 +99,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     mkdirSync(dirname(dir), { recursive: true })
     pglite = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin, fuzzystrmatch } })
   }
-  const db = drizzlePglite(pglite) as unknown as Db
+  for (const method of ['query', 'exec', 'transaction'] as const) {
+    const original = pglite[method].bind(pglite) as (...args: unknown[]) => Promise<unknown>
+    ;(pglite as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      await releaseHeld()
+      return original(...args)
+    }
+  }
+  const db = holdable(drizzlePglite(pglite) as unknown as Db)
   const client = pglite
   return {
     kind: 'pglite',
@@ -106,6 +119,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     close: () => client.close(),
   }
+}
+
+/** Lets a request hold its first transaction open until its answer is known (see held.ts). */
+function holdable(db: Db): Db {
+  const original = db.transaction.bind(db)
+  db.transaction = ((fn, config) => runTransaction((body) => original(body, config), fn)) as Db['transaction']
+  return db
 }
 
 type Internals = { dialect: never; session: { schema: never; options: never } }
@@ -128,24 +148,26 @@ export async function transactionWithPrelude<T>(
     })
   }
   const { dialect, session: parent } = db as unknown as Internals
-  const client = await pool.connect()
-  const session = new NodePgSession(client, dialect, parent.schema, parent.options)
-  const tx = new NodePgTransaction(dialect, session, parent.schema) as unknown as Tx
-  let broken = false
-  try {
-    await client.query(`begin; ${prelude}`)
-    const result = await fn(tx)
-    await client.query('commit')
-    return result
-  } catch (err) {
-    await client.query('rollback').catch(() => {
-      broken = true
-    })
-    throw err
-  } finally {
-    // A broken connection is destroyed rather than returned to the pool.
-    client.release(broken || undefined)
-  }
+  return runTransaction(async (body) => {
+    const client = await pool.connect()
+    const session = new NodePgSession(client, dialect, parent.schema, parent.options)
+    const tx = new NodePgTransaction(dialect, session, parent.schema) as unknown as Tx
+    let broken = false
+    try {
+      await client.query(`begin; ${prelude}`)
+      const result = await body(tx)
+      await client.query('commit')
+      return result
+    } catch (err) {
+      await client.query('rollback').catch(() => {
+        broken = true
+      })
+      throw err
+    } finally {
+      // A broken connection is destroyed rather than returned to the pool.
+      client.release(broken || undefined)
+    }
+  }, fn)
 }
 
 let migrationCount: number | undefined
