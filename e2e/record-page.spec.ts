@@ -70,7 +70,7 @@ test('record page: edit fields in place, add a note and a task, read the activit
 
   // Readable activity: names and values, never raw ids.
   await expect(timeline.getByText('Rita Record set the website to https://northwind.example')).toBeVisible()
-  await expect(timeline.getByText('Rita Record set the currency to EUR')).toBeVisible()
+  await expect(timeline.getByText('Rita Record set the currency to Euro')).toBeVisible()
   await expect(timeline.getByText('Rita Record created this record')).toBeVisible()
   await expect(timeline.getByText(/[0-9a-f]{8}-[0-9a-f]{4}-/)).toHaveCount(0)
   await a11y.scan(page, 'record page')

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useIntlOptions } from '../../lib/intl-options.ts'
 import { can } from '../auth/api.ts'
 import type { FieldDescriber } from '../timeline/activity-text.ts'
 import { Timeline } from '../timeline/timeline.tsx'
@@ -12,10 +13,22 @@ import type { ClientTabProps } from './tabs.ts'
 export function TimelineTab({ client, me }: ClientTabProps) {
   const { t, i18n } = useTranslation()
   const customFields = useQuery(customFieldsQuery)
+  const intl = useIntlOptions()
   const fields = useMemo<FieldDescriber>(() => {
     const labels = new Map((customFields.data ?? []).map((f) => [f.key, f.label]))
+    const named = (options: () => { value: string; label: string }[], v: unknown) =>
+      typeof v === 'string' ? options().find((o) => o.value === v)?.label : undefined
     return {
       nestedKey: 'custom',
+      format: (key, value) => {
+        if (key === 'currency') return named(intl.currencies, value)
+        if (key === 'language') return named(intl.languages, value)
+        if (key === 'kind' || key === 'status')
+          return typeof value === 'string'
+            ? String(t(`clients.${key}.${value}` as 'clients.kind.company'))
+            : undefined
+        return undefined
+      },
       longText: (key) => key === 'notes',
       label: (key) => {
         if (key.startsWith('custom.')) {
@@ -26,7 +39,7 @@ export function TimelineTab({ client, me }: ClientTabProps) {
         return i18n.exists(name) ? String(t(name)) : key
       },
     }
-  }, [customFields.data, t, i18n])
+  }, [customFields.data, t, i18n, intl])
   return (
     <Timeline
       record={{ recordType: 'client', recordId: client.id }}

@@ -11,6 +11,8 @@ export type FieldDescriber = {
   longText?: (key: string) => boolean
   /** Custom field values arrive nested under this key; their labels come from `label("custom.<key>")`. */
   nestedKey?: string
+  /** A value in words (a currency code as its name); undefined falls back to the general rules. */
+  format?: (key: string, value: unknown) => string | undefined
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -69,8 +71,8 @@ export function activitySentences(
       out.push(t('timeline.activity.editedText', { actor, field }))
       continue
     }
-    const from = valueText(before, people, t)
-    const to = valueText(after, people, t)
+    const from = fields.format?.(key, before) ?? valueText(before, people, t)
+    const to = fields.format?.(key, after) ?? valueText(after, people, t)
     if (from === to) continue
     if (!from) out.push(t('timeline.activity.set', { actor, field, to }))
     else if (!to) out.push(t('timeline.activity.cleared', { actor, field, from }))
