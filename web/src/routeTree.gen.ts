@@ -26,6 +26,7 @@ import { Route as AppSettingsAppearanceRouteImport } from './routes/_app/setting
 import { Route as AppSettingsAuditRouteImport } from './routes/_app/settings.audit'
 import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/settings.custom-fields'
 import { Route as AppSettingsMembersRouteImport } from './routes/_app/settings.members'
+import { Route as AppSettingsProfileRouteImport } from './routes/_app/settings.profile'
 import { Route as AppSettingsSecurityRouteImport } from './routes/_app/settings.security'
 import { Route as AppSettingsWorkspaceRouteImport } from './routes/_app/settings.workspace'
 
@@ -113,6 +114,11 @@ const AppSettingsMembersRoute = AppSettingsMembersRouteImport.update({
   path: '/settings/members',
   getParentRoute: () => AppRoute,
 } as any)
+const AppSettingsProfileRoute = AppSettingsProfileRouteImport.update({
+  id: '/settings/profile',
+  path: '/settings/profile',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsSecurityRoute = AppSettingsSecurityRouteImport.update({
   id: '/settings/security',
   path: '/settings/security',
@@ -140,6 +146,7 @@ export interface FileRoutesByFullPath {
   '/settings/audit': typeof AppSettingsAuditRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/members': typeof AppSettingsMembersRoute
+  '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/clients/': typeof AppClientsIndexRoute
@@ -160,6 +167,7 @@ export interface FileRoutesByTo {
   '/settings/audit': typeof AppSettingsAuditRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/members': typeof AppSettingsMembersRoute
+  '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/clients': typeof AppClientsIndexRoute
@@ -182,6 +190,7 @@ export interface FileRoutesById {
   '/_app/settings/audit': typeof AppSettingsAuditRoute
   '/_app/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/_app/settings/members': typeof AppSettingsMembersRoute
+  '/_app/settings/profile': typeof AppSettingsProfileRoute
   '/_app/settings/security': typeof AppSettingsSecurityRoute
   '/_app/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/_app/clients/': typeof AppClientsIndexRoute
@@ -204,6 +213,7 @@ export interface FileRouteTypes {
     | '/settings/audit'
     | '/settings/custom-fields'
     | '/settings/members'
+    | '/settings/profile'
     | '/settings/security'
     | '/settings/workspace'
     | '/clients/'
@@ -224,6 +234,7 @@ export interface FileRouteTypes {
     | '/settings/audit'
     | '/settings/custom-fields'
     | '/settings/members'
+    | '/settings/profile'
     | '/settings/security'
     | '/settings/workspace'
     | '/clients'
@@ -245,6 +256,7 @@ export interface FileRouteTypes {
     | '/_app/settings/audit'
     | '/_app/settings/custom-fields'
     | '/_app/settings/members'
+    | '/_app/settings/profile'
     | '/_app/settings/security'
     | '/_app/settings/workspace'
     | '/_app/clients/'
@@ -382,6 +394,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsMembersRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/settings/profile': {
+      id: '/_app/settings/profile'
+      path: '/settings/profile'
+      fullPath: '/settings/profile'
+      preLoaderRoute: typeof AppSettingsProfileRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/security': {
       id: '/_app/settings/security'
       path: '/settings/security'
@@ -408,6 +427,7 @@ interface AppRouteChildren {
   AppSettingsAuditRoute: typeof AppSettingsAuditRoute
   AppSettingsCustomFieldsRoute: typeof AppSettingsCustomFieldsRoute
   AppSettingsMembersRoute: typeof AppSettingsMembersRoute
+  AppSettingsProfileRoute: typeof AppSettingsProfileRoute
   AppSettingsSecurityRoute: typeof AppSettingsSecurityRoute
   AppSettingsWorkspaceRoute: typeof AppSettingsWorkspaceRoute
   AppClientsIndexRoute: typeof AppClientsIndexRoute
@@ -422,6 +442,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsAuditRoute: AppSettingsAuditRoute,
   AppSettingsCustomFieldsRoute: AppSettingsCustomFieldsRoute,
   AppSettingsMembersRoute: AppSettingsMembersRoute,
+  AppSettingsProfileRoute: AppSettingsProfileRoute,
   AppSettingsSecurityRoute: AppSettingsSecurityRoute,
   AppSettingsWorkspaceRoute: AppSettingsWorkspaceRoute,
   AppClientsIndexRoute: AppClientsIndexRoute,
