@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { can, type Permission } from '../access/index.ts'
 import { type AuthState, loadSession, sessionTokenFromCookie } from '../auth/session.ts'
 import type { Database } from '../db/index.ts'
 import { problems } from './problem.ts'
@@ -12,6 +13,14 @@ import { problems } from './problem.ts'
  * so on one node a sign-out, revocation or role change applies to the very next request; other nodes
  * see it within `cacheMs`. `cacheMs = 0` turns the cache off.
  */
+export type RoutePermission = { method: string; url: string; permission: Permission }
+const permissionsByApp = new WeakMap<FastifyInstance, RoutePermission[]>()
+
+/** The routes that declare the permission every call needs: the role matrix, read from the app itself. */
+export function routePermissions(app: FastifyInstance): readonly RoutePermission[] {
+  return permissionsByApp.get(app) ?? []
+}
+
 export function registerAuthHook(
   app: FastifyInstance,
   database: Database,
@@ -32,8 +41,24 @@ export function registerAuthHook(
     return auth
   }
 
+  const declared: RoutePermission[] = []
+  permissionsByApp.set(app, declared)
+  app.addHook('onRoute', (route) => {
+    const permission = route.config?.permission
+    if (!permission) return
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') declared.push({ method, url: route.url, permission })
+    if (route.schema && !route.schema.hide) {
+      const note = `Needs the \`${permission}\` permission.`
+      route.schema = {
+        ...route.schema,
+        description: route.schema.description ? `${route.schema.description}\n\n${note}` : note,
+      }
+    }
+  })
+
   app.decorateRequest('auth', null)
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preValidation', async (req) => {
     const mode = req.routeOptions.config?.auth ?? (req.url.startsWith('/api/v1/') ? 'workspace' : 'public')
     if (mode === 'public') return
     const token = sessionTokenFromCookie(req.headers.cookie, secret)
@@ -43,6 +68,9 @@ export function registerAuthHook(
     if (mode === 'workspace') {
       if (!auth.workspace) throw problems.noWorkspace()
       if (auth.workspace.requireTwoFactor && !auth.user.twoFactorEnabled) throw problems.twoFactorRequired()
+      const permission = req.routeOptions.config?.permission
+      if (permission && !can({ userId: auth.user.id, role: auth.workspace.role }, permission))
+        throw problems.forbidden()
     }
   })
   if (cacheMs > 0)

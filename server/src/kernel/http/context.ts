@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { Actor } from '../access/index.ts'
+import type { Actor, Permission } from '../access/index.ts'
 import type { AuditMeta } from '../audit/index.ts'
 import type { AuthState } from '../auth/session.ts'
 import type { Db } from '../db/index.ts'
@@ -10,6 +10,11 @@ export type AuthMode = 'public' | 'user' | 'workspace'
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthMode
+    /**
+     * The permission every call of this route needs, checked before the handler runs (services check
+     * it too); it also feeds the role matrix test and the OpenAPI document (`x-permission`).
+     */
+    permission?: Permission
   }
   interface FastifyRequest {
     auth: AuthState | null
