@@ -18,6 +18,7 @@ export function registerAuditLogRoutes(root: FastifyInstance, kernel: Pick<Kerne
   app.get(
     '/api/v1/audit-logs',
     {
+      config: { permission: 'audit:read' },
       schema: {
         tags: ['Audit log'],
         summary: 'Audit entries of the active workspace, newest first',
@@ -31,6 +32,7 @@ export function registerAuditLogRoutes(root: FastifyInstance, kernel: Pick<Kerne
   app.get(
     '/api/v1/audit-logs/export',
     {
+      config: { permission: 'audit:read' },
       schema: {
         tags: ['Audit log'],
         summary: 'Export the filtered audit log as CSV (streamed)',

@@ -115,6 +115,7 @@ export function registerClientRoutes(
   app.get(
     '/api/v1/clients/export',
     {
+      config: { permission: 'clients:export' },
       schema: {
         tags,
         summary: 'Export the clients of a view as CSV (streamed; formula cells neutralised)',
@@ -240,6 +241,7 @@ export function registerClientRoutes(
   app.delete(
     '/api/v1/clients/:id',
     {
+      config: { permission: 'clients:delete' },
       schema: {
         tags,
         summary: 'Delete a client and its contacts (owners and admins)',
@@ -398,6 +400,7 @@ export function registerClientRoutes(
       '/api/v1/clients/import',
       {
         bodyLimit: MAX_UPLOAD,
+        config: { permission: 'clients:import' },
         schema: {
           tags: importTags,
           summary: 'Upload a CSV file (UTF-8, up to 20 MB and 200,000 rows); columns are mapped by header',
@@ -422,6 +425,7 @@ export function registerClientRoutes(
   app.get(
     '/api/v1/clients/import/:id',
     {
+      config: { permission: 'clients:import' },
       schema: {
         tags: importTags,
         summary: 'An import: mapping, progress and results',
@@ -434,6 +438,7 @@ export function registerClientRoutes(
   app.post(
     '/api/v1/clients/import/:id/check',
     {
+      config: { permission: 'clients:import' },
       schema: {
         tags: importTags,
         summary: 'Dry run: what the import would create, update and skip, and every bad row',
@@ -447,6 +452,7 @@ export function registerClientRoutes(
   app.post(
     '/api/v1/clients/import/:id/run',
     {
+      config: { permission: 'clients:import' },
       schema: {
         tags: importTags,
         summary: 'Run the import in the background (bad rows are skipped and reported)',
@@ -463,6 +469,7 @@ export function registerClientRoutes(
   app.get(
     '/api/v1/clients/import/:id/errors',
     {
+      config: { permission: 'clients:import' },
       schema: {
         tags: importTags,
         summary: 'The error report: each bad row with its line number, reason and original cells (CSV)',

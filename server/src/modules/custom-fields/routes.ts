@@ -42,6 +42,7 @@ export function registerCustomFieldRoutes(root: FastifyInstance, kernel: Pick<Ke
   app.post(
     '/api/v1/custom-fields',
     {
+      config: { permission: 'custom_fields:write' },
       schema: {
         tags,
         summary: 'Define a custom field of a record type (owners and admins)',
@@ -58,6 +59,7 @@ export function registerCustomFieldRoutes(root: FastifyInstance, kernel: Pick<Ke
   app.patch(
     '/api/v1/custom-fields/:id',
     {
+      config: { permission: 'custom_fields:write' },
       schema: {
         tags,
         summary: 'Change a custom field (its key, type and record type stay)',
@@ -71,6 +73,7 @@ export function registerCustomFieldRoutes(root: FastifyInstance, kernel: Pick<Ke
   app.delete(
     '/api/v1/custom-fields/:id',
     {
+      config: { permission: 'custom_fields:write' },
       schema: {
         tags,
         summary: 'Delete a custom field and its values',

@@ -67,6 +67,7 @@ export function registerWorkspaceRoutes(
   app.patch(
     '/api/v1/workspace',
     {
+      config: { permission: 'workspace:write' },
       schema: {
         tags: ['Workspaces'],
         summary: 'Rename the active workspace, change its slug or its 2FA rule',
@@ -80,6 +81,7 @@ export function registerWorkspaceRoutes(
   app.get(
     '/api/v1/members',
     {
+      config: { permission: 'members:read' },
       schema: {
         tags: ['Members'],
         summary: 'List the members of the active workspace',
@@ -101,6 +103,7 @@ export function registerWorkspaceRoutes(
   app.patch(
     '/api/v1/members/:id',
     {
+      config: { permission: 'members:write' },
       schema: {
         tags: ['Members'],
         summary: "Change a member's role",
@@ -131,6 +134,7 @@ export function registerWorkspaceRoutes(
   app.post(
     '/api/v1/members/:id/transfer-ownership',
     {
+      config: { permission: 'workspace:transfer' },
       schema: {
         tags: ['Members'],
         summary: 'Make this member the owner; the current owner becomes an admin',
@@ -144,6 +148,7 @@ export function registerWorkspaceRoutes(
   app.get(
     '/api/v1/invitations',
     {
+      config: { permission: 'invitations:read' },
       schema: {
         tags: ['Invitations'],
         summary: 'List invitations of the active workspace, newest first',
@@ -157,6 +162,7 @@ export function registerWorkspaceRoutes(
   app.post(
     '/api/v1/invitations',
     {
+      config: { permission: 'invitations:write' },
       schema: {
         tags: ['Invitations'],
         summary: 'Invite someone by email',
@@ -171,6 +177,7 @@ export function registerWorkspaceRoutes(
   app.post(
     '/api/v1/invitations/:id/resend',
     {
+      config: { permission: 'invitations:write' },
       schema: {
         tags: ['Invitations'],
         summary: 'Send the invitation again with a new link and expiry',
@@ -184,6 +191,7 @@ export function registerWorkspaceRoutes(
   app.delete(
     '/api/v1/invitations/:id',
     {
+      config: { permission: 'invitations:write' },
       schema: {
         tags: ['Invitations'],
         summary: 'Revoke a pending invitation',
