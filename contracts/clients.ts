@@ -272,12 +272,14 @@ export const ClientListSchema = z
 
 export const BulkActionSchema = z
   .object({
-    action: z.enum(['tag', 'untag', 'assign', 'unassign', 'status', 'archive', 'restore', 'delete']),
+    action: z
+      .enum(['tag', 'untag', 'assign', 'unassign', 'setOwner', 'status', 'archive', 'restore', 'delete'])
+      .describe('`setOwner` gives the clients to `userId` (null: no owner; owners and admins only).'),
     /** Either explicit ids or the filter of the current view ("all matching"). */
     ids: z.array(ClientIdSchema).min(1).max(1000).optional(),
     filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
     tags: z.array(TagSchema).min(1).max(20).optional(),
-    userId: IdSchema.optional(),
+    userId: IdSchema.nullable().optional().describe('The member to assign, unassign or make owner.'),
     status: ClientStatusSchema.optional(),
     /** For delete on a filter: the count the user confirmed; the request fails if the match changed. */
     expectedCount: z.number().int().min(0).optional(),

@@ -6,10 +6,13 @@ import type { Subscription } from './events/index.ts'
 import type { ServiceContext } from './http/context.ts'
 import type { Kernel } from './kernel.ts'
 
+/** Which attempt of a job this is: the handler of the last one (`retryCount >= retryLimit`) may give up. */
+export type JobRun = { id: string; retryCount: number; retryLimit: number }
+
 /** A background job a module runs: its queue name and an idempotent handler. */
 export type JobDefinition = {
   queue: string
-  handle: (data: never, kernel: Kernel) => Promise<void>
+  handle: (data: never, kernel: Kernel, run: JobRun) => Promise<void>
   retryLimit?: number
   /** Runs it on this cron schedule (pg-boss `schedule`, once across every process). */
   cron?: string
@@ -18,7 +21,7 @@ export type JobDefinition = {
 /** A typed job for a module definition's `jobs` list. */
 export function job<T>(
   queue: string,
-  handle: (data: T, kernel: Kernel) => Promise<void>,
+  handle: (data: T, kernel: Kernel, run: JobRun) => Promise<void>,
   opts: { retryLimit?: number; cron?: string } = {},
 ): JobDefinition {
   return { queue, handle: handle as JobDefinition['handle'], ...opts }
@@ -71,10 +74,19 @@ export function assembleModules(modules: readonly ModuleDefinition[]) {
 export function registerModuleWork(kernel: Kernel): void {
   for (const m of kernel.modules) {
     for (const j of m.jobs ?? [])
-      kernel.jobs.register(j.queue, (data) => j.handle(data as never, kernel), {
-        retryLimit: j.retryLimit,
-        cron: j.cron,
-      })
+      kernel.jobs.register(
+        j.queue,
+        (data, meta) =>
+          j.handle(data as never, kernel, {
+            id: meta.id,
+            retryCount: meta.retryCount,
+            retryLimit: meta.retryLimit,
+          }),
+        {
+          retryLimit: j.retryLimit,
+          cron: j.cron,
+        },
+      )
     for (const s of m.events ?? [])
       kernel.events.on(s.event, s.name, (e) =>
         (s.handle as (e: unknown, k: Kernel) => Promise<void>)(e, kernel),

@@ -3,7 +3,11 @@ import { fromDrizzle, fromPglite, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database, Tx } from '../db/index.ts'
 
-export type JobHandler<T> = (data: T, meta: { id: string; queue: string }) => Promise<void>
+/** `retryCount` counts earlier attempts; the last attempt is the one where it reaches `retryLimit`. */
+export type JobHandler<T> = (
+  data: T,
+  meta: { id: string; queue: string; retryCount: number; retryLimit: number },
+) => Promise<void>
 
 /**
  * A worker refreshes each running job's heartbeat every HEARTBEAT_SECONDS / 2. A job whose heartbeat is
@@ -67,10 +71,15 @@ export class Jobs {
       for (const q of this.handlers.values()) {
         await this.boss.work(
           q.name,
-          { pollingIntervalSeconds: 0.5, batchSize: 5 } as never,
+          { pollingIntervalSeconds: 0.5, batchSize: 5, includeMetadata: true } as never,
           (async (jobs: any[]) => {
             for (const job of jobs) {
-              await q.handler(job.data, { id: job.id, queue: q.name })
+              await q.handler(job.data, {
+                id: job.id,
+                queue: q.name,
+                retryCount: job.retryCount ?? 0,
+                retryLimit: job.retryLimit ?? q.retryLimit,
+              })
             }
           }) as never,
         )

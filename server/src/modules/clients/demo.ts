@@ -1,7 +1,7 @@
 import { noEvents } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
-import { createContact } from './contacts.service.ts'
 import { createCustomField } from '../custom-fields/index.ts'
+import { createContact } from './contacts.service.ts'
 import { createClient } from './service.ts'
 
 const CLIENTS = [

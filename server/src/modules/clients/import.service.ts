@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto'
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { assertCan } from '../../kernel/access/index.ts'
-import { type AuditEntry, type AuditMeta, record, recordMany } from '../../kernel/audit/index.ts'
+import { type AuditMeta, record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Db, Tx } from '../../kernel/db/index.ts'
-import type { Events } from '../../kernel/events/index.ts'
+import { type Events, noEvents } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Jobs } from '../../kernel/jobs/index.ts'
 import { job } from '../../kernel/module.ts'
-import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
+import { applyClientChanges, type ClientChange } from './change.ts'
 import { autoMap, checkMapping, decodeCsv, type ImportedRow, mapRow, parseCsv } from './csv-import.ts'
 import type { FieldDef } from './fields.ts'
 import { clientImports, clients, contacts, type ImportRowError } from './schema.ts'
-import { loadFieldDefs, searchTextOf, writeFacets } from './service.ts'
+import { loadFieldDefs } from './service.ts'
 
 export const IMPORT_QUEUE = 'clients.import'
 export const MAX_IMPORT_ROWS = 200_000
@@ -22,7 +23,7 @@ const KEPT_ERRORS = 10_000
 
 type ImportRecord = typeof clientImports.$inferSelect
 export type ImportJob = { importId: string; workspaceId: string; userId: string; meta: AuditMeta }
-type Scope = Pick<ServiceContext, 'db' | 'workspaceId' | 'meta'> & { actor: { userId: string } }
+type Scope = Pick<ServiceContext, 'db' | 'workspaceId' | 'meta' | 'actor'>
 type Duplicates = 'skip' | 'update' | 'create'
 
 type ImportView = Omit<ImportRecord, 'content' | 'fileHash'>
@@ -153,10 +154,8 @@ async function processRows(
       : [],
   )
 
-  const toCreate: (typeof clients.$inferInsert)[] = []
-  const newContacts: (typeof contacts.$inferInsert)[] = []
+  const changes: ClientChange[] = []
   const updates: { id: string; row: ImportedRow }[] = []
-  const now = new Date()
   for (const v of valid) {
     const c = v.row.client
     const key = keyOf(c)
@@ -182,100 +181,37 @@ async function processRows(
     const id = newId('cli')
     seen.set(key, id)
     if (ce) takenContacts.add(ce)
-    toCreate.push({
-      id,
-      workspaceId: ctx.workspaceId,
-      ...c,
-      sortName: c.name.toLowerCase(),
-      ownerId: c.ownerId ?? ctx.actor.userId,
-      archivedAt: c.status === 'archived' ? now : null,
-      searchText: searchTextOf(c, v.row.contact ? [v.row.contact] : [], opts.defs),
-      createdBy: ctx.actor.userId,
-      createdAt: now,
-      updatedAt: now,
-    })
-    if (v.row.contact)
-      newContacts.push({
-        id: newId('con'),
-        workspaceId: ctx.workspaceId,
-        clientId: id,
-        ...v.row.contact,
-        isPrimary: true,
-      })
+    changes.push({ kind: 'create', values: { ...c, id }, contact: v.row.contact })
   }
   if (!opts.write) return out
 
-  const audit: AuditEntry[] = []
-  if (toCreate.length) {
-    // Under PostgreSQL's 65,535 parameters per statement.
-    for (let k = 0; k < toCreate.length; k += 1000)
-      await tx.insert(clients).values(toCreate.slice(k, k + 1000))
-    await writeFacets(
-      tx,
-      toCreate.map((c) => ({
-        id: c.id,
-        workspaceId: ctx.workspaceId,
-        tags: c.tags ?? [],
-        ownerId: c.ownerId ?? null,
-        assigneeIds: c.assigneeIds ?? [],
-        custom: c.custom ?? {},
-      })),
-      opts.defs,
-      false,
-    )
-    if (newContacts.length) await tx.insert(contacts).values(newContacts)
-    for (const c of toCreate)
-      audit.push({
-        action: 'client.created',
-        targetType: 'client',
-        targetId: c.id,
-        targetLabel: c.name,
-        after: { name: c.name, email: c.email, status: c.status, source: 'import' },
-      })
-  }
+  // Updates change only what the row gives; custom values merge into the client's.
+  const current = updates.length
+    ? await tx
+        .select()
+        .from(clients)
+        .where(
+          inArray(
+            clients.id,
+            updates.map((u) => u.id),
+          ),
+        )
+        .for('update')
+    : []
+  const byId = new Map(current.map((c) => [c.id, c]))
   for (const u of updates) {
-    const [before] = await tx.select().from(clients).where(eq(clients.id, u.id)).for('update')
+    const before = byId.get(u.id)
     if (!before) continue
     const patch: Record<string, unknown> = {}
     for (const k of u.row.given)
       if (k !== 'cf' && k !== 'contact') patch[k] = u.row.client[k as keyof typeof u.row.client]
-    const next = { ...before, ...patch, custom: { ...before.custom, ...u.row.client.custom }, updatedAt: now }
-    next.sortName = next.name.toLowerCase()
-    const list = await tx
-      .select({ name: contacts.name, email: contacts.email })
-      .from(contacts)
-      .where(eq(contacts.clientId, u.id))
-    next.searchText = searchTextOf(next, list, opts.defs)
-    await tx.update(clients).set(next).where(eq(clients.id, u.id))
-    await writeFacets(tx, [next], opts.defs)
-    const changed = Object.keys(patch).filter(
-      (k) => JSON.stringify(patch[k]) !== JSON.stringify(before[k as keyof typeof before]),
-    )
-    if (JSON.stringify(next.custom) !== JSON.stringify(before.custom)) changed.push('custom')
-    audit.push({
-      action: 'client.updated',
-      targetType: 'client',
-      targetId: u.id,
-      targetLabel: next.name,
-      before: Object.fromEntries(changed.map((k) => [k, before[k as keyof typeof before]])),
-      after: Object.fromEntries(changed.map((k) => [k, next[k as keyof typeof next]])),
+    changes.push({
+      kind: 'update',
+      before,
+      patch: { ...patch, custom: { ...before.custom, ...u.row.client.custom } },
     })
   }
-  await recordMany(tx, ctx.workspaceId, ctx.meta, audit)
-  if (events) {
-    await events.emitMany(
-      tx,
-      'client.created',
-      ctx.workspaceId,
-      toCreate.map((c) => ({ clientId: c.id, name: c.name })),
-    )
-    await events.emitMany(
-      tx,
-      'client.updated',
-      ctx.workspaceId,
-      updates.map((u) => ({ clientId: u.id })),
-    )
-  }
+  await applyClientChanges(tx, { ...ctx, events: events ?? noEvents }, changes)
   return out
 }
 
@@ -373,17 +309,34 @@ export async function runImport(
   })
 }
 
-/** The job: two thousand rows per transaction, progress saved with each, so a retry resumes. */
-export async function processImport(db: Db, events: Events, job: ImportJob): Promise<void> {
-  const ctx: Scope = { db, workspaceId: job.workspaceId, meta: job.meta, actor: { userId: job.userId } }
-  const start = await withWorkspace(ctx, async (tx) => {
+/**
+ * The job: two thousand rows per transaction, progress saved with each. A run that fails part-way stays
+ * `running` and its retry resumes after the last saved row; only the last attempt marks it failed.
+ */
+export async function processImport(
+  db: Db,
+  events: Events,
+  job: ImportJob,
+  attempt: { last: boolean } = { last: true },
+): Promise<void> {
+  const scope = { db, workspaceId: job.workspaceId }
+  const start = await withWorkspace(scope, async (tx) => {
     const [i] = await tx.select().from(clientImports).where(eq(clientImports.id, job.importId))
     if (!i || i.status === 'completed' || i.status === 'failed') return null
-    await tx.update(clientImports).set({ status: 'running' }).where(eq(clientImports.id, i.id))
-    return { i, defs: await loadFieldDefs(tx) }
+    // The uploader's role now, not when the import was queued: the same rules as any other write.
+    const [m] = await tx
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(eq(memberships.userId, job.userId))
+    await tx
+      .update(clientImports)
+      .set(m ? { status: 'running' } : { status: 'failed', finishedAt: new Date() })
+      .where(eq(clientImports.id, i.id))
+    return m ? { i, role: m.role, defs: await loadFieldDefs(tx) } : null
   })
   if (!start) return
   const { i, defs } = start
+  const ctx: Scope = { ...scope, meta: job.meta, actor: { userId: job.userId, role: start.role } }
   const rows = parseCsv(i.content)
   const opts = { mapping: i.mapping, duplicates: i.duplicates, defs, write: true }
   const seen = new Map<string, string>()
@@ -418,12 +371,13 @@ export async function processImport(db: Db, events: Events, job: ImportJob): Pro
         .where(eq(clientImports.id, i.id)),
     )
   } catch (err) {
-    await withWorkspace(ctx, (tx) =>
-      tx
-        .update(clientImports)
-        .set({ status: 'failed', finishedAt: new Date() })
-        .where(eq(clientImports.id, i.id)),
-    )
+    if (attempt.last)
+      await withWorkspace(ctx, (tx) =>
+        tx
+          .update(clientImports)
+          .set({ status: 'failed', finishedAt: new Date() })
+          .where(eq(clientImports.id, i.id)),
+      )
     throw err
   }
 }
@@ -443,6 +397,6 @@ export async function importErrorRows(ctx: ServiceContext, id: string) {
 }
 
 /** The import job, for the module definition. */
-export const importJob = job<ImportJob>(IMPORT_QUEUE, (data, kernel) =>
-  processImport(kernel.database.db, kernel.events, data),
+export const importJob = job<ImportJob>(IMPORT_QUEUE, (data, kernel, run) =>
+  processImport(kernel.database.db, kernel.events, data, { last: run.retryCount >= run.retryLimit }),
 )

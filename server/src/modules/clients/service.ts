@@ -1,17 +1,26 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import type { CreateClientSchema, UpdateClientSchema } from '../../../../contracts/clients.ts'
 import { assertCan, can } from '../../kernel/access/index.ts'
-import { type AuditEntry, auditLogs, record } from '../../kernel/audit/index.ts'
-import { newId } from '../../kernel/db/ids.ts'
+import { type AuditEntry, auditLogs } from '../../kernel/audit/index.ts'
 import type { Tx } from '../../kernel/db/index.ts'
-import type { Events } from '../../kernel/events/index.ts'
+import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
-import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
-import { loadFieldDefs as loadRecordFieldDefs } from '../custom-fields/index.ts'
-import { displayValue, type FieldDef, facetValues, validateCustomValues } from './fields.ts'
+import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import {
+  type FieldDef,
+  loadFieldDefs as loadRecordFieldDefs,
+  validateCustomValues,
+} from '../custom-fields/index.ts'
+import {
+  applyClientChanges,
+  type ChangeScope,
+  type ClientPatch,
+  restoredStatus,
+  statusChange,
+} from './change.ts'
 import {
   decodeListCursor,
   encodeListCursor,
@@ -22,10 +31,10 @@ import {
   searchDepth,
   searchFrom,
 } from './query.ts'
-import { type Address, clientFacets, clients, contacts } from './schema.ts'
+import { type Address, clients } from './schema.ts'
 
 /** The kernel services the module's writes use (the seed passes a no-op event sink). */
-export type ClientDeps = { events: Pick<Events, 'emit' | 'emitMany'> }
+export type ClientDeps = { events: EventSink }
 export type CreateClientInput = z.output<typeof CreateClientSchema>
 export type UpdateClientInput = z.output<typeof UpdateClientSchema>
 
@@ -233,166 +242,21 @@ export async function* iterateClients(ctx: ServiceContext, filter: Record<string
 
 // ---- writes -------------------------------------------------------------------------------------
 
-/** The fields an audit entry shows for a client, so diffs read naturally. */
-export function auditView(c: Partial<typeof clients.$inferSelect>): Record<string, unknown> {
-  return {
-    kind: c.kind,
-    name: c.name,
-    legalName: c.legalName,
-    email: c.email,
-    phone: c.phone,
-    website: c.website,
-    taxId: c.taxId,
-    billingAddress: c.billingAddress,
-    shippingAddress: c.shippingAddress,
-    currency: c.currency,
-    language: c.language,
-    paymentTermsDays: c.paymentTermsDays,
-    status: c.status,
-    tags: c.tags,
-    ownerId: c.ownerId,
-    assigneeIds: c.assigneeIds,
-    notes: c.notes,
-    custom: c.custom,
-  }
-}
-
-/** The fields whose change rewrites a client's facets. */
-const FACET_FIELDS = ['tags', 'ownerId', 'assigneeIds', 'custom']
-
-const SEARCHABLE: FieldDef['type'][] = ['text', 'email', 'url', 'select', 'multi_select']
-
-export function searchTextOf(
-  c: {
-    name: string
-    legalName: string | null
-    email: string | null
-    tags: string[]
-    custom: Record<string, unknown>
-  },
-  contactsOf: { name: string; email: string | null }[],
-  defs: FieldDef[],
-): string {
-  const parts = [c.name, c.legalName, c.email, ...c.tags]
-  for (const k of contactsOf) parts.push(k.name, k.email)
-  for (const d of defs) if (SEARCHABLE.includes(d.type)) parts.push(displayValue(d, c.custom[d.key]))
-  return parts.filter(Boolean).join(' ').toLowerCase().replace(/\s+/g, ' ').slice(0, 4000)
-}
-
-export type FacetSource = {
-  id: string
-  workspaceId: string
-  tags: string[]
-  ownerId: string | null
-  assigneeIds: string[]
-  custom: Record<string, unknown>
-}
-
-export function facetsOf(c: FacetSource, defs: FieldDef[]) {
-  const rows = new Map<string, { workspaceId: string; clientId: string; key: string; value: string }>()
-  const add = (key: string, value: string) =>
-    rows.set(`${key}\u0000${value}`, { workspaceId: c.workspaceId, clientId: c.id, key, value })
-  for (const t of c.tags) add('tag', t)
-  if (c.ownerId) add('access', c.ownerId)
-  for (const a of c.assigneeIds) {
-    add('assignee', a)
-    add('access', a)
-  }
-  for (const d of defs) for (const v of facetValues(d, c.custom[d.key])) add(`cf.${d.key}`, v)
-  return [...rows.values()]
-}
-
-/** Replaces the facets of these clients. */
-export async function writeFacets(tx: Tx, sources: FacetSource[], defs: FieldDef[], replace = true) {
-  if (!sources.length) return
-  if (replace)
-    await tx.delete(clientFacets).where(
-      inArray(
-        clientFacets.clientId,
-        sources.map((s) => s.id),
-      ),
-    )
-  const rows = sources.flatMap((s) => facetsOf(s, defs))
-  for (let i = 0; i < rows.length; i += 5000) await tx.insert(clientFacets).values(rows.slice(i, i + 5000))
-}
-
-/** Owner and assignees must be members of the workspace. */
-async function checkMembers(tx: Tx, ownerId: string | null | undefined, assigneeIds: string[] | undefined) {
-  const wanted = [...new Set([...(ownerId ? [ownerId] : []), ...(assigneeIds ?? [])])]
-  if (!wanted.length) return
-  const found = await tx
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(inArray(memberships.userId, wanted))
-  const ok = new Set(found.map((f) => f.userId))
-  const errors: FieldError[] = []
-  if (ownerId && !ok.has(ownerId))
-    errors.push({ field: 'ownerId', message: 'is not a member of this workspace' })
-  ;(assigneeIds ?? []).forEach((a, i) => {
-    if (!ok.has(a)) errors.push({ field: `assigneeIds.${i}`, message: 'is not a member of this workspace' })
-  })
-  if (errors.length) throw problems.validation(errors)
-}
-
 function throwFieldErrors(errors: FieldError[]) {
   if (errors.length) throw problems.validation(errors)
 }
 
+const scopeOf = (deps: ClientDeps, ctx: ServiceContext): ChangeScope => ({ ...ctx, events: deps.events })
+
 export async function createClient(deps: ClientDeps, ctx: ServiceContext, input: CreateClientInput) {
   assertCan(ctx.actor, 'clients:write')
-  const me = ctx.actor.userId
-  const admin = can(ctx.actor, 'clients:read_all')
-  if (!admin && input.ownerId && input.ownerId !== me)
-    throw problems.forbidden('Only owners and admins can create clients for someone else.')
   return withWorkspace(ctx, async (tx) => {
-    const defs = await loadFieldDefs(tx)
-    const custom = validateCustomValues(defs, input.custom)
+    const custom = validateCustomValues(await loadFieldDefs(tx), input.custom)
     throwFieldErrors(custom.errors)
-    const ownerId = input.ownerId === undefined ? me : input.ownerId
-    const assigneeIds = [...new Set(input.assigneeIds)]
-    await checkMembers(tx, ownerId, assigneeIds)
-    const tags = [...new Set(input.tags)]
-    const id = newId('cli')
-    const now = new Date()
-    const values = {
-      id,
-      workspaceId: ctx.workspaceId,
-      kind: input.kind,
-      name: input.name,
-      sortName: input.name.toLowerCase(),
-      legalName: input.legalName,
-      email: input.email,
-      phone: input.phone,
-      website: input.website,
-      taxId: input.taxId,
-      billingAddress: input.billingAddress,
-      shippingAddress: input.shippingAddress,
-      currency: input.currency,
-      language: input.language,
-      paymentTermsDays: input.paymentTermsDays,
-      status: input.status,
-      tags,
-      ownerId,
-      assigneeIds,
-      notes: input.notes,
-      custom: custom.values,
-      searchText: searchTextOf({ ...input, tags, custom: custom.values }, [], defs),
-      archivedAt: input.status === 'archived' ? now : null,
-      createdBy: me,
-      createdAt: now,
-      updatedAt: now,
-    }
-    await tx.insert(clients).values(values)
-    await writeFacets(tx, [values], defs, false)
-    await record(tx, ctx.workspaceId, ctx.meta, {
-      action: 'client.created',
-      targetType: 'client',
-      targetId: id,
-      targetLabel: input.name,
-      after: auditView(values),
-    })
-    await deps.events.emit(tx, 'client.created', ctx.workspaceId, { clientId: id, name: input.name })
-    return serializeClient(await fetchClient(tx, ctx, id))
+    const { created } = await applyClientChanges(tx, scopeOf(deps, ctx), [
+      { kind: 'create', values: { ...input, custom: custom.values } },
+    ])
+    return serializeClient(await fetchClient(tx, ctx, created[0] as string))
   })
 }
 
@@ -401,35 +265,6 @@ async function loadForWrite(tx: Tx, ctx: ServiceContext, id: string) {
   const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('update')
   if (!row) throw problems.notFound('Client')
   return row
-}
-
-/** The search text of a client after its contacts or custom fields changed. */
-export async function refreshSearchText(tx: Tx, clientId: string, defs?: FieldDef[]) {
-  const [c] = await tx.select().from(clients).where(eq(clients.id, clientId))
-  if (!c) return
-  const list = await tx
-    .select({ name: contacts.name, email: contacts.email })
-    .from(contacts)
-    .where(eq(contacts.clientId, clientId))
-  const text = searchTextOf(c, list, defs ?? (await loadFieldDefs(tx)))
-  if (text !== c.searchText)
-    await tx.update(clients).set({ searchText: text }).where(eq(clients.id, clientId))
-}
-
-/** A status transition: archiving remembers the status to restore, leaving the archive forgets it. */
-export function statusChange(
-  before: typeof clients.$inferSelect,
-  status: 'lead' | 'active' | 'archived',
-  now: Date,
-) {
-  if (status === before.status) return {}
-  if (status === 'archived')
-    return {
-      status,
-      archivedAt: now,
-      statusBeforeArchive: before.status === 'archived' ? before.statusBeforeArchive : before.status,
-    }
-  return { status, archivedAt: null, statusBeforeArchive: null }
 }
 
 export async function updateClient(
@@ -441,59 +276,14 @@ export async function updateClient(
   assertCan(ctx.actor, 'clients:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadForWrite(tx, ctx, id)
-    const admin = can(ctx.actor, 'clients:read_all')
-    if (!admin && input.ownerId !== undefined && input.ownerId !== before.ownerId)
-      throw problems.forbidden("Only owners and admins can change a client's owner.")
-    const defs = await loadFieldDefs(tx)
-    let custom = before.custom
-    if (input.custom) {
-      const r = validateCustomValues(defs, input.custom, before.custom)
+    const { status, custom: given, ...rest } = input
+    const patch: ClientPatch = { ...rest, ...(status ? statusChange(before, status, new Date()) : {}) }
+    if (given) {
+      const r = validateCustomValues(await loadFieldDefs(tx), given, before.custom)
       throwFieldErrors(r.errors)
-      custom = r.values
+      patch.custom = r.values
     }
-    if (input.ownerId !== undefined || input.assigneeIds)
-      await checkMembers(tx, input.ownerId, input.assigneeIds)
-    const now = new Date()
-    const { status, ownerId, assigneeIds, tags, ...rest } = input
-    const next = {
-      ...before,
-      ...rest,
-      ...(ownerId !== undefined ? { ownerId } : {}),
-      ...(assigneeIds ? { assigneeIds: [...new Set(assigneeIds)] } : {}),
-      ...(tags ? { tags: [...new Set(tags)] } : {}),
-      ...(status ? statusChange(before, status, now) : {}),
-      custom,
-    }
-    if (!admin && next.ownerId !== ctx.actor.userId && !next.assigneeIds.includes(ctx.actor.userId))
-      throw problems.forbidden('You would no longer see this client: ask an admin to reassign it.')
-    const d = auditView(next)
-    const b = auditView(before)
-    const changed = Object.keys(d).filter((k) => JSON.stringify(d[k]) !== JSON.stringify(b[k]))
-    if (!changed.length) return serializeClient(await fetchClient(tx, ctx, id))
-    const list = await tx
-      .select({ name: contacts.name, email: contacts.email })
-      .from(contacts)
-      .where(eq(contacts.clientId, id))
-    const { id: _id, workspaceId: _ws, createdAt: _at, createdBy: _by, ...fields } = next
-    await tx
-      .update(clients)
-      .set({
-        ...fields,
-        sortName: next.name.toLowerCase(),
-        searchText: searchTextOf(next, list, defs),
-        updatedAt: now,
-      })
-      .where(eq(clients.id, id))
-    if (changed.some((k) => FACET_FIELDS.includes(k))) await writeFacets(tx, [next], defs)
-    await record(tx, ctx.workspaceId, ctx.meta, {
-      action: 'client.updated',
-      targetType: 'client',
-      targetId: id,
-      targetLabel: next.name,
-      before: b,
-      after: d,
-    })
-    await deps.events.emit(tx, 'client.updated', ctx.workspaceId, { clientId: id, fields: changed })
+    await applyClientChanges(tx, scopeOf(deps, ctx), [{ kind: 'update', before, patch }])
     return serializeClient(await fetchClient(tx, ctx, id))
   })
 }
@@ -502,26 +292,8 @@ export async function setArchived(deps: ClientDeps, ctx: ServiceContext, id: str
   assertCan(ctx.actor, 'clients:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadForWrite(tx, ctx, id)
-    const now = new Date()
-    if ((before.status === 'archived') !== archived) {
-      const change = archived
-        ? statusChange(before, 'archived', now)
-        : statusChange(before, before.statusBeforeArchive ?? 'active', now)
-      await tx
-        .update(clients)
-        .set({ ...change, updatedAt: now })
-        .where(eq(clients.id, id))
-      const action = archived ? 'client.archived' : 'client.restored'
-      await record(tx, ctx.workspaceId, ctx.meta, {
-        action,
-        targetType: 'client',
-        targetId: id,
-        targetLabel: before.name,
-        before: { status: before.status },
-        after: { status: change.status },
-      })
-      await deps.events.emit(tx, action, ctx.workspaceId, { clientId: id })
-    }
+    const patch = statusChange(before, archived ? 'archived' : restoredStatus(before), new Date())
+    await applyClientChanges(tx, scopeOf(deps, ctx), [{ kind: 'update', before, patch }])
     return serializeClient(await fetchClient(tx, ctx, id))
   })
 }
@@ -531,15 +303,7 @@ export async function deleteClient(deps: ClientDeps, ctx: ServiceContext, id: st
   return withWorkspace(ctx, async (tx) => {
     const before = await loadForWrite(tx, ctx, id)
     assertCan(ctx.actor, 'clients:delete')
-    await tx.delete(clients).where(eq(clients.id, id))
-    await record(tx, ctx.workspaceId, ctx.meta, {
-      action: 'client.deleted',
-      targetType: 'client',
-      targetId: id,
-      targetLabel: before.name,
-      before: auditView(before),
-    })
-    await deps.events.emit(tx, 'client.deleted', ctx.workspaceId, { clientId: id, name: before.name })
+    await applyClientChanges(tx, scopeOf(deps, ctx), [{ kind: 'delete', before }])
   })
 }
 
