@@ -5,16 +5,18 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { createUser } from '../server/src/db/seed.ts'
 import { migrationsFolder, openDatabase } from '../server/src/kernel/db/index.ts'
+import { bulkIndexStatements } from '../server/src/kernel/search/bulk.ts'
 import { databaseUrl, withAdmin } from './lib.ts'
 
 /*
  * The clients benchmark's data set, generated with set-based SQL on the owner connection (not through
  * the API): 1,000,000 clients in one workspace, 100,000 in each of ten others, 10,000 in a small one
- * (search cost against workspace size) and an empty one for the import run. Every derived column is
- * written the way the clients service writes it (sort_name, search_text, client_facets).
+ * (search cost against workspace size) and an empty one for the import run. The derived state is
+ * written as the clients record type derives it (client_facets, the search dictionary and postings).
  *
  * The database is kept between runs: a marker table records the generator's version (this file and
- * every migration), and a run reuses the data when it matches. `--fresh` regenerates.
+ * the migrations that shape the data: up to the search index), and a run reuses the
+ * data when it matches, applying any later migration. `--fresh` regenerates.
  */
 
 export const DB_NAME = 'atrium_bench_clients'
@@ -164,9 +166,8 @@ const pick = (words: string[], r: string) => `(${lit(words)})[1 + floor(${r} * $
 
 /**
  * One statement per batch: random draws (materialised once), the fields built from them, the clients
- * inserted, and their facets (tag, access, assignee) from the inserted rows, as facetsOf() derives them.
- * search_text is searchTextOf(): name, legal name, email and tags joined by single spaces, lower-cased
- * (no contacts and no custom fields are generated).
+ * inserted, and their facets (tag, access, assignee) from the inserted rows, as the clients record type
+ * derives them. The search index follows per workspace (SEARCH_SOURCE).
  */
 const BATCH_SQL = `
 with r as materialized (
@@ -214,12 +215,12 @@ with r as materialized (
          end as assignees
     from n join bench_tagsets t on t.k = n.tagset
 ), ins as (
-  insert into clients (id, workspace_id, kind, name, sort_name, legal_name, email, phone, website, tax_id,
+  insert into clients (id, workspace_id, kind, name, legal_name, email, phone, website, tax_id,
                        billing_address, currency, language, payment_terms_days, status, tags, owner_id,
-                       assignee_ids, search_text, status_before_archive, archived_at, created_by,
+                       assignee_ids, status_before_archive, archived_at, created_by,
                        created_at, updated_at)
   select 'cli_' || md5($2 || ':' || i), $1::uuid,
-         case when person then 'person' else 'company' end, name, lower(name), legal_name, email,
+         case when person then 'person' else 'company' end, name, legal_name, email,
          case when ry < 0.7 then '+' || ${pick(['1', '44', '49', '33', '31', '34', '39', '61'], 'rx')} || ' '
               || (100000000 + floor(rz * 899999999))::bigint end,
          case when not person and rw < 0.5 then 'https://www.' || translate(lower(name), ' &.,''-', '') || '.example' end,
@@ -232,7 +233,6 @@ with r as materialized (
          case when rcu < 0.8 then ${pick(['en', 'en', 'de', 'fr', 'nl', 'es', 'it'], 'rp')} end,
          case when rt < 0.75 then ${pick(['14', '30', '30', '30', '45', '60'], 'rt')}::int end,
          status, tags, owner, assignees,
-         lower(concat_ws(' ', name, legal_name, email, nullif(array_to_string(tags, ' '), ''))),
          case when status = 'archived' then (case when rs2 < 0.3 then 'lead' else 'active' end) end,
          case when status = 'archived' then created + (now() - created) * rar end,
          $5::uuid, created, created + (now() - created) * rup
@@ -247,11 +247,22 @@ union all
 select workspace_id, id, k.key, a::text from ins, unnest(assignee_ids) a, (values ('assignee'), ('access')) k(key)
 `
 
+/**
+ * A workspace's clients as the search index reads them: the name as title, then legal name, email and
+ * tags (no contacts and no custom fields are generated).
+ */
+const SEARCH_SOURCE = (workspaceId: string) =>
+  `select workspace_id, id, name as title, concat_ws(' ', legal_name, email, array_to_string(tags, ' ')) as body
+     from clients where workspace_id = '${workspaceId}'`
+
+/** The last migration that changes the generated data; later ones are applied to the kept data set. */
+const DATA_MIGRATIONS_UP_TO = '0011_search_index.sql'
+
 function versionHash(): string {
   const h = createHash('sha256')
   h.update(readFileSync(fileURLToPath(import.meta.url)))
   for (const f of readdirSync(migrationsFolder).sort())
-    if (f.endsWith('.sql')) h.update(readFileSync(join(migrationsFolder, f)))
+    if (f.endsWith('.sql') && f <= DATA_MIGRATIONS_UP_TO) h.update(readFileSync(join(migrationsFolder, f)))
   return h.digest('hex').slice(0, 16)
 }
 
@@ -288,7 +299,7 @@ export async function ensureDataset(opts: { fresh?: boolean } = {}): Promise<Dat
   if (!opts.fresh) {
     const m = await readMarker(url)
     if (m && m.version === version) {
-      // New migrations would change the version; this only applies ones a crash left unapplied.
+      // Migrations added after the data set was generated (or left unapplied by a crash).
       const database = await openDatabase({ url, poolSize: 1 })
       await database.migrate()
       await database.close()
@@ -365,7 +376,8 @@ async function generate(url: string, version: string): Promise<Dataset> {
       `select distinct conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def,
               contype as type
          from pg_constraint
-        where (conrelid in ('clients'::regclass, 'client_facets'::regclass) and contype in ('p', 'u', 'f'))
+        where (conrelid in ('clients'::regclass, 'client_facets'::regclass, 'search_postings'::regclass)
+               and contype in ('p', 'u', 'f'))
            or (confrelid = 'clients'::regclass and contype = 'f')`,
     )
   ).rows
@@ -374,7 +386,9 @@ async function generate(url: string, version: string): Promise<Dataset> {
       `select indrelid::regclass::text as tbl, indexrelid::regclass::text as name,
               pg_get_indexdef(indexrelid) as def
          from pg_index i
-        where indrelid in ('clients'::regclass, 'client_facets'::regclass)
+        where indrelid in ('clients'::regclass, 'client_facets'::regclass, 'search_postings'::regclass,
+                           'search_words'::regclass)
+          and indexrelid <> 'search_words_ws_type_word_idx'::regclass and not indisprimary
           and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
     )
   ).rows
@@ -384,7 +398,8 @@ async function generate(url: string, version: string): Promise<Dataset> {
   for (const c of keys) await a.query(`alter table ${c.tbl} drop constraint ${c.name}`)
   for (const i of indexes) await a.query(`drop index ${i.name}`)
   await a.query(`alter table clients set (autovacuum_enabled = false);
-    alter table client_facets set (autovacuum_enabled = false)`)
+    alter table client_facets set (autovacuum_enabled = false);
+    alter table search_postings set (autovacuum_enabled = false)`)
 
   // The tag sets rows draw from (1,000 of them, weighted as TAGS says).
   const next = rng(42)
@@ -413,6 +428,20 @@ async function generate(url: string, version: string): Promise<Dataset> {
   await Promise.all([worker(a, 0.11), worker(b, 0.22)])
   await a.query('drop table bench_tagsets')
   lap('clients and facets inserted')
+
+  // The search index, one workspace per transaction on each connection (no two touch the same words).
+  const pending = Object.values(workspaces).filter((w) => w.clients > 0)
+  await Promise.all(
+    conns.map(async (c) => {
+      for (let ws = pending.shift(); ws; ws = pending.shift()) {
+        await c.query('begin')
+        for (const statement of bulkIndexStatements('client', SEARCH_SOURCE(ws.id), { fresh: true }))
+          await c.query(statement)
+        await c.query('commit')
+      }
+    }),
+  )
+  lap('search index written')
 
   // Every index from one queue on both connections, the longest first (the trigram GIN, then the
   // facets table's). Primary keys are built as plain unique indexes, which, unlike ADD CONSTRAINT, do
@@ -455,10 +484,14 @@ async function generate(url: string, version: string): Promise<Dataset> {
   lap('foreign keys validated')
 
   await a.query(`alter table clients reset (autovacuum_enabled);
-    alter table client_facets reset (autovacuum_enabled)`)
+    alter table client_facets reset (autovacuum_enabled);
+    alter table search_postings reset (autovacuum_enabled)`)
   // VACUUM sets hint bits and the visibility map (index-only scans on the facets), ANALYZE the stats:
   // what autovacuum would otherwise do in the middle of the measurements.
-  await Promise.all([a.query('vacuum (analyze) clients'), b.query('vacuum (analyze) client_facets')])
+  await Promise.all([
+    a.query('vacuum (analyze) clients').then(() => a.query('vacuum (analyze) search_words')),
+    b.query('vacuum (analyze) client_facets').then(() => b.query('vacuum (analyze) search_postings')),
+  ])
   await a.query('vacuum (analyze) users, memberships, workspaces, sessions')
   lap('vacuum and analyze')
 

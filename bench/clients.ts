@@ -1,31 +1,18 @@
-import { fork } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { COMMON_TAG, type Dataset, ensureDataset, KNOWN_NAMES, PASSWORD } from './clients-data.ts'
-import {
-  DURATION,
-  fmt,
-  type LoadResult,
-  load,
-  rssMiB,
-  signIn,
-  sleep,
-  startAtrium,
-  stop,
-  waitReady,
-} from './lib.ts'
+import { COMMON_TAG, type Dataset, DB_NAME, ensureDataset, KNOWN_NAMES, PASSWORD } from './clients-data.ts'
+import { APP_URL, BASE, BASELINE_PORT, getJson, PORT } from './clients-http.ts'
+import { exportRun, importAddressProbe, importRun, resetImportWorkspace } from './clients-io.ts'
+import { DURATION, fmt, type LoadResult, load, signIn, sleep, startAtrium, stop, waitReady } from './lib.ts'
 
 // npm run bench -- clients [--fresh]: the clients module on 2,010,000 generated clients (see
-// clients-data.ts): list, filtered list, detail and search throughput against a bare pg baseline,
-// p99 at 10 connections, search cost against workspace size, a 100,000-row CSV import and a streamed
-// export of the 1,000,000-client workspace with the server's memory growth.
-
-const PORT = 3803
-const BASELINE_PORT = 3903
-const APP_URL = `http://localhost:${PORT}`
-const BASE = `http://127.0.0.1:${PORT}`
+// clients-data.ts): list, filtered list, detail, typo'd and prefix search against a bare pg baseline
+// in alternating rounds (baseline first, then last, ...; medians of BENCH_ROUNDS, default 3) with the
+// server's and PostgreSQL's CPU per request, p99 at 10 connections, search cost against workspace
+// size, a 100,000-row CSV import and a streamed export of the 1,000,000-client workspace.
 
 /** Search-as-you-type: prefixes of the known names with a typo, as a user types them. */
 const SEARCHES = [
@@ -46,22 +33,13 @@ const SEARCHES = [
   'proseware analyt',
 ]
 
+/** Search-as-you-type without typos: the start of a name (or of its words), as typed. */
+const PREFIXES = ['north', 'northwind', 'contoso ph', 'fab', 'blue har', 'litware', 'wide world', 'pros']
+
 type Figure = { label: string; value: string; target?: string; met?: boolean }
 
 const pct = (a: number, b: number) => (a / b) * 100
 const qs = (q: string) => `/api/v1/clients?q=${encodeURIComponent(q)}`
-
-async function getJson(path: string, cookie: string) {
-  const t = performance.now()
-  const r = await fetch(`${BASE}${path}`, { headers: { cookie } })
-  const text = await r.text()
-  const ms = performance.now() - t
-  let body: any = null
-  try {
-    body = JSON.parse(text)
-  } catch {}
-  return { status: r.status, body, text, ms }
-}
 
 /** One request per kind before loading them: right status, sensible answer. Returns the problems seen. */
 async function smokeTest(cookie: string, paths: Record<string, string>) {
@@ -79,10 +57,10 @@ async function smokeTest(cookie: string, paths: Record<string, string>) {
  * Each search alone, three times in a row (the median counts), in the big and the small workspace:
  * which queries cost what, and does the typo'd text find the known client first?
  */
-async function searchProbe(cookie: string, smallCookie: string) {
+async function searchProbe(cookie: string, smallCookie: string, queries: string[], typos: boolean) {
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const rows: { q: string; big: number; small: number; first: string; found: boolean; status: number }[] = []
-  for (const q of SEARCHES) {
+  for (const q of queries) {
     const times = { big: [] as number[], small: [] as number[] }
     let first = ''
     let status = 0
@@ -99,7 +77,8 @@ async function searchProbe(cookie: string, smallCookie: string) {
       big: median(times.big),
       small: median(times.small),
       first,
-      found: first === wanted,
+      // A typo'd name finds that name first; a prefix, a name that starts with it.
+      found: typos ? first === wanted : first.toLowerCase().startsWith(q),
       status,
     })
   }
@@ -120,217 +99,37 @@ async function settle(admin: pg.Client, timeoutMs = 120_000) {
   }
 }
 
-/** Samples a process's RSS every 100 ms until stopped; keeps the peak and one sample every 5 s. */
-function sampleRss(pid: number) {
-  const t0 = performance.now()
-  let peak = rssMiB(pid)
-  const trace: number[] = []
-  const timer = setInterval(() => {
-    const v = rssMiB(pid)
-    if (v > peak) peak = v
-    if (performance.now() - t0 >= (trace.length + 1) * 5000) trace.push(v)
-  }, 100)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      return { peak: Math.max(peak, rssMiB(pid)), trace }
-    },
-  }
-}
+type Server = { child: ChildProcess; base: string; headers: Record<string, string> }
 
-async function exportRun(cookie: string, pid: number) {
-  await sleep(2000)
-  const before = rssMiB(pid)
-  const rss = sampleRss(pid)
-  const t = performance.now()
-  const res = await fetch(`${BASE}/api/v1/clients/export`, { headers: { cookie } })
-  let bytes = 0
-  let lines = 0
-  let firstByte = 0
-  if (res.body)
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      if (!firstByte) firstByte = performance.now() - t
-      bytes += chunk.length
-      for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++
-    }
-  const seconds = (performance.now() - t) / 1000
-  const { peak, trace } = rss.stop()
-  await sleep(5000)
-  const after = rssMiB(pid)
-  return {
-    status: res.status,
-    rows: lines - 1,
-    bytes,
-    seconds,
-    firstByte,
-    before,
-    peak,
-    trace,
-    after,
-    growth: peak - before,
-  }
-}
-
-/** A realistic 100,000-row CSV, as exported from another tool: unique emails, some tags and contacts. */
-export function importCsv(rows: number): string {
-  const words = [
-    'Alder',
-    'Birch',
-    'Cobalt',
-    'Delta',
-    'Ember',
-    'Fjord',
-    'Garnet',
-    'Hazel',
-    'Indigo',
-    'Juniper',
-  ]
-  const kinds = ['Consulting', 'Logistics', 'Bakery', 'Studio', 'Dental', 'Motors', 'Analytics', 'Realty']
-  const cities: [string, string][] = [
-    ['Berlin', 'DE'],
-    ['Paris', 'FR'],
-    ['London', 'GB'],
-    ['Madrid', 'ES'],
-    ['Boston', 'US'],
-  ]
-  const tags = ['', 'import', 'import; priority', 'newsletter', '']
-  const statuses = ['Active', 'Lead', 'active', 'lead']
-  const out = [
-    'Company,Email,Phone,Website,VAT number,Status,Tags,City,Postal code,Country,Contact,Contact email',
-  ]
-  for (let i = 0; i < rows; i++) {
-    const name = `${words[i % 10]} ${words[Math.floor(i / 10) % 10]} ${kinds[i % 8]} ${i}`
-    const domain = `${name.toLowerCase().replaceAll(' ', '')}.example`
-    const [city, country] = cities[i % 5]!
-    out.push(
-      [
-        name,
-        `info@${domain}`,
-        `+49 30 ${String(1000000 + i)}`,
-        i % 3 ? `https://${domain}` : '',
-        i % 4 ? '' : `DE${String(100000000 + i)}`,
-        statuses[i % 4],
-        tags[i % 5],
-        city,
-        String(10000 + (i % 89999)),
-        country,
-        i % 2 ? `Contact Person ${i}` : '',
-        i % 2 ? `contact${i}@${domain}` : '',
-      ].join(','),
-    )
-  }
-  return `${out.join('\n')}\n`
-}
-
-/**
- * Removes what an import run wrote to the import workspace (clients with their facets and contacts,
- * the import, its audit entries), then VACUUM ANALYZE, so every run starts from the generated state:
- * statistics that know the workspace as empty, as they would for a new tenant, and no dead rows for
- * autovacuum to pick up in the middle of a later measurement.
- */
-async function resetImportWorkspace(admin: pg.Client, workspaceId: string, always = false) {
-  const r = await admin.query('delete from clients where workspace_id = $1', [workspaceId])
-  await admin.query('delete from client_imports where workspace_id = $1', [workspaceId])
-  await admin.query(`delete from audit_logs where workspace_id = $1 and target_type = 'client'`, [
-    workspaceId,
-  ])
-  if (always || r.rowCount)
-    await admin.query('vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs')
-}
-
-async function importRun(cookie: string, admin: pg.Client, workspaceId: string) {
-  await resetImportWorkspace(admin, workspaceId)
-  const csv = importCsv(100_000)
-  const post = (path: string, body: string, type: string) =>
-    fetch(`${BASE}${path}`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': type, origin: APP_URL },
-      body,
-    })
-  const t0 = performance.now()
-  const up = await post('/api/v1/clients/import?filename=bench.csv', csv, 'text/csv')
-  const upload = await up.json()
-  const uploadS = (performance.now() - t0) / 1000
-  if (up.status !== 201)
-    throw new Error(`import upload answered ${up.status}: ${JSON.stringify(upload).slice(0, 500)}`)
-  const options = JSON.stringify({ mapping: upload.mapping, duplicates: 'skip' })
-  const t1 = performance.now()
-  const ch = await post(`/api/v1/clients/import/${upload.id}/check`, options, 'application/json')
-  const check = await ch.json()
-  const checkS = (performance.now() - t1) / 1000
-  if (ch.status !== 200)
-    throw new Error(`import check answered ${ch.status}: ${JSON.stringify(check).slice(0, 500)}`)
-  const t2 = performance.now()
-  const run = await post(`/api/v1/clients/import/${upload.id}/run`, options, 'application/json')
-  if (run.status !== 202)
-    throw new Error(`import run answered ${run.status}: ${(await run.text()).slice(0, 500)}`)
-  let state: any
-  for (;;) {
-    await sleep(250)
-    state = (await getJson(`/api/v1/clients/import/${upload.id}`, cookie)).body
-    if (state?.status === 'completed' || state?.status === 'failed') break
-    if (performance.now() - t2 > 600_000) throw new Error('import did not finish in 10 minutes')
-  }
-  const runS = (performance.now() - t2) / 1000
-  const counts = (
-    await admin.query<{ c: number; f: number; k: number }>(
-      `select (select count(*) from clients where workspace_id = $1)::int as c,
-              (select count(*) from client_facets where workspace_id = $1)::int as f,
-              (select count(*) from contacts where workspace_id = $1)::int as k`,
-      [workspaceId],
-    )
-  ).rows[0]!
-  return { uploadS, checkS, runS, state, check, counts, bytes: Buffer.byteLength(csv) }
-}
-
-/** A two-row file with the address columns spreadsheets have: does the upload accept it? */
-async function importAddressProbe(cookie: string) {
-  const csv =
-    'Company,Street,Address 2,City\nProbe One,1 Main Street,Floor 2,Berlin\nProbe Two,2 Main Street,,Paris\n'
-  const r = await fetch(`${BASE}/api/v1/clients/import?filename=probe.csv`, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'text/csv', origin: APP_URL },
-    body: csv,
-  })
-  const text = await r.text()
-  return r.status === 201
-    ? null
-    : `upload of a CSV with Street / Address 2 columns answered ${r.status}: ${text.slice(0, 200)}`
-}
-
-async function baseline(
-  databaseUrl: string,
-  workspaceId: string,
-  connections: number,
-  mode = 'clients',
-): Promise<LoadResult> {
+async function startBaseline(databaseUrl: string, workspaceId: string, mode: string): Promise<Server> {
   const child = fork('bench/baseline-server.ts', [mode, String(BASELINE_PORT)], {
     env: { ...process.env, DATABASE_URL: databaseUrl, BASELINE_WORKSPACE_ID: workspaceId },
     stdio: 'ignore',
   })
   await new Promise((r) => child.once('message', r))
-  try {
-    return await load(`http://127.0.0.1:${BASELINE_PORT}/api/v1/clients`, {}, connections)
-  } finally {
-    await stop(child)
-  }
+  return { child, base: `http://127.0.0.1:${BASELINE_PORT}`, headers: {} }
 }
 
-/** The server's error lines (pino level ≥ 50), shortened, for the problems list. */
-function serverErrors(log: string): string[] {
-  const out = new Map<string, number>()
-  for (const line of log.split('\n')) {
-    if (!/"level":(50|60)/.test(line)) continue
-    let msg = line
-    try {
-      const j = JSON.parse(line)
-      msg = `${j.msg}: ${j.err?.type ?? ''} ${j.err?.message ?? ''} ${j.err?.stack?.split('\n')[1]?.trim() ?? ''}`
-    } catch {}
-    msg = msg.replace(/\s+/g, ' ').slice(0, 300)
-    out.set(msg, (out.get(msg) ?? 0) + 1)
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
+const range = (xs: number[], d = 0) =>
+  xs.length > 1 ? ` (${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)})` : ''
+
+/** Medians of several load runs of one route (and of its ratio to the baseline of the same round). */
+type Series = { runs: LoadResult[]; ratios: number[] }
+const summary = (x: Series) => {
+  const m = (f: (r: LoadResult) => number) => median(x.runs.map(f))
+  return {
+    rps: m((r) => r.rps),
+    p50: m((r) => r.p50),
+    p99: m((r) => r.p99),
+    serverCpu: m((r) => r.serverCpu ?? Number.NaN),
+    pgCpu: m((r) => r.pgCpu ?? Number.NaN),
+    errors: x.runs.reduce((a, r) => a + r.errors, 0),
+    ratio: median(x.ratios),
   }
-  return [...out].map(([m, n]) => `server logged ${n}× ${m}`)
 }
+const cpuText = (c: { serverCpu?: number; pgCpu?: number }) =>
+  `CPU/request: server ${fmt(c.serverCpu ?? Number.NaN, 2)} ms, PostgreSQL ${fmt(c.pgCpu ?? Number.NaN, 2)} ms`
 
 export async function clientsBench(opts: { fresh?: boolean } = {}) {
   const data: Dataset = await ensureDataset(opts)
@@ -353,6 +152,7 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
     APP_URL,
     DATABASE_URL: data.databaseUrl,
   })
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
   const figures: { title: string; rows: Figure[] }[] = []
   const problems: string[] = []
   // Each part reports its own failure and lets the others run.
@@ -363,8 +163,8 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
       problems.push(`${name} failed: ${(err as Error).message}`)
     }
   }
-  const errs = (r: LoadResult) => (r.errors ? `, ${r.errors} errors/non-2xx` : '')
-  const routes: { label: string; paths: string[]; target: number }[] = [
+  const errs = (r: { errors: number }) => (r.errors ? `, ${r.errors} errors/non-2xx` : '')
+  const routes: { label: string; paths: string[]; target?: number }[] = [
     { label: 'list ?limit=25 (newest first)', paths: ['/api/v1/clients?limit=25'], target: 60 },
     {
       label: `filtered ?status=active&tag=${COMMON_TAG}&sort=name`,
@@ -372,14 +172,17 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
       target: 60,
     },
     { label: 'detail /clients/{id} (2,000 ids)', paths: ids, target: 60 },
-    { label: `search ?q= (${SEARCHES.length} typo'd prefixes)`, paths: SEARCHES.map(qs), target: 40 },
+    { label: `search ?q= (${SEARCHES.length} typo'd names)`, paths: SEARCHES.map(qs), target: 40 },
+    { label: `search ?q= (${PREFIXES.length} prefixes, as typed)`, paths: PREFIXES.map(qs) },
   ]
+  let baselineServer: Server | null = null
   try {
     await waitReady(`${BASE}/readyz`, performance.now())
     const cookie = await signIn(APP_URL, big.owner.email, PASSWORD)
     const smallCookie = await signIn(APP_URL, small.owner.email, PASSWORD)
     const importCookie = await signIn(APP_URL, importWs.owner.email, PASSWORD)
     const pid = atrium.child.pid!
+    const atriumServer: Server = { child: atrium.child, base: BASE, headers: { cookie } }
 
     // Export first, on a freshly started server, so the memory growth is not hidden by earlier load.
     await part('export', async () => {
@@ -410,44 +213,83 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
         Object.fromEntries(routes.map((r) => [r.label.split(' ')[0]!, r.paths[0]!])),
       )),
     )
-    const probe = await searchProbe(cookie, smallCookie)
-    const misses = probe.filter((p) => !p.found)
-    if (misses.length)
-      problems.push(
-        `search: the known client is not first for ${misses.length} of ${probe.length} queries: ${misses.map((m) => `"${m.q}" → ${m.first}`).join('; ')}`,
-      )
-
-    const base50 = await baseline(data.databaseUrl, big.id, 50)
-    const base10 = await baseline(data.databaseUrl, big.id, 10)
-    const tenant50 = await baseline(data.databaseUrl, big.id, 50, 'clients-tenant')
-    const at50: LoadResult[] = []
-    const at10: LoadResult[] = []
-    const run = async (c: string, connections: number, paths: string[]) => {
-      await settle(admin)
-      return load(BASE, { cookie: c }, connections, paths)
+    const typoProbe = await searchProbe(cookie, smallCookie, SEARCHES, true)
+    const prefixProbe = await searchProbe(cookie, smallCookie, PREFIXES, false)
+    for (const [kind, probe] of [
+      ['typo', typoProbe],
+      ['prefix', prefixProbe],
+    ] as const) {
+      const misses = probe.filter((p) => !p.found)
+      if (misses.length)
+        problems.push(
+          `${kind} search: the expected client is not first for ${misses.length} of ${probe.length} queries: ${misses.map((m) => `"${m.q}" → ${m.first}`).join('; ')}`,
+        )
     }
-    for (const r of routes) at50.push(await run(cookie, 50, r.paths))
-    for (const r of routes) at10.push(await run(cookie, 10, r.paths))
-    const searchSmall = await run(smallCookie, 10, SEARCHES.map(qs))
+
+    baselineServer = await startBaseline(data.databaseUrl, big.id, 'clients')
+    const run = async (server: Server, connections: number, paths: string[], headers = server.headers) => {
+      await settle(admin)
+      return load(server.base, headers, connections, paths, { pid: server.child.pid!, database: DB_NAME })
+    }
+    const basePath = ['/api/v1/clients']
+    // Rounds: the baseline first, then last, then first... so that drift in the machine's load falls
+    // on both sides; every figure is the median of the rounds.
+    const base: LoadResult[] = []
+    const series: Series[] = routes.map(() => ({ runs: [], ratios: [] }))
+    for (let r = 0; r < rounds; r++) {
+      const mine: LoadResult[] = []
+      if (r % 2 === 0) base.push(await run(baselineServer, 50, basePath))
+      for (const route of routes) mine.push(await run(atriumServer, 50, route.paths))
+      if (r % 2 === 1) base.push(await run(baselineServer, 50, basePath))
+      const b = base[base.length - 1]!
+      mine.forEach((m, i) => {
+        series[i]!.runs.push(m)
+        series[i]!.ratios.push(pct(m.rps, b.rps))
+      })
+    }
+    const base10 = await run(baselineServer, 10, basePath)
+    await stop(baselineServer.child)
+    baselineServer = await startBaseline(data.databaseUrl, big.id, 'clients-tenant')
+    const tenant50 = await run(baselineServer, 50, basePath)
+    await stop(baselineServer.child)
+    baselineServer = null
+    const at10: LoadResult[] = []
+    for (const route of routes) at10.push(await run(atriumServer, 10, route.paths))
+
+    // The same typo'd searches in the 1,000,000- and the 10,000-client workspace, alternating.
+    const size = { big: [] as LoadResult[], small: [] as LoadResult[] }
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? (['big', 'small'] as const) : (['small', 'big'] as const)
+      for (const w of order)
+        size[w].push(
+          await run(atriumServer, 10, SEARCHES.map(qs), { cookie: w === 'big' ? cookie : smallCookie }),
+        )
+    }
     await settle(admin)
+
+    const b = summary({ runs: base, ratios: [] })
     figures.unshift(
       {
-        title: `Throughput at 50 connections, ${DURATION} s each, owner of the 1,000,000-client workspace`,
+        title: `Throughput at 50 connections, ${DURATION} s each, owner of the 1,000,000-client workspace; medians of ${rounds} alternating rounds (range)`,
         rows: [
           {
             label: 'baseline: bare Fastify + one pg list query',
-            value: `${fmt(base50.rps)} req/s, p50 ${base50.p50} ms, p99 ${base50.p99} ms${errs(base50)}`,
+            value: `${fmt(b.rps)} req/s${range(base.map((x) => x.rps))}, p99 ${b.p99} ms; ${cpuText(b)}${errs(b)}`,
           },
           {
             label: '  same query in a workspace transaction (RLS)',
-            value: `${fmt(tenant50.rps)} req/s = ${fmt(pct(tenant50.rps, base50.rps))} % of baseline, p50 ${tenant50.p50} ms${errs(tenant50)} (for reference)`,
+            value: `${fmt(tenant50.rps)} req/s = ${fmt(pct(tenant50.rps, b.rps))} % of baseline (one run, for reference)`,
           },
-          ...routes.map((r, i) => ({
-            label: r.label,
-            value: `${fmt(at50[i]!.rps)} req/s = ${fmt(pct(at50[i]!.rps, base50.rps))} % of baseline, p50 ${at50[i]!.p50} ms${errs(at50[i]!)}`,
-            target: `≥ ${r.target} %`,
-            met: pct(at50[i]!.rps, base50.rps) >= r.target && at50[i]!.errors === 0,
-          })),
+          ...routes.map((route, i) => {
+            const x = summary(series[i]!)
+            return {
+              label: route.label,
+              value: `${fmt(x.rps)} req/s = ${fmt(x.ratio)} %${range(series[i]!.ratios)} of baseline, p99 ${x.p99} ms; ${cpuText(x)}${errs(x)}`,
+              ...(route.target
+                ? { target: `≥ ${route.target} %`, met: x.ratio >= route.target && x.errors === 0 }
+                : {}),
+            }
+          }),
         ],
       },
       {
@@ -457,37 +299,47 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
             label: 'baseline: bare Fastify + one pg list query',
             value: `p99 ${base10.p99} ms, p50 ${base10.p50} ms, ${fmt(base10.rps)} req/s${errs(base10)}`,
           },
-          ...routes.map((r, i) => ({
-            label: r.label,
-            value: `p99 ${at10[i]!.p99} ms, p50 ${at10[i]!.p50} ms, ${fmt(at10[i]!.rps)} req/s${errs(at10[i]!)}`,
+          ...routes.map((route, i) => ({
+            label: route.label,
+            value: `p99 ${at10[i]!.p99} ms, p50 ${at10[i]!.p50} ms, ${fmt(at10[i]!.rps)} req/s; ${cpuText(at10[i]!)}${errs(at10[i]!)}`,
+            target: '< 25 ms',
+            met: at10[i]!.p99 < 25 && !at10[i]!.errors,
           })),
         ],
       },
     )
-    const bigSearch = at10[3]!
-    const sizeRatio = searchSmall.rps / bigSearch.rps
+    const sb = summary({ runs: size.big, ratios: [] })
+    const ss = summary({ runs: size.small, ratios: [] })
+    const sizeRatio = ss.rps / sb.rps
+    const prefixPg = summary(series[4]!).pgCpu
     figures.splice(2, 0, {
-      title: 'Search against workspace size (the same queries, 10 connections)',
+      title: `Search against workspace size (the typo'd searches, 10 connections, medians of ${rounds})`,
       rows: [
         {
           label: '1,000,000-client workspace',
-          value: `${fmt(bigSearch.rps)} req/s, p50 ${bigSearch.p50} ms, p99 ${bigSearch.p99} ms${errs(bigSearch)}`,
+          value: `${fmt(sb.rps)} req/s, p50 ${sb.p50} ms, p99 ${sb.p99} ms; ${cpuText(sb)}${errs(sb)}`,
         },
         {
           label: '10,000-client workspace',
-          value: `${fmt(searchSmall.rps)} req/s, p50 ${searchSmall.p50} ms, p99 ${searchSmall.p99} ms${errs(searchSmall)}`,
+          value: `${fmt(ss.rps)} req/s, p50 ${ss.p50} ms, p99 ${ss.p99} ms; ${cpuText(ss)}${errs(ss)}`,
         },
         {
           label: 'cost ratio 1M / 10k (throughput)',
           value: `${fmt(sizeRatio, 2)}×`,
           target: '≤ 2×',
-          met: sizeRatio <= 2 && !bigSearch.errors && !searchSmall.errors,
+          met: sizeRatio <= 2 && !sb.errors && !ss.errors,
+        },
+        {
+          label: 'prefix search, PostgreSQL CPU per request (1M)',
+          value: `${fmt(prefixPg, 2)} ms`,
+          target: '≤ 1 ms',
+          met: prefixPg <= 1,
         },
         {
           label: "typo'd searches finding the known client first",
-          value: `${probe.filter((p) => p.found).length} of ${probe.length}`,
+          value: `${typoProbe.filter((p) => p.found).length} of ${typoProbe.length}`,
         },
-        ...probe.map((p) => ({
+        ...[...typoProbe, ...prefixProbe].map((p) => ({
           label: `  "${p.q}" alone`,
           value: `1M: ${fmt(p.big)} ms, 10k: ${fmt(p.small)} ms${p.status !== 200 ? ` [${p.status}]` : ''} → ${p.first}`,
         })),
@@ -524,14 +376,33 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
   } catch (err) {
     problems.push(`benchmark stopped: ${(err as Error).message}`)
   } finally {
+    if (baselineServer) await stop(baselineServer.child)
     await stop(atrium.child)
     problems.push(...serverErrors(atrium.log()))
     await resetImportWorkspace(admin, importWs.id).catch((err) => problems.push(`cleanup: ${err.message}`))
     await admin.end()
     rmSync(dataDir, { recursive: true, force: true })
   }
+  print(data, figures, problems)
+}
 
-  // ---- print ----
+/** The server's error lines (pino level ≥ 50), shortened, for the problems list. */
+function serverErrors(log: string): string[] {
+  const out = new Map<string, number>()
+  for (const line of log.split('\n')) {
+    if (!/"level":(50|60)/.test(line)) continue
+    let msg = line
+    try {
+      const j = JSON.parse(line)
+      msg = `${j.msg}: ${j.err?.type ?? ''} ${j.err?.message ?? ''} ${j.err?.stack?.split('\n')[1]?.trim() ?? ''}`
+    } catch {}
+    msg = msg.replace(/\s+/g, ' ').slice(0, 300)
+    out.set(msg, (out.get(msg) ?? 0) + 1)
+  }
+  return [...out].map(([m, n]) => `server logged ${n}× ${m}`)
+}
+
+function print(data: Dataset, figures: { title: string; rows: Figure[] }[], problems: string[]) {
   console.log(
     `\nClients on PostgreSQL: ${data.totalClients.toLocaleString('en')} clients in ${Object.keys(data.workspaces).length} workspaces, ${data.totalFacets.toLocaleString('en')} facet rows`,
   )

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import pg from 'pg'
 
@@ -82,17 +82,58 @@ export async function signIn(appUrl: string, email: string, password: string): P
     .join('; ')
 }
 
-export type LoadResult = { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+/** CPU milliseconds a process has used (user + system, from /proc; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return 0
+  }
+}
+
+/** CPU milliseconds used by the PostgreSQL backends connected to one database (from their titles). */
+export function postgresCpuMs(database: string): number {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let title = ''
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+    } catch {
+      continue
+    }
+    if (title.startsWith('postgres: ') && title.includes(` ${database} `)) total += cpuMs(Number(entry))
+  }
+  return total
+}
+
+export type LoadResult = {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+  /** CPU ms per request of the measured server process and of PostgreSQL, when asked for. */
+  serverCpu?: number
+  pgCpu?: number
+}
+
+/** What load() measures besides latency: the server process and the database its backends use. */
+export type CpuProbe = { pid: number; database: string }
 
 /**
  * A 2 s warm-up, then DURATION seconds of load. `paths` (optional) rotates each request over the
- * given paths of the same host, picked at random, so caches see realistic variety.
+ * given paths of the same host, picked at random, so caches see realistic variety. With `cpu`, the
+ * server's and PostgreSQL's CPU milliseconds per request over the measured seconds come back too.
  */
 export async function load(
   url: string,
   headers: Record<string, string> = {},
   connections = 50,
   paths?: string[],
+  cpu?: CpuProbe,
 ): Promise<LoadResult> {
   const requests = paths?.length
     ? [
@@ -106,13 +147,21 @@ export async function load(
     : undefined
   const opts = { url, connections, headers, requests } as autocannon.Options
   await autocannon({ ...opts, duration: 2 })
+  const before = cpu ? { server: cpuMs(cpu.pid), pg: postgresCpuMs(cpu.database) } : null
   const r = await autocannon({ ...opts, duration: DURATION })
+  const total = Math.max(1, r.requests.total)
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors + r.non2xx,
     non2xx: r.non2xx,
+    ...(cpu && before
+      ? {
+          serverCpu: (cpuMs(cpu.pid) - before.server) / total,
+          pgCpu: (postgresCpuMs(cpu.database) - before.pg) / total,
+        }
+      : {}),
   }
 }
 

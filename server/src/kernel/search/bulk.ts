@@ -2,9 +2,14 @@
  * Set-based indexing of many records at once, for bulk loads that bypass the write paths (benchmark
  * data, test fixtures): `source` is a SELECT yielding `workspace_id, id, title, body` per record. The
  * result is what `searchIndex.update` writes for the same documents (facets are the loader's own).
- * Run the statements in order, as the owner.
+ * Run the statements in order, in one transaction, as the owner. `fresh` skips conflict handling for
+ * records that have no postings yet (which also lets a loader build the postings' keys afterwards).
  */
-export function bulkIndexStatements(recordType: string, source: string): string[] {
+export function bulkIndexStatements(
+  recordType: string,
+  source: string,
+  opts: { fresh?: boolean } = {},
+): string[] {
   const type = `'${recordType.replaceAll("'", "''")}'`
   const tokens = `select src.workspace_id, src.id, t.word, min(t.pos)::smallint as pos
     from (${source}) src
@@ -15,12 +20,13 @@ export function bulkIndexStatements(recordType: string, source: string): string[
     group by src.workspace_id, src.id, t.word`
   return [
     `create temporary table bulk_index_tokens on commit drop as ${tokens}`,
-    `insert into search_words (workspace_id, record_type, word)
-       select distinct workspace_id, ${type}, word from bulk_index_tokens
-       on conflict (workspace_id, record_type, word) do nothing`,
+    `insert into search_words (workspace_id, record_type, word, in_title)
+       select workspace_id, ${type}, word, bool_or(pos < 100) from bulk_index_tokens group by workspace_id, word
+       on conflict (workspace_id, record_type, word) do update set in_title = true
+         where excluded.in_title and not search_words.in_title`,
     `insert into search_postings (workspace_id, record_id, word_id, pos)
        select t.workspace_id, t.id, w.id, t.pos from bulk_index_tokens t
        join search_words w on w.workspace_id = t.workspace_id and w.record_type = ${type} and w.word = t.word
-       on conflict (record_id, word_id) do update set pos = excluded.pos`,
+       ${opts.fresh ? '' : 'on conflict (record_id, word_id) do update set pos = excluded.pos'}`,
   ]
 }

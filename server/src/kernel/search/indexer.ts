@@ -47,10 +47,11 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[]) {
   // then visible to the postings statement once that transaction commits. Sorted, so that concurrent
   // writers lock dictionary entries in the same order.
   if (docs.length)
-    await tx.execute(sql`insert into search_words (workspace_id, record_type, word)
-      select ${WORKSPACE}, ${type.name}, w.word
-      from (select distinct t.word from (${TOKENS(body)}) t order by 1) w
-      on conflict (workspace_id, record_type, word) do nothing`)
+    await tx.execute(sql`insert into search_words (workspace_id, record_type, word, in_title)
+      select ${WORKSPACE}, ${type.name}, w.word, w.in_title
+      from (select t.word, bool_or(t.pos < 100) as in_title from (${TOKENS(body)}) t group by t.word order by 1) w
+      on conflict (workspace_id, record_type, word) do update set in_title = true
+        where excluded.in_title and not search_words.in_title`)
   await tx.execute(sql`with n as (
       select t.id, w.id as word_id, t.pos from (${TOKENS(body)}) t
       join search_words w on w.workspace_id = ${WORKSPACE} and w.record_type = ${type.name} and w.word = t.word

@@ -1,6 +1,7 @@
 import {
   bigint,
   bigserial,
+  boolean,
   index,
   pgTable,
   primaryKey,
@@ -22,6 +23,8 @@ export const searchWords = pgTable(
     workspaceId: uuid('workspace_id').notNull(),
     recordType: text('record_type').notNull(),
     word: text('word').notNull(),
+    /** Seen in a title: typos are looked for among these words only (names, not emails or notes). */
+    inTitle: boolean('in_title').notNull().default(false),
   },
   (t) => [uniqueIndex('search_words_ws_type_word_idx').on(t.workspaceId, t.recordType, t.word)],
 )

@@ -1,0 +1,231 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { type FieldError, problems } from '../http/problem.ts'
+import type { RecordType, SortField } from './record-type.ts'
+
+/** The most matches a search joins: a search lists, counts and acts on its best thousand at most. */
+export const SEARCH_LIMIT = 1000
+
+/** Comma-separated or repeated query parameter values, trimmed, empty ones dropped. */
+export const listValues = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [])
+    .map((s) => String(s).trim())
+    .filter(Boolean)
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+// What PostgreSQL's timestamptz holds and a person means: years 1 to 9999.
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z')
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z')
+
+/** A date (the whole day, UTC) or an ISO 8601 instant between the years 1 and 9999, or undefined. */
+export function parseInstant(v: string, end: boolean): Date | undefined {
+  const day = DAY.test(v)
+  if (!day && !/^\d{4}-\d{2}-\d{2}T/.test(v)) return undefined
+  const d = new Date(day ? `${v}T${end ? '23:59:59.999' : '00:00:00.000'}Z` : v)
+  const t = d.getTime()
+  if (Number.isNaN(t) || t < MIN_TIME || t > MAX_TIME) return undefined
+  if (day && d.toISOString().slice(0, 10) !== v) return undefined
+  return d
+}
+
+/** Search text as `search_records` takes it, or '' when it holds no letter or digit to search for. */
+export function searchText(q: unknown): string {
+  const text = (typeof q === 'string' ? q : '').replace(/\s+/g, ' ').trim().slice(0, 200)
+  return /[\p{L}\p{N}]/u.test(text) ? text : ''
+}
+
+const alias = (type: RecordType) => sql.identifier(type.alias)
+
+/** `<alias>.id in (records with these facet values)`: all of them (`all`) or any one (`any`). */
+export function facetCondition(
+  type: RecordType,
+  key: string,
+  values: readonly string[],
+  match: 'all' | 'any' = 'all',
+  op: '=' | '>=' | '<=' = '=',
+): SQL[] {
+  const f = sql.identifier(type.facets.table)
+  const r = sql.identifier(type.facets.recordColumn)
+  const one = (cond: SQL) =>
+    sql`${alias(type)}.id in (select f.${r} from ${f} f where f.key = ${key} and ${cond})`
+  if (op !== '=') return values.map((v) => one(sql`f.value ${sql.raw(op)} ${v}`))
+  if (match === 'any' && values.length > 1)
+    return [
+      one(
+        sql`f.value in (${sql.join(
+          values.map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+      ),
+    ]
+  return values.map((v) => one(sql`f.value = ${v}`))
+}
+
+export type Viewer = { userId: string; seesAll: boolean }
+
+/**
+ * The WHERE conditions of the record type's declared filters, read from query parameters. Each is a
+ * leakproof comparison on an indexed column or a semi-join on the facets table, so row-level security
+ * leaves the indexes usable. Unknown parameters are left to the caller; bad values add field errors.
+ */
+export function declaredFilters(
+  type: RecordType,
+  viewer: Viewer,
+  filter: Record<string, unknown>,
+  errors: FieldError[],
+): SQL[] {
+  const conditions: SQL[] = []
+  const a = alias(type)
+  if (!viewer.seesAll && type.accessFacet)
+    conditions.push(...facetCondition(type, type.accessFacet, [viewer.userId]))
+  for (const [param, spec] of Object.entries(type.filters)) {
+    const raw = filter[param]
+    if (raw === undefined || raw === '') continue
+    const values = listValues(raw)
+    switch (spec.kind) {
+      case 'enum': {
+        if (values.some((v) => !spec.values.includes(v)))
+          errors.push({ field: param, message: `must be one of ${spec.values.join(', ')}` })
+        else if (values.length)
+          conditions.push(
+            sql`${a}.${sql.identifier(spec.column)} in (${sql.join(
+              values.map((v) => sql`${v}`),
+              sql`, `,
+            )})`,
+          )
+        break
+      }
+      case 'facet': {
+        const match = spec.matchParam ? (filter[spec.matchParam] ?? 'all') : 'all'
+        if (match !== 'all' && match !== 'any') {
+          errors.push({ field: spec.matchParam as string, message: 'must be all or any' })
+          break
+        }
+        const wanted = values.map((v) =>
+          spec.user && v === 'me' ? viewer.userId : spec.lowercase ? v.toLowerCase() : v,
+        )
+        if (spec.user && wanted.some((v) => !UUID.test(v))) {
+          errors.push({ field: param, message: 'must be user ids or me' })
+          break
+        }
+        conditions.push(...facetCondition(type, spec.key, wanted, match))
+        break
+      }
+      case 'user': {
+        const ids = values.filter((v) => v !== 'none').map((v) => (v === 'me' ? viewer.userId : v))
+        if (ids.some((i) => !UUID.test(i))) {
+          errors.push({ field: param, message: 'must be user ids, me or none' })
+          break
+        }
+        const column = sql`${a}.${sql.identifier(spec.column)}`
+        const parts: SQL[] = []
+        if (ids.length)
+          parts.push(
+            sql`${column} in (${sql.join(
+              ids.map((i) => sql`${i}::uuid`),
+              sql`, `,
+            )})`,
+          )
+        if (values.includes('none')) parts.push(sql`${column} is null`)
+        if (parts.length) conditions.push(sql`(${sql.join(parts, sql` or `)})`)
+        break
+      }
+      case 'date': {
+        const d = typeof raw === 'string' ? parseInstant(raw, spec.bound === 'to') : undefined
+        if (!d)
+          errors.push({
+            field: param,
+            message: 'must be a date (YYYY-MM-DD) or an ISO 8601 timestamp between the years 1 and 9999',
+          })
+        else
+          conditions.push(
+            sql`${a}.${sql.identifier(spec.column)} ${sql.raw(spec.bound === 'to' ? '<=' : '>=')} ${d.toISOString()}::timestamptz`,
+          )
+        break
+      }
+    }
+  }
+  return conditions
+}
+
+/** The FROM of a list: the record table, joined to its best search matches (`s.score`) when searching. */
+export function searchFrom(type: RecordType, search: string | null, depth: number): SQL {
+  const table = sql`${sql.identifier(type.table)} ${alias(type)}`
+  return search === null
+    ? table
+    : sql`${table} join search_records(${type.name}, ${search}, ${depth}) s on s.record_id = ${alias(type)}.id`
+}
+
+/**
+ * How many matches to ask the search for: with nothing else to filter, just the page (a word's best
+ * postings answer it); otherwise the best thousand, which the other conditions then narrow.
+ */
+export const searchDepth = (conditions: readonly SQL[], pageEnd: number) =>
+  conditions.length === 0 ? pageEnd : SEARCH_LIMIT
+
+export type DeclaredSort = {
+  key: string
+  field: SortField
+  column: SQL
+  desc: boolean
+}
+
+/** A declared sort (`name`, `-created`...), or null when `raw` names none of them. */
+export function declaredSort(type: RecordType, raw: string): DeclaredSort | null {
+  const desc = raw.startsWith('-')
+  const field = type.sorts[desc ? raw.slice(1) : raw]
+  if (!field) return null
+  return { key: raw, field, column: sql`${alias(type)}.${sql.identifier(field.column)}`, desc }
+}
+
+// ---- cursors ------------------------------------------------------------------------------------
+
+/** After a row in a keyset order (`v` its sort value, `id` its id), or skipping `o` rows of a ranking. */
+export type ListCursor = { s: string; v: string; id: string } | { s: string; o: number }
+
+const MAX_OFFSET = 100_000
+const ID = /^[a-z]{2,8}_[0-9a-f]{32}$/
+
+export function encodeListCursor(c: ListCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url')
+}
+
+/**
+ * A cursor as the client sent it back: it must belong to this sort, and its values must be what this
+ * sort's cursors hold (a valid instant for dates, an id of the right shape), or the answer is a 400
+ * naming `cursor`. `kind` is the sort's keyset field kind, or 'offset' for ranked and computed orders.
+ */
+export function decodeListCursor(
+  raw: string | undefined,
+  sortKey: string,
+  kind: SortField['kind'] | 'offset',
+): ListCursor | null {
+  if (!raw) return null
+  let c: Record<string, unknown> | null = null
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+  } catch {}
+  if (c && typeof c === 'object' && c.s === sortKey) {
+    if (kind === 'offset') {
+      if (Number.isInteger(c.o) && (c.o as number) >= 0 && (c.o as number) <= MAX_OFFSET)
+        return { s: sortKey, o: c.o as number }
+    } else if (typeof c.id === 'string' && ID.test(c.id) && typeof c.v === 'string' && c.v.length <= 1000) {
+      if (kind === 'text' && !c.v.includes('\u0000')) return { s: sortKey, v: c.v, id: c.id }
+      if (kind === 'timestamp' && /^\d{4}-\d{2}-\d{2}T/.test(c.v) && parseInstant(c.v, false))
+        return { s: sortKey, v: c.v, id: c.id }
+    }
+  }
+  throw problems.badRequest('The cursor is not valid for this view.', 'cursor')
+}
+
+/** The keyset condition after a cursor: `(column, id)` past the cursor's row in the sort's direction. */
+export function afterCursor(type: RecordType, sort: DeclaredSort, cursor: { v: string; id: string }): SQL {
+  const value = sort.field.kind === 'timestamp' ? sql`${cursor.v}::timestamptz` : sql`${cursor.v}`
+  return sql`(${sort.column}, ${alias(type)}.id) ${sql.raw(sort.desc ? '<' : '>')} (${value}, ${cursor.id})`
+}
+
+/** The cursor after the last row of a keyset page. */
+export function keysetCursor(sort: DeclaredSort, value: string | Date, id: string): string {
+  const v = value instanceof Date ? value.toISOString() : value
+  return encodeListCursor({ s: sort.key, v, id })
+}
