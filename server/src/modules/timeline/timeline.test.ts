@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { memberships } from '../../kernel/tenancy/index.ts'
-import { sendDueReminders } from './reminders.ts'
+import { REMINDER_QUEUE, sendDueReminders } from './reminders.ts'
 
 let t: TestApp
 let owner: TestUser
@@ -304,5 +304,21 @@ describe('due reminders', () => {
       dueAt: new Date(Date.now() - 1000).toISOString(),
     })
     expect(await sendDueReminders(t.database, t.kernel.jobs, 'http://localhost:3000')).toBe(1)
+  })
+
+  it('runs on a one-minute pg-boss schedule, whose job sends the reminder', async () => {
+    const schedules = await t.database.db.execute(
+      sql`select cron from pgboss.schedule where name = ${REMINDER_QUEUE}`,
+    )
+    expect(schedules.rows).toEqual([{ cron: '* * * * *' }])
+    const task = (
+      await owner.client.post(`${tl(mine)}/tasks`, { title: 'Scheduled call', assigneeId: member.id })
+    ).json()
+    await t.database.db.execute(
+      sql`update timeline_tasks set due_at = now() - interval '1 minute' where id = ${task.id}`,
+    )
+    await t.kernel.jobs.send(REMINDER_QUEUE, {})
+    const mail = await t.mail(member.email, /Task due: Scheduled call/)
+    expect(mail.text).toContain('Northwind')
   })
 })
