@@ -217,6 +217,10 @@ async function main() {
           runs.map((r) => fmt(r.bytes / 1024, 1)).join(' / '),
         ])
     }
+    if (process.env.BENCH_ONLY === 'first-row') {
+      for (const [label, value] of rows) console.log(`${label.padEnd(60)} ${value}`)
+      return
+    }
     const tabs = []
     for (let i = 0; i < RUNS; i++) tabs.push(await tabsToFirstRow(cookie))
     rows.push(['Tab presses from load to the first row', tabs.join(' / ')])

@@ -63,8 +63,8 @@ export function ClientsEmpty({ me, search }: { me: Me; search: ClientSearch }) {
   )
 }
 
-export function useClientRows(search: ClientSearch) {
-  const list = useInfiniteQuery({ ...clientListQuery(search), placeholderData: keepPreviousData })
+export function useClientRows(search: ClientSearch, enabled = true) {
+  const list = useInfiniteQuery({ ...clientListQuery(search), placeholderData: keepPreviousData, enabled })
   const rows = list.data?.pages.flatMap((page) => page.data) ?? []
   return { list, rows }
 }

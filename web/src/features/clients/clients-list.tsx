@@ -55,7 +55,7 @@ export function ClientsList({
   const grid = useRef<HTMLDivElement | null>(null)
   const searchBox = useRef<HTMLElement>(null)
   const board = search.layout === 'board'
-  const { rows } = useClientRows(search)
+  const { rows } = useClientRows(search, !board)
 
   const view = JSON.stringify(clientFilterParams(search))
   const [selection, setSelection] = useState<Selection>({ view, ids: new Set(), all: false })

@@ -2,12 +2,25 @@ import { createFileRoute, Link } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
 import { Alert, buttonClasses } from '../../components/ui/index.ts'
 import { can, useMe } from '../../features/auth/api.ts'
-import { type ClientSearch, parseClientSearch } from '../../features/clients/api.ts'
+import {
+  type ClientSearch,
+  clientCountQuery,
+  clientListQuery,
+  customFieldsQuery,
+  parseClientSearch,
+} from '../../features/clients/api.ts'
 import { ClientsList } from '../../features/clients/clients-list.tsx'
 import { PageHeader } from '../../features/shell/app-shell.tsx'
 
 export const Route = createFileRoute('/_app/clients/')({
   validateSearch: (search: Record<string, unknown>): ClientSearch => parseClientSearch(search),
+  loaderDeps: ({ search }) => ({ search }),
+  // The first page, the count and the fields start loading with the page's code, not after it renders.
+  loader: ({ context, deps: { search } }) => {
+    if (search.layout !== 'board') void context.queryClient.prefetchInfiniteQuery(clientListQuery(search))
+    void context.queryClient.prefetchQuery(clientCountQuery(search))
+    void context.queryClient.prefetchQuery(customFieldsQuery)
+  },
   component: ClientsPage,
 })
 
