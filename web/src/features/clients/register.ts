@@ -1,5 +1,7 @@
+import { lazy } from 'react'
 import { registerCommand, registerSearcher } from '../../lib/registry/commands.ts'
 import { registerNavItem, registerSettingsPage } from '../../lib/registry/navigation.ts'
+import { registerWidget } from '../../lib/registry/widgets.ts'
 
 registerNavItem({
   id: 'clients',
@@ -23,6 +25,7 @@ registerCommand({
   order: 10,
   permission: 'clients:write',
   keywords: ['create', 'add'],
+  quickAction: true,
   run: ({ navigate }) => navigate({ to: '/clients/new' }),
 })
 registerCommand({
@@ -31,6 +34,7 @@ registerCommand({
   order: 20,
   permission: 'clients:write',
   keywords: ['csv', 'upload'],
+  quickAction: true,
   run: ({ navigate }) => navigate({ to: '/clients/import' }),
 })
 registerSearcher({
@@ -39,4 +43,18 @@ registerSearcher({
   order: 10,
   permission: 'clients:read',
   load: () => import('./palette-search.ts'),
+})
+registerWidget({
+  id: 'clients.by-status',
+  titleKey: 'dashboard.widgets.byStatus',
+  order: 10,
+  permission: 'clients:read',
+  component: lazy(() => import('./widgets/status-widget.tsx')),
+})
+registerWidget({
+  id: 'clients.new-per-week',
+  titleKey: 'dashboard.widgets.perWeek',
+  order: 20,
+  permission: 'clients:read',
+  component: lazy(() => import('./widgets/new-per-week-widget.tsx')),
 })

@@ -29,5 +29,6 @@ registerCommand({
   labelKey: 'shell.createWorkspace',
   order: 70,
   keywords: ['new', 'workspace'],
+  quickAction: true,
   run: ({ navigate }) => navigate({ to: '/workspaces/new' }),
 })

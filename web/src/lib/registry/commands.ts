@@ -27,6 +27,8 @@ export type Command = {
   permission?: string
   keywords?: string[]
   shortcut?: string
+  /** Also offered as a button by the dashboard's "quick actions" widget. */
+  quickAction?: boolean
   run: (ctx: CommandContext) => unknown
   /** When set, the palette lists these rows instead of the command itself. */
   items?: (ctx: CommandContext) => CommandItem[]
