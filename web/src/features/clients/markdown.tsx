@@ -1,4 +1,4 @@
-import Markdown from 'react-markdown'
+import { lazy, Suspense } from 'react'
 import { linkClasses } from '../../components/ui/link.ts'
 
 const proseClasses = [
@@ -11,6 +11,9 @@ const proseClasses = [
   '[&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-slate-100 [&_pre]:p-3 dark:[&_pre]:bg-slate-800',
 ].join(' ')
 
+// react-markdown and its parser load with the first note shown, not with the page.
+const Markdown = lazy(() => import('react-markdown'))
+
 /**
  * Renders user-written Markdown. Raw HTML is dropped (`skipHtml`) and react-markdown's default URL
  * transform removes `javascript:` and other unsafe link targets, so notes cannot inject markup or script.
@@ -18,19 +21,21 @@ const proseClasses = [
 export function MarkdownView({ source }: { source: string }) {
   return (
     <div className={proseClasses}>
-      <Markdown
-        skipHtml
-        components={{
-          a: ({ href, children }) => (
-            <a href={href} className={linkClasses} target="_blank" rel="noopener noreferrer nofollow">
-              {children}
-            </a>
-          ),
-          img: ({ alt }) => <span>{alt}</span>,
-        }}
-      >
-        {source}
-      </Markdown>
+      <Suspense fallback={<p className="whitespace-pre-wrap">{source}</p>}>
+        <Markdown
+          skipHtml
+          components={{
+            a: ({ href, children }) => (
+              <a href={href} className={linkClasses} target="_blank" rel="noopener noreferrer nofollow">
+                {children}
+              </a>
+            ),
+            img: ({ alt }) => <span>{alt}</span>,
+          }}
+        >
+          {source}
+        </Markdown>
+      </Suspense>
     </div>
   )
 }
