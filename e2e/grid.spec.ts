@@ -29,6 +29,13 @@ test('grid: columns, header sort, inline edit with undo, filter chips, a saved v
   const headers = grid.getByRole('columnheader')
   await expect(headers).toHaveText([/^$/, /Name/, /Status/, /Owner/, /Industry/, /Created/])
 
+  // Resize a column by keyboard on its header (Shift+Right widens it by 20 px).
+  const created = grid.getByRole('columnheader', { name: /Created/ })
+  const before = (await created.boundingBox())?.width ?? 0
+  await created.focus()
+  await page.keyboard.press('Shift+ArrowRight')
+  await expect.poll(async () => (await created.boundingBox())?.width).toBe(before + 20)
+
   // Sort by a header: name ascending, then descending.
   await grid.getByRole('button', { name: /Name/ }).click()
   await expect(page).toHaveURL(/sort=name/)

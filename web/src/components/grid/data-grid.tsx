@@ -153,6 +153,12 @@ export function DataGrid<T extends object>(props: DataGridProps<T>) {
       const row = rows[index]
       if (row) props.onOpen(row)
     },
+    onResize: (columnId, by) => {
+      const column = table.getColumn(columnId)
+      if (!column?.getCanResize()) return
+      const size = Math.max(byId.get(columnId)?.minSize ?? 60, Math.min(1200, column.getSize() + by))
+      props.onDisplayChange({ ...display, widths: { ...display.widths, [columnId]: size } })
+    },
     onEdit: (index, columnId) => {
       const editable = (id: string) => Boolean(byId.get(id)?.editor)
       const target = editable(columnId) ? columnId : visible.find(editable)

@@ -9,6 +9,8 @@ type Options = {
   onOpen: (row: number) => void
   /** Starts editing a cell of the row; answers the column it edits, if any. */
   onEdit: (row: number, column: string) => string | undefined
+  /** Widens (or, negative, narrows) a column by so many pixels. */
+  onResize: (column: string, by: number) => void
 }
 
 const typing = (target: EventTarget) =>
@@ -19,7 +21,7 @@ const typing = (target: EventTarget) =>
 /**
  * Roving focus over the grid's cells (one Tab stop for the whole grid). Row -1 is the header.
  * Arrows or `j`/`k` move, `x` or Space selects, Enter opens the row (or sorts, on a header), `e` or F2
- * edits, Home/End and PageUp/PageDown jump.
+ * edits, Home/End and PageUp/PageDown jump. On a header, Shift+Left/Right narrows or widens the column.
  */
 export function useGridKeyboard(options: Options) {
   const [active, setActiveState] = useState<{ row: number; column: string } | null>(null)
@@ -50,6 +52,10 @@ export function useGridKeyboard(options: Options) {
     }
     const { rows, columns } = latest.current
     const col = columns.indexOf(current.column)
+    if (current.row < 0 && event.shiftKey && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+      event.preventDefault()
+      return latest.current.onResize(current.column, event.key === 'ArrowRight' ? 20 : -20)
+    }
     const move = (row: number, column = current.column) => {
       event.preventDefault()
       focusCell(Math.max(-1, Math.min(rows - 1, row)), column)
