@@ -93,9 +93,9 @@ export function cpuMs(pid: number): number {
   }
 }
 
-/** CPU milliseconds used by the PostgreSQL backends connected to one database (from their titles). */
-export function postgresCpuMs(database: string): number {
-  let total = 0
+/** CPU milliseconds of each PostgreSQL backend connected to one database (from their titles), by pid. */
+export function postgresCpuMs(database: string): Map<number, number> {
+  const out = new Map<number, number>()
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     let title = ''
@@ -104,8 +104,16 @@ export function postgresCpuMs(database: string): number {
     } catch {
       continue
     }
-    if (title.startsWith('postgres: ') && title.includes(` ${database} `)) total += cpuMs(Number(entry))
+    if (title.startsWith('postgres: ') && title.includes(` ${database} `))
+      out.set(Number(entry), cpuMs(Number(entry)))
   }
+  return out
+}
+
+/** CPU used by the backends between two samples (a connection opened between them counts from zero). */
+function postgresCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0)
   return total
 }
 
@@ -159,7 +167,7 @@ export async function load(
     ...(cpu && before
       ? {
           serverCpu: (cpuMs(cpu.pid) - before.server) / total,
-          pgCpu: (postgresCpuMs(cpu.database) - before.pg) / total,
+          pgCpu: postgresCpuSince(before.pg, postgresCpuMs(cpu.database)) / total,
         }
       : {}),
   }
