@@ -290,6 +290,22 @@ export const BulkActionSchema = z
   })
 
 export const BulkResultSchema = z.object({ affected: z.number().int() }).meta({ id: 'BulkResult' })
+
+export const BulkRunIdSchema = prefixedId('blk')
+/** A bulk action over more clients than one request handles, running as a job. */
+export const BulkRunSchema = z
+  .object({
+    id: BulkRunIdSchema,
+    action: z.string(),
+    status: z.enum(['queued', 'running', 'completed', 'failed']),
+    total: z.number().int().describe('Clients the view matched when the action started.'),
+    processed: z.number().int(),
+    affected: z.number().int().describe('Clients the action changed so far.'),
+    createdAt: TimestampSchema,
+    finishedAt: TimestampSchema.nullable(),
+  })
+  .meta({ id: 'BulkRun' })
+export const BulkAcceptedSchema = z.object({ run: BulkRunSchema }).meta({ id: 'BulkAccepted' })
 export const CountSchema = z.object({ count: z.number().int() })
 
 // ---- contacts -----------------------------------------------------------------------------------

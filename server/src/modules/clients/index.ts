@@ -4,6 +4,7 @@ import { seedDemoClients } from './demo.ts'
 import './custom-fields.ts'
 import './events.ts'
 import './timeline.ts'
+import { bulkJob } from './bulk.ts'
 import { importJob } from './import.service.ts'
 import { registerClientRoutes } from './routes.ts'
 import * as tables from './schema.ts'
@@ -16,9 +17,15 @@ export default defineModule({
   name: 'clients',
   tables,
   permissions: clientPermissions,
-  ids: { cli: 'client', con: 'contact', view: 'saved client view', imp: 'client import' },
+  ids: {
+    cli: 'client',
+    con: 'contact',
+    view: 'saved client view',
+    imp: 'client import',
+    blk: 'bulk action run',
+  },
   routes: registerClientRoutes,
-  jobs: [importJob],
+  jobs: [importJob, bulkJob],
   seed: seedDemoClients,
 })
 

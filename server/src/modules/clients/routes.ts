@@ -3,8 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
   ActivitySchema,
+  BulkAcceptedSchema,
   BulkActionSchema,
   BulkResultSchema,
+  BulkRunIdSchema,
+  BulkRunSchema,
   ClientFilterSchema,
   ClientIdSchema,
   ClientListQuerySchema,
@@ -31,7 +34,7 @@ import { paginationQuery } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
-import { bulkAction } from './bulk.ts'
+import { bulkAction, getBulkRun } from './bulk.ts'
 import * as contacts from './contacts.service.ts'
 import { displayValue } from './fields.ts'
 import * as imports from './import.service.ts'
@@ -194,12 +197,28 @@ export function registerClientRoutes(
         tags,
         summary: 'Apply an action to selected clients or to all clients matching a filter',
         description:
-          'Give `ids` (up to 1,000) or `filter` (the list query parameters). For `delete` on a filter, send `expectedCount`: the request fails with 409 when the view no longer matches that many.',
+          'Give `ids` (up to 1,000) or `filter` (the list query parameters). For `delete` on a filter, send `expectedCount`: the request fails with 409 when the view no longer matches that many. Up to 5,000 clients the action is done when the answer comes (200); above, it runs as a job (202) whose progress `GET /api/v1/clients/bulk/{id}` shows; each thousand clients commit together and a retry resumes.',
         body: BulkActionSchema,
-        response: { 200: BulkResultSchema, ...errors },
+        response: { 200: BulkResultSchema, 202: BulkAcceptedSchema, ...errors },
       },
     },
-    async (req) => bulkAction(deps, workspaceContext(req, db), req.body),
+    async (req, reply) => {
+      const result = await bulkAction({ ...deps, jobs: kernel.jobs }, workspaceContext(req, db), req.body)
+      return result.run ? reply.status(202).send({ run: result.run }) : { affected: result.affected }
+    },
+  )
+
+  app.get(
+    '/api/v1/clients/bulk/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Progress of a bulk action that runs as a job (its starter only)',
+        params: z.object({ id: BulkRunIdSchema }),
+        response: { 200: BulkRunSchema, ...errors },
+      },
+    },
+    async (req) => getBulkRun(workspaceContext(req, db), req.params.id),
   )
 
   app.post(

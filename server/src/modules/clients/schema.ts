@@ -172,3 +172,26 @@ export const clientImports = pgTable(
   },
   (t) => [index('client_imports_ws_created_idx').on(t.workspaceId, t.createdAt)],
 )
+
+/** A bulk action too large for one request, run by a job a thousand clients at a time. */
+export const clientBulkRuns = pgTable(
+  'client_bulk_runs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: workspaceId(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The action as it was asked for (`BulkActionSchema`). */
+    input: jsonb('input').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['queued', 'running', 'completed', 'failed'] })
+      .notNull()
+      .default('queued'),
+    total: integer('total').notNull(),
+    processed: integer('processed').notNull().default(0),
+    affected: integer('affected').notNull().default(0),
+    /** The last client id done: a retry resumes after it. */
+    after: text('after').notNull().default(''),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('client_bulk_runs_ws_created_idx').on(t.workspaceId, t.createdAt)],
+)
