@@ -116,6 +116,10 @@ if (!only || only === 'me') {
     `  ratio to the bare JSON route: ${pct(me.rps, bare.rps)} (cache off ${pct(meUncached.rps, bare.rps)})`,
   )
 }
+if (!only || only === 'footprint') {
+  const { footprintBench } = await import('./footprint.ts')
+  await footprintBench()
+}
 if (!only || only === 'clients') {
   const { clientsBench } = await import('./clients.ts')
   await clientsBench({ fresh: args.includes('--fresh') })

@@ -18,6 +18,19 @@ if (stale) {
     )
     process.exit(1)
   }
-  console.log('Building the web app…')
-  process.exit(await run('vite', ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']))
+  // Vite's own progress (modules transformed, chunks written) is shown, with the time spent so far.
+  console.log('Building the web app (first start, or its sources changed)…')
+  const started = Date.now()
+  const tick = setInterval(
+    () => console.log(`  still building the web app… ${Math.round((Date.now() - started) / 1000)} s`),
+    5000,
+  )
+  const code = await run('vite', ['build', '--config', 'web/vite.config.ts', '--logLevel', 'info'])
+  clearInterval(tick)
+  console.log(
+    code === 0
+      ? `Web app built in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+      : 'Building the web app failed (see above).',
+  )
+  process.exit(code)
 }

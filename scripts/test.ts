@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { findBrowser } from './browser.ts'
 import { run } from './run.ts'
 
 // The whole suite, in the order that fails fastest: static checks, migration drift, integration tests
@@ -8,7 +8,7 @@ const steps: {
   cmd: string
   args: string[]
   env?: Record<string, string>
-  when?: () => boolean
+  when?: () => boolean | Promise<boolean>
 }[] = [
   { name: 'typecheck', cmd: 'tsc', args: ['-p', 'tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: 'biome', args: ['check', '.'] },
@@ -26,11 +26,13 @@ const steps: {
     name: 'end-to-end tests (Chromium)',
     cmd: 'playwright',
     args: ['test'],
-    when: () => {
-      if (existsSync('/usr/bin/chromium')) return true
-      console.error(
-        'Chromium is missing at /usr/bin/chromium: install it (apt-get install chromium) to run e2e tests.',
-      )
+    when: async () => {
+      const browser = await findBrowser()
+      if (browser) {
+        // playwright.config.ts launches the browser found here.
+        process.env.CHROMIUM_PATH = browser
+        return true
+      }
       process.exitCode = 1
       return false
     },
@@ -41,7 +43,7 @@ const only = process.argv.slice(2)
 const results: { name: string; ok: boolean; ms: number }[] = []
 for (const step of steps) {
   if (only.length && !only.some((o) => step.name.includes(o))) continue
-  if (step.when && !step.when()) {
+  if (step.when && !(await step.when())) {
     if (process.exitCode) results.push({ name: step.name, ok: false, ms: 0 })
     continue
   }
