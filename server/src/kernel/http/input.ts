@@ -26,6 +26,12 @@ export function registerInputGuards(app: FastifyInstance): void {
       nulPath(req.params, 'path') ??
       nulPath(req.query, 'query') ??
       nulPath(req.body, '', Buffer.isBuffer(req.body))
+    if (field !== null && Buffer.isBuffer(req.body) && looksUtf16(req.body)) {
+      throw problems.validation(
+        [{ field: 'body', message: 'is UTF-16 encoded; save it as UTF-8' }],
+        'The file is UTF-16 encoded; Atrium reads UTF-8 only. Save it as UTF-8 and upload it again.',
+      )
+    }
     if (field !== null) {
       throw problems.validation(
         [{ field, message: 'must not contain the NUL character (U+0000)' }],
@@ -33,6 +39,16 @@ export function registerInputGuards(app: FastifyInstance): void {
       )
     }
   })
+}
+
+/** A byte-order mark, or NUL in most odd or even bytes of the start: UTF-16 text. */
+function looksUtf16(body: Buffer): boolean {
+  if (body.length >= 2 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff)))
+    return true
+  const n = Math.min(body.length, 512)
+  let zeros = 0
+  for (let i = 0; i < n; i++) if (body[i] === 0) zeros++
+  return n > 0 && zeros / n > 0.3
 }
 
 /** The dotted path of the first string holding U+0000, or null. */
