@@ -66,13 +66,12 @@ export default function Palette({
   const actions = commands.use().filter(allowed)
   const records = useRecordSearch(query, context)
   const found = records.groups.some((group) => group.hits.length > 0)
-  const [selected, setSelected] = useState('')
-  // When records arrive, the best one is selected, so Enter opens it.
+  // When records arrive the best one is selected, so Enter opens it; while typing, cmdk selects the
+  // first match itself (the value is left uncontrolled then).
   const firstGroup = records.groups.find((group) => group.hits.length > 0)
-  const firstRecord = firstGroup ? `record:${firstGroup.searcher.id}:${firstGroup.hits[0]!.id}` : null
-  useEffect(() => {
-    if (firstRecord) setSelected(firstRecord)
-  }, [firstRecord])
+  const firstRecord = firstGroup ? `record:${firstGroup.searcher.id}:${firstGroup.hits[0]!.id}` : undefined
+  const [selected, setSelected] = useState<string | undefined>(undefined)
+  useEffect(() => setSelected(firstRecord), [firstRecord])
 
   useEffect(() => {
     const dialog = ref.current
@@ -100,7 +99,12 @@ export default function Palette({
       }}
       className="mx-auto mt-[12vh] w-[min(40rem,calc(100%-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/60 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
-      <Command label={t('palette.title')} loop value={selected} onValueChange={setSelected}>
+      <Command
+        label={t('palette.title')}
+        loop
+        value={selected}
+        onValueChange={(value) => setSelected((current) => (current === undefined ? current : value))}
+      >
         <div className="flex items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-700">
           <Command.Input
             value={query}
