@@ -47,6 +47,8 @@ export type DatabaseOptions = {
 // int8 and numeric stay strings in node-postgres unless told otherwise; counts are cast in SQL instead.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 
+const PGLITE_SHARED_BUFFERS = process.env.ATRIUM_PGLITE_SHARED_BUFFERS ?? '32MB'
+
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
@@ -97,7 +99,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (!pglite) {
     const dir = join(opts.dataDir ?? './data', 'db')
     mkdirSync(dirname(dir), { recursive: true })
-    pglite = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin, fuzzystrmatch } })
+    pglite = await PGlite.create(dir, {
+      extensions: { pg_trgm, btree_gin, fuzzystrmatch },
+      // One embedded user needs far less than PostgreSQL's 128 MB of shared buffers, which the WASM
+      // heap would otherwise grow to hold (bench/footprint.ts).
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+    })
   }
   for (const method of ['query', 'exec', 'transaction'] as const) {
     const original = pglite[method].bind(pglite) as (...args: unknown[]) => Promise<unknown>
