@@ -47,7 +47,7 @@ export type DatabaseOptions = {
 // int8 and numeric stay strings in node-postgres unless told otherwise; counts are cast in SQL instead.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 
-const PGLITE_SHARED_BUFFERS = process.env.ATRIUM_PGLITE_SHARED_BUFFERS ?? '32MB'
+const PGLITE_SHARED_BUFFERS = '32MB'
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
