@@ -104,5 +104,5 @@ describe('a job whose worker is killed', () => {
     console.log(
       `[faults] job taken up again ${((resumedAt - killedAt) / 1000).toFixed(1)} s after its worker was killed (${separate ? 'another worker' : 'restarted process'})`,
     )
-  })
+  }, 600_000)
 })
