@@ -6,7 +6,7 @@ import {
   duplicateModes,
   importTargets,
 } from './client-values.ts'
-import { IdSchema, TimestampSchema } from './common.ts'
+import { DayOrTimeInputSchema, IdSchema, TimestampSchema } from './common.ts'
 import type { PermissionDefaults, PermissionsOf } from './permissions.ts'
 
 /** A member sees and edits only the clients they own or are assigned to; `clients:read_all` sees every one. */
@@ -99,7 +99,9 @@ export const CustomValuesSchema = z
 
 /** A bare domain (`example.com/path`) gets `https://`; anything with a scheme is left to the URL check. */
 export const withScheme = (v: string) =>
-  /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(v) || !/^[^\s/:@]+\.[^\s/:@]{2,}(?::\d+)?(?:[/?#]\S*)?$/.test(v) ? v : `https://${v}`
+  /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(v) || !/^[^\s/:@]+\.[^\s/:@]{2,}(?::\d+)?(?:[/?#]\S*)?$/.test(v)
+    ? v
+    : `https://${v}`
 
 const clientFields = {
   kind: ClientKindSchema,
@@ -216,7 +218,7 @@ const csv = (inner: z.ZodType<string, string>) =>
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(inner).max(20))
 
-const day = z.iso.datetime({ offset: true }).or(z.iso.date())
+const day = DayOrTimeInputSchema
 
 /**
  * The filters of a client view, as query parameters, so a URL keeps and shares the view. Custom field

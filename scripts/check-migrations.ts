@@ -11,17 +11,7 @@ try {
   const before = new Set(readdirSync(dir))
   const r = spawnSync(
     'drizzle-kit',
-    [
-      'generate',
-      '--dialect',
-      'postgresql',
-      '--schema',
-      schemaFiles,
-      '--out',
-      dir,
-      '--name',
-      'drift',
-    ],
+    ['generate', '--dialect', 'postgresql', '--schema', schemaFiles, '--out', dir, '--name', 'drift'],
     { encoding: 'utf8' },
   )
   const output = `${r.stdout}${r.stderr}`

@@ -104,7 +104,10 @@ describe('a member sees only their own clients, on every route', () => {
       const pathParams = op.params.filter((p) => p.in === 'path')
       const urls: string[] = []
       if (!pathParams.length) {
-        for (const q of [{}, { q: 'Hidden' }, { tag: 'secret' }, { q: 'hiden holdngs' }])
+        for (const q of [{}, { q: 'Hidden' }, { tag: 'secret' }, { q: 'hiden holdngs' }] as Record<
+          string,
+          string
+        >[])
           urls.push(withQuery(op.path, q))
       } else {
         // The hidden clients' own pages, notes, tasks, contacts and activity.

@@ -51,7 +51,13 @@ export async function seedDemo(database: Database) {
     db: database.db,
     workspaceId: demo.workspaceId as string,
     actor: { userId: demo.userId, role: 'owner' as const },
-    meta: { actorId: demo.userId, actorLabel: email, ipAddress: null, userAgent: 'atrium seed', requestId: null },
+    meta: {
+      actorId: demo.userId,
+      actorLabel: email,
+      ipAddress: null,
+      userAgent: 'atrium seed',
+      requestId: null,
+    },
   }
   // The seed also runs outside the app (`atrium seed`): install the modules' permissions first.
   for (const m of assembleModules(modules).modules) await m.seed?.(ctx)

@@ -16,11 +16,14 @@ function fieldName(instancePath: string | undefined, context: string | undefined
  */
 export function databaseInputProblem(err: unknown): Problem | null {
   let e = err as { code?: unknown; cause?: unknown } | null
-  for (let depth = 0; e && typeof e.code !== 'string' && e.cause && depth < 3; depth++) e = e.cause as typeof e
+  for (let depth = 0; e && typeof e.code !== 'string' && e.cause && depth < 3; depth++)
+    e = e.cause as typeof e
   const code = e?.code
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null
   if (code.startsWith('22') || code === '54000' || code === '23502' || code === '23514')
-    return problems.badRequest('A value in the request cannot be stored or compared (out of range or malformed).')
+    return problems.badRequest(
+      'A value in the request cannot be stored or compared (out of range or malformed).',
+    )
   if (code === '23505') return problems.conflict('This conflicts with an existing record.')
   if (code === '23503') return problems.badRequest('The request refers to a record that does not exist.')
   return null
@@ -52,7 +55,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       req.log.warn({ err: { message: err.message, code: err.code } }, 'a dependency is unreachable')
       problem = unavailable(dependencyDown(err)!)
     } else if (databaseInputProblem(err)) {
-      req.log.warn({ err: { message: err.message, code: err.code } }, 'database refused a value from the request')
+      req.log.warn(
+        { err: { message: err.message, code: err.code } },
+        'database refused a value from the request',
+      )
       problem = databaseInputProblem(err)!
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body'

@@ -16,7 +16,8 @@ export function declareProblems<T extends Doc>(doc: T, isOurs: (path: string) =>
     if (!isOurs(path)) continue
     for (const op of Object.values(operations)) {
       if (typeof op !== 'object' || op === null) continue
-      const responses = (op.responses ??= {})
+      op.responses ??= {}
+      const responses = op.responses
       for (const [status, response] of Object.entries(responses)) {
         if (!/^[45]/.test(status) || !response.content) continue
         const json = response.content['application/json']
