@@ -80,6 +80,30 @@ export default function Palette({
     dialog.querySelector('input')?.focus()
   }, [])
 
+  // cmdk can leave aria-activedescendant on the input and the list pointing at an option that a new
+  // search removed; keep it on the option that is actually selected.
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    const sync = () => {
+      const id = dialog.querySelector('[cmdk-item][aria-selected="true"]')?.id
+      for (const element of dialog.querySelectorAll('[cmdk-input], [cmdk-list]')) {
+        if (!id) element.removeAttribute('aria-activedescendant')
+        else if (element.getAttribute('aria-activedescendant') !== id)
+          element.setAttribute('aria-activedescendant', id)
+      }
+    }
+    const observer = new MutationObserver(sync)
+    observer.observe(dialog, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-selected', 'aria-activedescendant'],
+    })
+    sync()
+    return () => observer.disconnect()
+  }, [])
+
   const run = (action: () => unknown) => {
     onClose()
     void Promise.resolve().then(action)
