@@ -98,7 +98,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   if (!response.ok) {
     const problem: ProblemBody = data && typeof data === 'object' ? (data as ProblemBody) : {}
     const error = new ApiError(response.status, problem, parseRetryAfter(response.headers.get('retry-after')))
-    if (!(options.unauthorizedIsAnswer && error.status === 401)) for (const listener of errorListeners) listener(error)
+    if (!(options.unauthorizedIsAnswer && error.status === 401))
+      for (const listener of errorListeners) listener(error)
     throw error
   }
   return data as T

@@ -1,7 +1,7 @@
 import { createFileRoute, Link, redirect } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
-import { meQuery } from '../features/auth/api.ts'
 import { linkClasses } from '../components/ui/link.ts'
+import { meQuery } from '../features/auth/api.ts'
 import { AuthLayout } from '../features/auth/auth-layout.tsx'
 import { CreateWorkspaceForm } from '../features/workspaces/create-workspace-form.tsx'
 import { ApiError } from '../lib/api.ts'

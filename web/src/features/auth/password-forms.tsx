@@ -3,11 +3,11 @@ import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, FormError } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi } from './api.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import { AuthInput, emailPattern } from './fields.tsx'
 
 export function ForgotPasswordForm() {

@@ -3,12 +3,12 @@ import { Link, useRouter } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, FormError, Input } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { clearTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi, rememberRedirect } from './api.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import { AuthInput, codeErrorMessage, totpPattern } from './fields.tsx'
 
 function useFinishSignIn(redirect: string | undefined) {

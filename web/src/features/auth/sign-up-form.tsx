@@ -3,10 +3,10 @@ import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, FormError, Input } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { formErrorOf } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { authApi, rememberRedirect } from './api.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import { AuthInput, emailPattern } from './fields.tsx'
 
 export function SignUpForm({ email: initialEmail, redirect }: { email?: string; redirect?: string }) {

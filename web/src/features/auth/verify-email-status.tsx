@@ -3,8 +3,8 @@ import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, buttonClasses, PageSpinner } from '../../components/ui/index.ts'
-import { maybeMeQuery, peekRememberedRedirect, rememberRedirect } from './api.ts'
 import { linkClasses } from '../../components/ui/link.ts'
+import { maybeMeQuery, peekRememberedRedirect, rememberRedirect } from './api.ts'
 
 export function VerifyEmailStatus({ error }: { error?: string }) {
   const { t } = useTranslation()

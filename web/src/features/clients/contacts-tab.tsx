@@ -17,11 +17,11 @@ import {
   TD,
   TR,
 } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { errorMessage, formErrorOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { can } from '../auth/api.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import { type Contact, type CreateContact, clientsApi, clientsKey, contactsQuery } from './api.ts'
 import { RequiredMark } from './custom-field-input.tsx'
 import type { ClientTabProps } from './tabs.ts'

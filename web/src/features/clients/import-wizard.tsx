@@ -18,9 +18,9 @@ import {
   TD,
   TR,
 } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import {
   type ClientImport,
   type CustomField,

@@ -21,7 +21,11 @@ export const securityApi = {
     api.post<{ totpURI: string; backupCodes: string[] }>('/api/auth/two-factor/enable', { password }),
   // A wrong code answers 401: the user stays on the setup step with the error.
   confirmTwoFactor: (code: string) =>
-    apiRequest('/api/auth/two-factor/verify-totp', { method: 'POST', body: { code }, unauthorizedIsAnswer: true }),
+    apiRequest('/api/auth/two-factor/verify-totp', {
+      method: 'POST',
+      body: { code },
+      unauthorizedIsAnswer: true,
+    }),
   disableTwoFactor: (password: string) => api.post('/api/auth/two-factor/disable', { password }),
   revokeSession: (id: string) => api.delete(`/api/v1/me/sessions/${encodeURIComponent(id)}`),
   revokeOtherSessions: () => api.post<{ revoked: number }>('/api/v1/me/sessions/revoke-others', {}),

@@ -1,8 +1,8 @@
 import { createFileRoute, Link } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
 import { Alert, cn } from '../../components/ui/index.ts'
-import { can, useMe } from '../../features/auth/api.ts'
 import { linkClasses } from '../../components/ui/link.ts'
+import { can, useMe } from '../../features/auth/api.ts'
 import { ImportWizard } from '../../features/clients/import-wizard.tsx'
 import { PageHeader } from '../../features/shell/app-shell.tsx'
 
