@@ -25,7 +25,14 @@ export function Dashboard({ me }: { me: Me }) {
       <div className="flex flex-wrap items-start justify-between gap-3">
         <PageHeader
           title={t('dashboard.title')}
-          description={t('dashboard.welcome', { name: me.user.name })}
+          description={`${t('dashboard.welcome', { name: me.user.name })}. ${
+            me.activeWorkspace
+              ? t('dashboard.summary', {
+                  workspace: me.activeWorkspace.name,
+                  role: t(`roles.${me.activeWorkspace.role}`),
+                })
+              : ''
+          }`}
         />
         <Button
           variant="secondary"

@@ -37,23 +37,27 @@ export function toPlacements(placed: PlacedWidget[]): DashboardWidgetPlacement[]
 /** Saves the layout; the page shows the new order at once and goes back if the server refuses it. */
 export function useSaveLayout() {
   const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (widgets: DashboardWidgetPlacement[]) =>
-      api.put<DashboardLayout>('/api/v1/me/preferences/dashboard', { widgets }),
-    onMutate: async (widgets) => {
-      await queryClient.cancelQueries(dashboardLayoutQuery)
+  const mutation = useMutation({
+    mutationFn: (vars: { widgets: DashboardWidgetPlacement[]; previous: DashboardLayout | undefined }) =>
+      api.put<DashboardLayout>('/api/v1/me/preferences/dashboard', { widgets: vars.widgets }),
+    onError: (_error, vars) => {
+      if (vars.previous) queryClient.setQueryData(dashboardLayoutQuery.queryKey, vars.previous)
+    },
+    onSuccess: (layout) => queryClient.setQueryData(dashboardLayoutQuery.queryKey, layout),
+  })
+  return {
+    error: mutation.error,
+    /** Shows the new layout at once (a checkbox reflects its click), then saves it. */
+    mutate(widgets: DashboardWidgetPlacement[]) {
       const previous = queryClient.getQueryData(dashboardLayoutQuery.queryKey)
+      void queryClient.cancelQueries(dashboardLayoutQuery)
       queryClient.setQueryData(dashboardLayoutQuery.queryKey, {
         widgets,
         updatedAt: previous?.updatedAt ?? null,
       })
-      return { previous }
+      mutation.mutate({ widgets, previous })
     },
-    onError: (_error, _widgets, context) => {
-      if (context?.previous) queryClient.setQueryData(dashboardLayoutQuery.queryKey, context.previous)
-    },
-    onSuccess: (layout) => queryClient.setQueryData(dashboardLayoutQuery.queryKey, layout),
-  })
+  }
 }
 
 export function useDashboardLayout() {
