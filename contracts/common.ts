@@ -33,3 +33,15 @@ export const ProblemSchema = z
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() })
+
+/**
+ * The problem responses a route documents, by status: `problemResponses(400, 404)`. Every operation
+ * also declares 4XX and 5XX problems in OpenAPI, so a route lists only the statuses it names.
+ */
+export function problemResponses<const S extends readonly number[]>(
+  ...statuses: S
+): { [K in S[number]]: typeof ProblemSchema } {
+  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema])) as {
+    [K in S[number]]: typeof ProblemSchema
+  }
+}

@@ -10,13 +10,13 @@ import {
   UpdateMeSchema,
   UpdateProfileSchema,
 } from '../../../../contracts/account.ts'
-import { ProblemSchema } from '../../../../contracts/common.ts'
+import { problemResponses } from '../../../../contracts/common.ts'
 import { userContext } from '../../kernel/http/context.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import * as profile from './profile.service.ts'
 import * as account from './service.ts'
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema }
+const errors = problemResponses(400, 401, 404, 409)
 
 export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
@@ -30,7 +30,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
       schema: {
         tags: ['Account'],
         summary: 'The signed-in user and their workspaces',
-        response: { 200: MeSchema, 401: ProblemSchema },
+        response: { 200: MeSchema, ...problemResponses(401) },
       },
     },
     async (req) => account.me(req.auth!),
@@ -71,7 +71,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
       schema: {
         tags: ['Account'],
         summary: 'Your active sessions',
-        response: { 200: z.object({ data: z.array(SessionSchema) }), 401: ProblemSchema },
+        response: { 200: z.object({ data: z.array(SessionSchema) }), ...problemResponses(401) },
       },
     },
     async (req) => account.listSessions(userContext(req, db)),
@@ -101,7 +101,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
       schema: {
         tags: ['Account'],
         summary: 'Sign out every session but this one',
-        response: { 200: z.object({ revoked: z.number().int() }), 401: ProblemSchema },
+        response: { 200: z.object({ revoked: z.number().int() }), ...problemResponses(401) },
       },
     },
     async (req) => account.revokeOtherSessions(userContext(req, db)),
@@ -114,7 +114,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
       schema: {
         tags: ['Account'],
         summary: 'Your profile: name, initials, time zone, language and the workspaces you own',
-        response: { 200: ProfileSchema, 401: ProblemSchema },
+        response: { 200: ProfileSchema, ...problemResponses(401) },
       },
     },
     async (req) => profile.getProfile(userContext(req, db)),

@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { AuditEntrySchema, AuditFilterSchema } from '../../../../contracts/audit.ts'
-import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
+import { pageSchema, problemResponses } from '../../../../contracts/common.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import { sendCsv } from '../../kernel/http/csv.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { iterateAuditLogs, listAuditLogs } from './service.ts'
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
+const errors = problemResponses(400, 401, 403)
 
 export function registerAuditLogRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
   const app = root.withTypeProvider<ZodTypeProvider>()

@@ -27,7 +27,7 @@ import {
   UpdateContactSchema,
   ViewIdSchema,
 } from '../../../../contracts/clients.ts'
-import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
+import { pageSchema, problemResponses } from '../../../../contracts/common.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import { sendCsv } from '../../kernel/http/csv.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
@@ -41,13 +41,7 @@ import * as imports from './import.service.ts'
 import * as service from './service.ts'
 import * as views from './views.service.ts'
 
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-}
+const errors = problemResponses(400, 401, 403, 404, 409)
 const clientParams = z.object({ id: ClientIdSchema })
 const contactParams = z.object({ id: ClientIdSchema, contactId: ContactIdSchema })
 const noContent = { 204: z.null().describe('Done') }
@@ -427,7 +421,7 @@ export function registerClientRoutes(
             'Send the file as the raw body with `Content-Type: text/csv`. The answer holds the headers, sample rows and a suggested mapping. Then `check` (dry run) and `run`.',
           querystring: z.object({ filename: z.string().max(200).default('import.csv') }),
           consumes: ['text/csv'],
-          response: { 201: ImportSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
+          response: { 201: ImportSchema, ...errors, ...problemResponses(413, 415) },
         },
       },
       async (req, reply) => {

@@ -7,19 +7,13 @@ import {
   CustomFieldSchema,
   UpdateCustomFieldSchema,
 } from '../../../../contracts/clients.ts'
-import { ProblemSchema } from '../../../../contracts/common.ts'
+import { problemResponses } from '../../../../contracts/common.ts'
 import { RecordTypeQuerySchema } from '../../../../contracts/custom-fields.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import * as fields from './service.ts'
 
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-}
+const errors = problemResponses(400, 401, 403, 404, 409)
 const tags = ['Custom fields']
 const params = z.object({ id: CustomFieldIdSchema })
 

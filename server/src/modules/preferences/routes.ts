@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { ProblemSchema } from '../../../../contracts/common.ts'
+import { problemResponses } from '../../../../contracts/common.ts'
 import { DashboardLayoutInputSchema, DashboardLayoutSchema } from '../../../../contracts/preferences.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { getDashboardLayout, saveDashboardLayout } from './service.ts'
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema }
+const errors = problemResponses(400, 401, 403)
 
 export function registerPreferenceRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>) {
   const app = root.withTypeProvider<ZodTypeProvider>()

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ProblemSchema } from '../../../../contracts/common.ts'
+import { problemResponses } from '../../../../contracts/common.ts'
 import {
   CreateNoteSchema,
   CreateTaskSchema,
@@ -22,7 +22,7 @@ import { recordTimeline } from './feed.service.ts'
 import * as notes from './notes.service.ts'
 import * as tasks from './tasks.service.ts'
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema }
+const errors = problemResponses(400, 401, 403, 404)
 const noContent = { 204: z.null().describe('Done') }
 const base = '/api/v1/timeline/:recordType/:recordId'
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ProblemSchema, pageSchema } from '../../../../contracts/common.ts'
+import { pageSchema, problemResponses } from '../../../../contracts/common.ts'
 import {
   CreateInvitationSchema,
   CreateWorkspaceSchema,
@@ -19,13 +19,7 @@ import * as invitations from './invitations.service.ts'
 import * as members from './members.service.ts'
 import * as workspaces from './workspaces.service.ts'
 
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-}
+const errors = problemResponses(400, 401, 403, 404, 409)
 const idParams = z.object({ id: z.uuid() })
 const tokenParams = z.object({ token: z.string().min(1).max(200) })
 
@@ -213,7 +207,7 @@ export function registerWorkspaceRoutes(
         tags: ['Invitations'],
         summary: 'What an invitation link offers (public)',
         params: tokenParams,
-        response: { 200: InvitationPreviewSchema, 404: ProblemSchema },
+        response: { 200: InvitationPreviewSchema, ...problemResponses(404) },
       },
     },
     async (req) => invitations.previewInvitation(db, req.params.token),
@@ -227,7 +221,7 @@ export function registerWorkspaceRoutes(
         tags: ['Invitations'],
         summary: 'Accept an invitation as the signed-in user',
         params: tokenParams,
-        response: { 200: z.object({ workspaceId: z.uuid() }), 410: ProblemSchema, ...errors },
+        response: { 200: z.object({ workspaceId: z.uuid() }), ...problemResponses(410), ...errors },
       },
     },
     async (req) => invitations.acceptInvitation(userContext(req, db), req.params.token),
