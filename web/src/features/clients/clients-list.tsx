@@ -9,7 +9,6 @@ import {
   useGridDisplay,
 } from '../../components/grid/index.ts'
 import { buttonClasses, cn, Input, Select } from '../../components/ui/index.ts'
-import { Toaster } from '../../components/ui/toast.tsx'
 import { can, type Me } from '../auth/api.ts'
 import {
   type ClientSearch,
@@ -183,7 +182,6 @@ export function ClientsList({
           }
         />
       ) : null}
-      <Toaster />
     </div>
   )
 }

@@ -3,6 +3,7 @@ import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, cn } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
+import { Toaster } from '../../components/ui/toast.tsx'
 import { useDocumentTitle } from '../../lib/document-title.ts'
 import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
@@ -128,6 +129,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
             </Alert>
           ) : null}
           {children}
+          <Toaster />
         </main>
       </div>
     </div>
