@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { customFieldTypes } from '../../../../contracts/client-values.ts'
 import { workspaces } from '../../kernel/tenancy/schema.ts'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 })
@@ -16,20 +17,7 @@ export const customFields = pgTable(
     entity: text('entity').notNull().default('client'),
     key: text('key').notNull(),
     label: text('label').notNull(),
-    type: text('type', {
-      enum: [
-        'text',
-        'long_text',
-        'number',
-        'money',
-        'date',
-        'select',
-        'multi_select',
-        'checkbox',
-        'url',
-        'email',
-      ],
-    }).notNull(),
+    type: text('type', { enum: customFieldTypes }).notNull(),
     required: boolean('required').notNull().default(false),
     defaultValue: jsonb('default_value'),
     options: text('options').array().notNull().default(sql`'{}'::text[]`),
