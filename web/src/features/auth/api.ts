@@ -1,13 +1,14 @@
 import { queryOptions, useQuery } from '@tanstack/react-query'
+import type { Permission, Role } from '../../../../contracts/permissions.ts'
 import { ApiError, api } from '../../lib/api.ts'
 
-export type Role = 'owner' | 'admin' | 'member'
+export type { Permission, Role }
 
 export type Me = {
   user: { id: string; name: string; email: string; emailVerified: boolean; twoFactorEnabled: boolean }
   activeWorkspace: { id: string; name: string; slug: string; role: Role; requireTwoFactor: boolean } | null
   workspaces: { id: string; name: string; slug: string; role: Role }[]
-  permissions: string[]
+  permissions: Permission[]
 }
 
 export const meQuery = queryOptions({
@@ -31,7 +32,7 @@ export function useMe() {
   return useQuery(meQuery)
 }
 
-export function can(me: Me | undefined | null, permission: string): boolean {
+export function can(me: Me | undefined | null, permission: Permission): boolean {
   return me?.permissions.includes(permission) ?? false
 }
 

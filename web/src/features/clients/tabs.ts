@@ -1,6 +1,6 @@
 import type { ParseKeys } from 'i18next'
 import { type ComponentType, useSyncExternalStore } from 'react'
-import { can, type Me } from '../auth/api.ts'
+import { can, type Me, type Permission } from '../auth/api.ts'
 import type { Client } from './api.ts'
 
 /**
@@ -19,7 +19,7 @@ export type ClientTab = {
   order: number
   component: ComponentType<ClientTabProps>
   /** When set, the tab is shown only to users with this permission. */
-  permission?: string
+  permission?: Permission
 }
 
 const registry = new Map<string, ClientTab>()

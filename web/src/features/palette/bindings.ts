@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { commands } from '../../lib/registry/commands.ts'
 import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
-import { can, type Me } from '../auth/api.ts'
+import { can, type Me, type Permission } from '../auth/api.ts'
 
 /** A shortcut and what it does, as listed by `?` and run by the key handler. */
 export type Binding = { id: string; shortcut: string; label: string; run: () => unknown }
@@ -18,7 +18,7 @@ export function useBindings(me: Me, actions: Actions): Binding[] {
   const { t } = useTranslation()
   const pages = navigation.use()
   const all = commands.use()
-  const allowed = <T extends { permission?: string }>(item: T) => !item.permission || can(me, item.permission)
+  const allowed = <T extends { permission?: Permission }>(item: T) => !item.permission || can(me, item.permission)
   return [
     { id: 'palette', shortcut: 'mod+k', label: t('palette.open'), run: actions.openPalette },
     { id: 'shortcuts', shortcut: '?', label: t('palette.shortcuts.title'), run: actions.openShortcuts },

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { Spinner } from '../../components/ui/index.ts'
 import { type CommandContext, commands, type SearchResult, searchers } from '../../lib/registry/commands.ts'
 import { navigation } from '../../lib/registry/navigation.ts'
-import { can } from '../auth/api.ts'
+import { can, type Permission } from '../auth/api.ts'
 
 const debounceMs = 150
 const minQuery = 2
@@ -61,7 +61,7 @@ export default function Palette({
   const ref = useRef<HTMLDialogElement>(null)
   const [query, setQuery] = useState('')
   const { me } = context
-  const allowed = <T extends { permission?: string }>(item: T) => !item.permission || can(me, item.permission)
+  const allowed = <T extends { permission?: Permission }>(item: T) => !item.permission || can(me, item.permission)
   const pages = navigation.use().filter(allowed)
   const actions = commands.use().filter(allowed)
   const records = useRecordSearch(query, context)

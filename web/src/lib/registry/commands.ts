@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { useNavigate } from '@tanstack/react-router'
 import type { ParseKeys, TFunction } from 'i18next'
-import type { Me } from '../../features/auth/api.ts'
+import type { Me, Permission } from '../../features/auth/api.ts'
 import { createRegistry } from './store.ts'
 
 /** What a command, a shortcut or a searcher receives when it runs. */
@@ -24,7 +24,7 @@ export type Command = {
   id: string
   labelKey: ParseKeys
   order: number
-  permission?: string
+  permission?: Permission
   keywords?: string[]
   shortcut?: string
   /** Also offered as a button by the dashboard's "quick actions" widget. */
@@ -53,7 +53,7 @@ export type Searcher = {
   /** i18n key of the group heading (e.g. "Clients"). */
   labelKey: ParseKeys
   order: number
-  permission?: string
+  permission?: Permission
   load: () => Promise<SearchProvider>
 }
 

@@ -1,5 +1,6 @@
 import type { LinkProps } from '@tanstack/react-router'
 import type { ParseKeys } from 'i18next'
+import type { Permission } from '../../../../contracts/permissions.ts'
 import { createRegistry } from './store.ts'
 
 /**
@@ -18,7 +19,7 @@ export type NavItem = {
   /** Active only on the exact path (the dashboard at `/`). */
   exact?: boolean
   /** Shown only to users with this permission. */
-  permission?: string
+  permission?: Permission
   /** The letter that follows `g` to jump here. */
   goKey?: string
   /** Extra words the palette matches. */

@@ -1,6 +1,6 @@
 import type { ParseKeys } from 'i18next'
 import type { ComponentType } from 'react'
-import type { Me } from '../../features/auth/api.ts'
+import type { Me, Permission } from '../../features/auth/api.ts'
 import { createRegistry } from './store.ts'
 
 export type WidgetProps = { me: Me }
@@ -13,7 +13,7 @@ export type Widget = {
   id: string
   titleKey: ParseKeys
   order: number
-  permission?: string
+  permission?: Permission
   /** `wide` spans the full row on large screens. */
   size?: 'normal' | 'wide'
   /** Hidden until a member adds it. */
