@@ -36,6 +36,11 @@ export function can(me: Me | undefined | null, permission: Permission): boolean 
   return me?.permissions.includes(permission) ?? false
 }
 
+/** Whether the user may see a registered item (page, widget, command, tab); one without a permission is for everyone. */
+export function canSee(me: Me | undefined | null, item: { permission?: Permission }): boolean {
+  return !item.permission || can(me, item.permission)
+}
+
 export type SignInResult = { twoFactorRedirect?: boolean; user?: unknown }
 
 export const authApi = {

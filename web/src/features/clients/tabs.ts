@@ -1,6 +1,6 @@
 import type { ParseKeys } from 'i18next'
 import { type ComponentType, useSyncExternalStore } from 'react'
-import { can, type Me, type Permission } from '../auth/api.ts'
+import { canSee, type Me, type Permission } from '../auth/api.ts'
 import type { Client } from './api.ts'
 
 /**
@@ -46,7 +46,7 @@ export function registerClientTab(tab: ClientTab): () => void {
 }
 
 export function clientTabs(me: Me | null | undefined): ClientTab[] {
-  return snapshot.filter((tab) => !tab.permission || can(me, tab.permission))
+  return snapshot.filter((tab) => canSee(me, tab))
 }
 
 function subscribe(listener: () => void) {
@@ -57,5 +57,5 @@ function subscribe(listener: () => void) {
 /** The registered tabs the user may see, kept current if a tab registers later. */
 export function useClientTabs(me: Me | null | undefined): ClientTab[] {
   const all = useSyncExternalStore(subscribe, () => snapshot)
-  return all.filter((tab) => !tab.permission || can(me, tab.permission))
+  return all.filter((tab) => canSee(me, tab))
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Alert, Button, Card, Checkbox, PageSpinner, Spinner } from '../../components/ui/index.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { widgets as widgetRegistry } from '../../lib/registry/widgets.ts'
-import { can, type Me } from '../auth/api.ts'
+import { canSee, type Me } from '../auth/api.ts'
 import { PageHeader } from '../shell/app-shell.tsx'
 import { type PlacedWidget, placeWidgets, toPlacements, useDashboardLayout, useSaveLayout } from './layout.ts'
 
@@ -12,7 +12,7 @@ export function Dashboard({ me }: { me: Me }) {
   const { t } = useTranslation()
   const [customizing, setCustomizing] = useState(false)
   const panelId = useId()
-  const available = widgetRegistry.use().filter((w) => !w.permission || can(me, w.permission))
+  const available = widgetRegistry.use().filter((w) => canSee(me, w))
   const layout = useDashboardLayout()
   const save = useSaveLayout()
 

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { commands } from '../../lib/registry/commands.ts'
 import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
-import { can, type Me, type Permission } from '../auth/api.ts'
+import { canSee, type Me } from '../auth/api.ts'
 
 /** A shortcut and what it does, as listed by `?` and run by the key handler. */
 export type Binding = { id: string; shortcut: string; label: string; run: () => unknown }
@@ -18,12 +18,11 @@ export function useBindings(me: Me, actions: Actions): Binding[] {
   const { t } = useTranslation()
   const pages = navigation.use()
   const all = commands.use()
-  const allowed = <T extends { permission?: Permission }>(item: T) => !item.permission || can(me, item.permission)
   return [
     { id: 'palette', shortcut: 'mod+k', label: t('palette.open'), run: actions.openPalette },
     { id: 'shortcuts', shortcut: '?', label: t('palette.shortcuts.title'), run: actions.openShortcuts },
     ...pages
-      .filter((page) => page.goKey && allowed(page))
+      .filter((page) => page.goKey && canSee(me, page))
       .map((page) => ({
         id: `go.${page.id}`,
         shortcut: `g ${page.goKey}`,
@@ -31,7 +30,7 @@ export function useBindings(me: Me, actions: Actions): Binding[] {
         run: () => actions.go(page.to),
       })),
     ...all
-      .filter((command) => command.shortcut && allowed(command))
+      .filter((command) => command.shortcut && canSee(me, command))
       .map((command) => ({
         id: command.id,
         shortcut: command.shortcut!,

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { Spinner } from '../../components/ui/index.ts'
 import { type CommandContext, commands, type SearchResult, searchers } from '../../lib/registry/commands.ts'
 import { navigation } from '../../lib/registry/navigation.ts'
-import { can, type Permission } from '../auth/api.ts'
+import { canSee } from '../auth/api.ts'
 
 const debounceMs = 150
 const minQuery = 2
@@ -27,7 +27,7 @@ function useDebounced<T>(value: T, ms: number): T {
 /** Records found by every registered searcher the user may use; each searcher's code loads on first use. */
 function useRecordSearch(query: string, context: CommandContext) {
   const term = useDebounced(query.trim(), debounceMs)
-  const allowed = searchers.use().filter((s) => !s.permission || can(context.me, s.permission))
+  const allowed = searchers.use().filter((s) => canSee(context.me, s))
   const results = useQueries({
     queries: allowed.map((searcher) => ({
       queryKey: ['palette-search', searcher.id, term],
@@ -61,9 +61,8 @@ export default function Palette({
   const ref = useRef<HTMLDialogElement>(null)
   const [query, setQuery] = useState('')
   const { me } = context
-  const allowed = <T extends { permission?: Permission }>(item: T) => !item.permission || can(me, item.permission)
-  const pages = navigation.use().filter(allowed)
-  const actions = commands.use().filter(allowed)
+  const pages = navigation.use().filter((item) => canSee(me, item))
+  const actions = commands.use().filter((item) => canSee(me, item))
   const records = useRecordSearch(query, context)
   const found = records.groups.some((group) => group.hits.length > 0)
   // When records arrive the best one is selected, so Enter opens it; while typing, cmdk selects the

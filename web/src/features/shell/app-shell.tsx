@@ -7,7 +7,7 @@ import { Toaster } from '../../components/ui/toast.tsx'
 import { useDocumentTitle } from '../../lib/document-title.ts'
 import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
-import { can, type Me } from '../auth/api.ts'
+import { canSee, type Me } from '../auth/api.ts'
 import { PaletteHost } from '../palette/palette-host.tsx'
 import { UserMenu } from './user-menu.tsx'
 import { WorkspaceSwitcher } from './workspace-switcher.tsx'
@@ -40,7 +40,7 @@ function NavList({ items, onNavigate }: { items: readonly NavItem[]; onNavigate?
 /** The registered pages the user may open, main areas first, then a "Settings" group. */
 function NavLinks({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const { t } = useTranslation()
-  const items = navigation.use().filter((item) => !item.permission || can(me, item.permission))
+  const items = navigation.use().filter((item) => canSee(me, item))
   const settings = items.filter((item) => item.section === 'settings')
   return (
     <>
