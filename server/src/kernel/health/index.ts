@@ -24,17 +24,21 @@ const PG_MESSAGES =
 const REDIS_MESSAGES =
   /^(Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries per request)/
 
-function* chain(err: unknown, depth = 0): Generator<{ code?: unknown; message?: unknown; name?: unknown }> {
+/** An error, then its causes (and an AggregateError's members): what a wrapped driver error carries. */
+export function* errorChain(
+  err: unknown,
+  depth = 0,
+): Generator<{ code?: unknown; message?: unknown; name?: unknown }> {
   if (!err || typeof err !== 'object' || depth > 5) return
   yield err as never
   const e = err as { cause?: unknown; errors?: unknown }
-  yield* chain(e.cause, depth + 1)
-  if (Array.isArray(e.errors)) for (const inner of e.errors) yield* chain(inner, depth + 1)
+  yield* errorChain(e.cause, depth + 1)
+  if (Array.isArray(e.errors)) for (const inner of e.errors) yield* errorChain(inner, depth + 1)
 }
 
 /** Which dependency an error says is unreachable, or null for any other error. */
 export function dependencyDown(err: unknown): Dependency | null {
-  for (const e of chain(err)) {
+  for (const e of errorChain(err)) {
     const message = typeof e.message === 'string' ? e.message : ''
     if (e.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(message)) return 'redis'
     const code = typeof e.code === 'string' ? e.code : ''

@@ -4,15 +4,6 @@ import { type AuthState, loadSession, sessionTokenFromCookie } from '../auth/ses
 import type { Database } from '../db/index.ts'
 import { problems } from './problem.ts'
 
-/**
- * Routes declare `config.auth`: 'public', 'user' (signed in) or 'workspace' (signed in with an active
- * workspace whose 2FA rule the user meets). API routes default to 'workspace'.
- *
- * A resolved session is reused for `cacheMs` on this node, so a burst of reads costs one query. Every
- * request that may change state (any method but GET/HEAD) empties the cache before its answer leaves,
- * so on one node a sign-out, revocation or role change applies to the very next request; other nodes
- * see it within `cacheMs`. `cacheMs = 0` turns the cache off.
- */
 export type RoutePermission = { method: string; url: string; permission: Permission }
 const permissionsByApp = new WeakMap<FastifyInstance, RoutePermission[]>()
 
@@ -21,6 +12,16 @@ export function routePermissions(app: FastifyInstance): readonly RoutePermission
   return permissionsByApp.get(app) ?? []
 }
 
+/**
+ * Routes declare `config.auth`: 'public', 'user' (signed in) or 'workspace' (signed in with an active
+ * workspace whose 2FA rule the user meets). API routes default to 'workspace'. A route may also declare
+ * `config.permission`: callers whose role lacks it get 403 before the body is validated.
+ *
+ * A resolved session is reused for `cacheMs` on this node, so a burst of reads costs one query. Every
+ * request that may change state (any method but GET/HEAD) empties the cache before its answer leaves,
+ * so on one node a sign-out, revocation or role change applies to the very next request; other nodes
+ * see it within `cacheMs`. `cacheMs = 0` turns the cache off.
+ */
 export function registerAuthHook(
   app: FastifyInstance,
   database: Database,
