@@ -22,23 +22,37 @@ export function registerInputGuards(app: FastifyInstance): void {
     }
   })
   app.addHook('preValidation', async (req) => {
-    const field =
-      nulPath(req.params, 'path') ??
-      nulPath(req.query, 'query') ??
-      nulPath(req.body, '', Buffer.isBuffer(req.body))
-    if (field !== null && Buffer.isBuffer(req.body) && looksUtf16(req.body)) {
-      throw problems.validation(
-        [{ field: 'body', message: 'is UTF-16 encoded; save it as UTF-8' }],
-        'The file is UTF-16 encoded; Atrium reads UTF-8 only. Save it as UTF-8 and upload it again.',
-      )
-    }
-    if (field !== null) {
-      throw problems.validation(
-        [{ field, message: 'must not contain the NUL character (U+0000)' }],
-        'Text may not contain the NUL character (U+0000).',
-      )
-    }
+    const field = nulPath(req.params) ?? nulPath(req.query) ?? nulPath(req.body)
+    if (field === null) return
+    if (Buffer.isBuffer(req.body) && looksUtf16(req.body)) throw notUtf8('utf-16', 'body')
+    throw problems.validation(
+      [{ field, message: 'must not contain the NUL character (U+0000)' }],
+      'Text may not contain the NUL character (U+0000).',
+    )
   })
+}
+
+const notUtf8 = (seen: 'utf-16' | 'other', field: string) =>
+  problems.badRequest(
+    seen === 'utf-16'
+      ? 'The file is UTF-16 text: save it as UTF-8 ("CSV UTF-8" in Excel) and upload it again.'
+      : 'The file is not UTF-8 text (it may be Excel or Latin-1): save it as UTF-8 ("CSV UTF-8" in Excel) and upload it again.',
+    field,
+  )
+
+/**
+ * An uploaded text file as a string: UTF-8 only, a byte-order mark dropped; UTF-16, Latin-1 and
+ * binary files are refused with a 400 that says how to save them.
+ */
+export function decodeUtf8Upload(body: Buffer, field = 'file'): string {
+  if (body.length === 0) throw problems.badRequest('The file is empty.', field)
+  if (looksUtf16(body)) throw notUtf8('utf-16', field)
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(body)
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  } catch {
+    throw notUtf8('other', field)
+  }
 }
 
 /** A byte-order mark, or NUL in most odd or even bytes of the start: UTF-16 text. */
@@ -51,23 +65,16 @@ function looksUtf16(body: Buffer): boolean {
   return n > 0 && zeros / n > 0.3
 }
 
-/** The dotted path of the first string holding U+0000, or null. */
-export function nulPath(value: unknown, base: string, raw = false): string | null {
-  if (raw) return (value as Buffer).includes(0) ? base || 'body' : null
-  if (typeof value === 'string') return value.includes('\u0000') ? base || 'body' : null
+/** The dotted path (`billingAddress.line1`, `tags.2`) of the first text holding U+0000, or null. */
+function nulPath(value: unknown, path = ''): string | null {
+  if (Buffer.isBuffer(value)) return value.includes(0) ? path || 'body' : null
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null
   if (value === null || typeof value !== 'object') return null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], base ? `${base}.${i}` : String(i))
-      if (found !== null) return found
-    }
-    return null
-  }
   for (const [key, v] of Object.entries(value)) {
-    const name = key.includes('\u0000') ? key.replaceAll('\u0000', '\\0') : key
-    const path = base && base !== 'path' && base !== 'query' ? `${base}.${name}` : name
-    if (key.includes('\u0000')) return path
-    const found = nulPath(v, path)
+    const name = key.replaceAll('\u0000', '\\0')
+    const at = path ? `${path}.${name}` : name
+    if (key.includes('\u0000')) return at
+    const found = nulPath(v, at)
     if (found !== null) return found
   }
   return null

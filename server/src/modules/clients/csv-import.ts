@@ -1,24 +1,12 @@
 import { parse } from 'csv-parse/sync'
 import { CreateClientSchema, importTargets } from '../../../../contracts/clients.ts'
 import { unneutralise } from '../../kernel/http/csv.ts'
+import { decodeUtf8Upload } from '../../kernel/http/input.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { type FieldDef, validateCustomValues } from './fields.ts'
 
 /** Decodes an uploaded file: UTF-8 only (a BOM is dropped); anything else is a clear error. */
-export function decodeCsv(body: Buffer): string {
-  if (body.length === 0) throw problems.badRequest('The file is empty.', 'file')
-  if ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff))
-    throw problems.badRequest('The file is UTF-16 text: save it as "CSV UTF-8" and upload it again.', 'file')
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(body)
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  } catch {
-    throw problems.badRequest(
-      'The file is not UTF-8 text (it may be Excel or Latin-1): save it as "CSV UTF-8" and upload it again.',
-      'file',
-    )
-  }
-}
+export const decodeCsv = (body: Buffer): string => decodeUtf8Upload(body, 'file')
 
 /** Parses CSV text into rows of cells; a malformed file is a 400 naming the line. */
 export function parseCsv(text: string): string[][] {
