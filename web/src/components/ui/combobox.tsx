@@ -1,6 +1,6 @@
 import { type KeyboardEvent, type ReactNode, useId, useMemo, useRef, useState } from 'react'
 import { cn } from './cn.ts'
-import { describedBy, FieldShell } from './field.tsx'
+import { borderFor, controlClasses, describedBy, FieldShell } from './field.tsx'
 
 export type ComboOption = { value: string; label: string; hint?: string }
 
@@ -95,7 +95,8 @@ export function Combobox({
   return (
     <FieldShell
       id={id}
-      label={hideLabel ? <span className="sr-only">{label}</span> : label}
+      label={label}
+      hideLabel={hideLabel}
       hint={hint}
       error={error}
       className={cn('relative', className)}
@@ -122,10 +123,7 @@ export function Combobox({
         onClick={() => setOpen(true)}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={onKeyDown}
-        className={cn(
-          'block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400',
-          error ? 'border-red-700 dark:border-red-400' : 'border-slate-400 dark:border-slate-500',
-        )}
+        className={cn(controlClasses, borderFor(error))}
       />
       <div
         ref={listRef}

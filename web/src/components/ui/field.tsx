@@ -8,16 +8,18 @@ import {
 import { cn } from './cn.ts'
 
 // Disabled controls look read-only (grey, no shadow), not like fields waiting for input.
-const controlClasses =
+export const controlClasses =
   'block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 disabled:cursor-not-allowed disabled:border-dashed disabled:bg-slate-100 disabled:text-slate-600 disabled:shadow-none dark:disabled:bg-slate-800 dark:disabled:text-slate-300'
 
-function borderFor(error?: string) {
+export function borderFor(error?: string) {
   return error ? 'border-red-700 dark:border-red-400' : 'border-slate-400 dark:border-slate-500'
 }
 
 type FieldShellProps = {
   id: string
   label: ReactNode
+  /** The label is for screen readers only (the context names the field). */
+  hideLabel?: boolean
   hint?: ReactNode
   error?: string
   className?: string
@@ -25,13 +27,22 @@ type FieldShellProps = {
 }
 
 /** A control's label, hint and error, linked by id; the primitives here and the combobox share it. */
-export function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
+export function FieldShell({ id, label, hideLabel, hint, error, className, children }: FieldShellProps) {
   return (
     <div className={cn('space-y-1', className)}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
-        {label}
+        {hideLabel ? <span className="sr-only">{label}</span> : label}
       </label>
       {children}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  )
+}
+
+/** A field's hint and error, with the ids `describedBy` points at. */
+function FieldNotes({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
+  return (
+    <>
       {hint ? (
         <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
           {hint}
@@ -42,7 +53,7 @@ export function FieldShell({ id, label, hint, error, className, children }: Fiel
           {error}
         </p>
       ) : null}
-    </div>
+    </>
   )
 }
 
@@ -94,7 +105,8 @@ export function Textarea({
   return (
     <FieldShell
       id={id}
-      label={hideLabel ? <span className="sr-only">{label}</span> : label}
+      label={label}
+      hideLabel={hideLabel}
       hint={hint}
       error={error}
       className={containerClassName}
@@ -138,16 +150,7 @@ export function Checkbox({ label, hint, error, containerClassName, className, ..
           {label}
         </label>
       </div>
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   )
 }
@@ -171,16 +174,7 @@ export function Fieldset({
     <fieldset aria-describedby={describedBy(id, hint, error)} className={cn('space-y-2', className)}>
       <legend className="mb-1 text-sm font-medium text-slate-800 dark:text-slate-200">{legend}</legend>
       {children}
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-300">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} hint={hint} error={error} />
     </fieldset>
   )
 }
@@ -207,7 +201,8 @@ export function Select({
   return (
     <FieldShell
       id={id}
-      label={hideLabel ? <span className="sr-only">{label}</span> : label}
+      label={label}
+      hideLabel={hideLabel}
       hint={hint}
       error={error}
       className={containerClassName}
