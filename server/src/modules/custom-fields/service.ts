@@ -14,8 +14,8 @@ import { customFields } from './schema.ts'
 
 type Field = typeof customFields.$inferSelect
 
-const serialize = (f: Field) => ({
-  id: f.id,
+/** What a field's definition is: the audit log's before and after. */
+const view = (f: Field) => ({
   key: f.key,
   label: f.label,
   type: f.type,
@@ -23,18 +23,13 @@ const serialize = (f: Field) => ({
   defaultValue: f.defaultValue ?? null,
   options: f.options,
   currency: f.currency,
-  position: f.position,
-  createdAt: f.createdAt.toISOString(),
 })
 
-const view = (f: Partial<Field>) => ({
-  key: f.key,
-  label: f.label,
-  type: f.type,
-  required: f.required,
-  defaultValue: f.defaultValue ?? null,
-  options: f.options,
-  currency: f.currency,
+const serialize = (f: Field) => ({
+  id: f.id,
+  ...view(f),
+  position: f.position,
+  createdAt: f.createdAt.toISOString(),
 })
 
 const CHOICE_TYPES = ['select', 'multi_select']
