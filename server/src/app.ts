@@ -31,7 +31,6 @@ import type { Kernel } from './kernel/kernel.ts'
 import { createMailer, registerMailJob } from './kernel/mail/index.ts'
 import { assembleModules, type ModuleDefinition, registerModuleWork } from './kernel/module.ts'
 import { registerMetrics } from './kernel/observability/metrics.ts'
-import { registerAccountRoutes } from './modules/account/routes.ts'
 import { modules } from './modules/index.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -243,7 +242,6 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => checkReady(kernel))
 
   registerAuthRoutes(app, kernel)
-  registerAccountRoutes(app, kernel)
   for (const m of kernel.modules) await m.routes?.(app, kernel)
   await registerWebApp(app, webDist)
   return app

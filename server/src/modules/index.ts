@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '../kernel/module.ts'
+import account from './account/index.ts'
 import auditLog from './audit-log/index.ts'
 import clients from './clients/index.ts'
 import customFields from './custom-fields/index.ts'
@@ -12,6 +13,7 @@ import workspaces from './workspaces/index.ts'
  * its definition here; nothing else outside the module changes (see docs/modules.md).
  */
 export const modules: readonly ModuleDefinition[] = [
+  account,
   workspaces,
   auditLog,
   customFields,
