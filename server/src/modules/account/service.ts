@@ -2,10 +2,11 @@ import { and, desc, eq, gt, ne } from 'drizzle-orm'
 import { UAParser } from 'ua-parser-js'
 import { permissionsOf } from '../../kernel/access/index.ts'
 import { recordForUser } from '../../kernel/audit/index.ts'
-import { sessions, users } from '../../kernel/auth/schema.ts'
+import { sessions } from '../../kernel/auth/schema.ts'
 import { type AuthState, setActiveWorkspace as storeActiveWorkspace } from '../../kernel/auth/session.ts'
 import type { UserContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
+import { updateProfile } from './profile.service.ts'
 
 /** The caller, their workspaces and what they may do in the active one — read from the session, no extra query. */
 export function me(auth: AuthState) {
@@ -18,18 +19,10 @@ export function me(auth: AuthState) {
   }
 }
 
+/** Renames the caller through the profile's one write path (audited as `user.updated`). */
 export async function updateMe(ctx: UserContext, input: { name: string }) {
-  const { user } = ctx.auth
-  if (input.name !== user.name)
-    await ctx.db.transaction(async (tx) => {
-      await tx.update(users).set({ name: input.name, updatedAt: new Date() }).where(eq(users.id, user.id))
-      await recordForUser(tx, ctx.meta, user, {
-        action: 'user.updated',
-        before: { name: user.name },
-        after: { name: input.name },
-      })
-    })
-  return me({ ...ctx.auth, user: { ...user, name: input.name } })
+  await updateProfile(ctx, { name: input.name })
+  return me({ ...ctx.auth, user: { ...ctx.auth.user, name: input.name } })
 }
 
 export async function setActiveWorkspace(ctx: UserContext, workspaceId: string) {
