@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assembleModules } from '../src/kernel/module.ts'
-import { memberships } from '../src/kernel/tenancy/index.ts'
 import { modules } from '../src/modules/index.ts'
-import { type Client, createTestApp, type TestApp, type TestUser } from './harness.ts'
+import { type Client, createTestApp, joinWorkspace, type TestApp, type TestUser } from './harness.ts'
 import {
   collectIds,
+  createOneOfEach,
+  fieldsOf,
   fillPath,
   idKind,
-  idsUnder,
   type JsonSchema,
   type Operation,
+  pathIds,
   routeTable,
   sample,
   withQuery,
@@ -28,14 +29,6 @@ let B: { owner: TestUser; member: TestUser; workspaceId: string }
 const bIds = new Map<string, string[]>()
 const MARK = 'Bravo Confidential'
 
-async function join(workspaceId: string, role: 'admin' | 'member'): Promise<TestUser> {
-  const user = await t.user({ workspace: false })
-  await t.database.db.insert(memberships).values({ workspaceId, userId: user.id, role })
-  const res = await user.client.put('/api/v1/me/active-workspace', { workspaceId })
-  if (res.statusCode >= 300) throw new Error(`could not switch workspace: ${res.body}`)
-  return user
-}
-
 const isIdName = (name: string) => /(^id$|Id$|Ids$|^ids$|^owner$|^assignee$)/.test(name)
 
 /** Every GET's answer, as B's owner sees it, with B's real ids in the path. */
@@ -44,16 +37,8 @@ async function snapshotB(): Promise<Record<string, unknown>> {
   // The signed-in user's own pages and the development inbox belong to no workspace.
   const global = /^\/api\/v1\/(me|dev)(\/|$)/
   for (const op of table.ops.filter((o) => o.method === 'GET' && !global.test(o.path))) {
-    const known: Record<string, string> = {}
-    let ok = true
-    for (const p of op.params.filter((x) => x.in === 'path')) {
-      const ids = await idsUnder(B.owner.client, table.ops, op.path, p.name, known)
-      const enumValue = table.resolve(p.schema).enum?.[0]
-      const value = ids[0] ?? (typeof enumValue === 'string' ? enumValue : bIds.get('cli')?.[0])
-      if (!value) ok = false
-      else known[p.name] = value
-    }
-    if (!ok) continue
+    const known = await pathIds(B.owner.client, table, op, bIds.get('cli')?.[0] ?? null)
+    if (!known) continue
     const url = fillPath(op.path, known)
     const res = await B.owner.client.get(url)
     out[url] = res.statusCode === 200 ? res.body : res.statusCode
@@ -65,12 +50,16 @@ beforeAll(async () => {
   t = await createTestApp()
   table = routeTable(t.app)
   const bOwner = await t.user({ workspace: MARK, name: `${MARK} Owner` })
-  B = { owner: bOwner, member: await join(bOwner.workspaceId!, 'member'), workspaceId: bOwner.workspaceId! }
+  B = {
+    owner: bOwner,
+    member: await joinWorkspace(t, bOwner.workspaceId!, 'member'),
+    workspaceId: bOwner.workspaceId!,
+  }
   const aOwner = await t.user({ workspace: 'Alpha' })
   A = {
     owner: aOwner,
-    admin: await join(aOwner.workspaceId!, 'admin'),
-    member: await join(aOwner.workspaceId!, 'member'),
+    admin: await joinWorkspace(t, aOwner.workspaceId!, 'admin'),
+    member: await joinWorkspace(t, aOwner.workspaceId!, 'member'),
   }
 
   // B holds data in every module: each module's seed step, then every creating route once.
@@ -87,21 +76,7 @@ beforeAll(async () => {
     },
   }
   for (const m of assembleModules(modules).modules) await m.seed?.(ctx)
-  for (const side of [B.owner.client, A.owner.client]) {
-    for (const op of table.ops.filter((o) => o.method === 'POST' && o.body)) {
-      if (/invitation-tokens|revoke|transfer|bulk|active-workspace|deletion|workspaces$/.test(op.path))
-        continue
-      const known: Record<string, string> = {}
-      for (const p of op.params.filter((x) => x.in === 'path')) {
-        const ids = await idsUnder(side, table.ops, op.path, p.name, known)
-        const enumValue = table.resolve(p.schema).enum?.[0]
-        known[p.name] = ids[0] ?? (typeof enumValue === 'string' ? enumValue : 'x')
-      }
-      const body = sample(op.body!, table.resolve) as Record<string, unknown>
-      if (typeof body.name === 'string') body.name = `${MARK} ${body.name}`
-      await side.request({ method: 'POST', url: fillPath(op.path, known), payload: body })
-    }
-  }
+  for (const side of [B.owner.client, A.owner.client]) await createOneOfEach(side, table, MARK)
   await B.owner.client.post('/api/v1/invitations', { email: 'bravo-invitee@example.com', role: 'member' })
 
   // Every id B's owner can see, by kind.
@@ -125,20 +100,14 @@ async function attempts(op: Operation, as: Client): Promise<Attempt[]> {
   const pathParams = op.params.filter((p) => p.in === 'path')
   const idParams = op.params.filter((p) => p.in === 'query' && isIdName(p.name))
   const bodyFields = op.body
-    ? Object.entries(fieldsOf(op.body))
+    ? Object.entries(fieldsOf(op.body, table.resolve))
         .filter(([name, schema]) => isIdName(name) && looksLikeId(schema))
         .map(([name]) => name)
     : []
   if (!pathParams.length && !idParams.length && !bodyFields.length) return []
 
-  const own: Record<string, string> = {}
-  const theirs: Record<string, string> = {}
-  for (const p of pathParams) {
-    const enumValue = table.resolve(p.schema).enum?.[0]
-    const fallback = typeof enumValue === 'string' ? enumValue : 'x'
-    own[p.name] = (await idsUnder(as, table.ops, op.path, p.name, own))[0] ?? fallback
-    theirs[p.name] = (await idsUnder(B.owner.client, table.ops, op.path, p.name, theirs))[0] ?? fallback
-  }
+  const own = (await pathIds(as, table, op))!
+  const theirs = (await pathIds(B.owner.client, table, op))!
   const body = op.body ? (sample(op.body, table.resolve) as Record<string, unknown>) : undefined
   const everyB = [...bIds.values()].map((ids) => ids[0]!)
   const out: Attempt[] = []
@@ -155,7 +124,7 @@ async function attempts(op: Operation, as: Client): Promise<Attempt[]> {
   }
   for (const q of idParams) for (const id of everyB) add(own, { [q.name]: id })
   for (const field of bodyFields) {
-    const schema = table.resolve(fieldsOf(op.body!)[field]!)
+    const schema = table.resolve(fieldsOf(op.body!, table.resolve)[field]!)
     const many = schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'))
     for (const id of everyB) add(own, {}, { ...body, [field]: many ? [id] : id })
   }
@@ -168,16 +137,6 @@ function looksLikeId(schema: JsonSchema): boolean {
   if (s.format === 'uuid' || s.pattern) return true
   if (s.items) return looksLikeId(s.items)
   return (s.anyOf ?? s.oneOf ?? []).some(looksLikeId)
-}
-
-function fieldsOf(schema: JsonSchema): Record<string, JsonSchema> {
-  const s = table.resolve(schema)
-  if (s.properties) return s.properties
-  for (const alt of s.anyOf ?? s.oneOf ?? s.allOf ?? []) {
-    const props = table.resolve(alt).properties
-    if (props) return props
-  }
-  return {}
 }
 
 describe("workspace A cannot read or change workspace B's data through any route", () => {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from './harness.ts'
 import {
+  createOneOfEach,
+  fieldsOf,
   fillPath,
-  idsUnder,
-  type JsonSchema,
   type Operation,
+  pathIds,
+  requiredQuery,
   routeTable,
   sample,
   withQuery,
@@ -93,37 +95,18 @@ async function expectProblemOrSuccess(
 async function resolveIds(op: Operation): Promise<Record<string, string>> {
   const cached = realIds.get(op.path)
   if (cached) return cached
-  const known: Record<string, string> = {}
-  for (const p of op.params.filter((x) => x.in === 'path')) {
-    const ids = await idsUnder(owner.client, table.ops, op.path, p.name, known)
-    known[p.name] = ids[0] ?? String(sample(p.schema, table.resolve, p.name) ?? 'x')
-  }
+  const known = (await pathIds(owner.client, table, op))!
   realIds.set(op.path, known)
   return known
 }
 
-function validQuery(op: Operation): Record<string, string> {
-  const q: Record<string, string> = {}
-  for (const p of op.params.filter((x) => x.in === 'query' && x.required))
-    q[p.name] = String(sample(p.schema, table.resolve, p.name))
-  return q
-}
+const validQuery = (op: Operation) => requiredQuery(op, table.resolve)
 
 beforeAll(async () => {
   t = await createTestApp()
   owner = await t.user({ workspace: 'Fuzz' })
   table = routeTable(t.app)
-  // Data in every module: each creating operation is called once with a valid sample body.
-  for (const op of table.ops.filter((o) => o.method === 'POST' && o.body)) {
-    if (/invitation-tokens|revoke|transfer|bulk|switch|active-workspace/.test(op.path)) continue
-    const ids = await resolveIds(op)
-    await owner.client.request({
-      method: 'POST',
-      url: withQuery(fillPath(op.path, ids), validQuery(op)),
-      payload: sample(op.body!, table.resolve) as object,
-    })
-    realIds.clear()
-  }
+  await createOneOfEach(owner.client, table)
 })
 afterAll(() => t?.close())
 
@@ -189,7 +172,7 @@ describe('hostile input on every operation of the route table', () => {
         await expectProblemOrSuccess(`${label} body ${raw.slice(0, 20)}`, res)
       }
       const valid = sample(op.body!, table.resolve) as Record<string, unknown>
-      const fields = Object.keys(fieldsOf(op.body!))
+      const fields = Object.keys(fieldsOf(op.body!, table.resolve))
       for (const field of fields) {
         for (const bad of hostileValues) {
           const res = await owner.client.request({
@@ -242,13 +225,3 @@ describe('hostile input on every operation of the route table', () => {
     }
   })
 })
-
-function fieldsOf(schema: JsonSchema): Record<string, JsonSchema> {
-  const s = table.resolve(schema)
-  if (s.properties) return s.properties
-  for (const alt of s.anyOf ?? s.oneOf ?? s.allOf ?? []) {
-    const props = table.resolve(alt).properties
-    if (props) return props
-  }
-  return {}
-}

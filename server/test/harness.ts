@@ -16,6 +16,7 @@ import { createUser } from '../src/db/seed.ts'
 import { type Database, openDatabase } from '../src/kernel/db/index.ts'
 import type { Kernel } from '../src/kernel/kernel.ts'
 import { mailMessages } from '../src/kernel/mail/schema.ts'
+import { memberships } from '../src/kernel/tenancy/index.ts'
 
 export const APP_URL = 'http://localhost:3000'
 
@@ -181,6 +182,20 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** A new user who joins a workspace with this role and makes it their active one. */
+export async function joinWorkspace(
+  t: TestApp,
+  workspaceId: string,
+  role: 'admin' | 'member',
+  name?: string,
+): Promise<TestUser> {
+  const user = await t.user({ workspace: false, name })
+  await t.database.db.insert(memberships).values({ workspaceId, userId: user.id, role })
+  const res = await user.client.put('/api/v1/me/active-workspace', { workspaceId })
+  if (res.statusCode >= 300) throw new Error(`could not switch workspace: ${res.body}`)
+  return user
 }
 
 /** The path and query of an absolute link, for app.inject. */

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { permissionsOf, type Role } from '../src/kernel/access/index.ts'
 import { routePermissions } from '../src/kernel/http/auth-hook.ts'
-import { memberships } from '../src/kernel/tenancy/index.ts'
-import { type Client, createTestApp, type TestApp, type TestUser } from './harness.ts'
-import { fillPath, idsUnder, routeTable, sample, withQuery } from './route-table.ts'
+import { type Client, createTestApp, joinWorkspace, type TestApp, type TestUser } from './harness.ts'
+import { fillPath, idsUnder, pathIds, routeTable, sample, withQuery } from './route-table.ts'
 
 /**
  * Generated from the permission table and the routes that declare a permission: a role without the
@@ -16,22 +15,14 @@ let users: Record<Role, TestUser>
 const hidden: { id: string; name: string }[] = []
 let mine: { id: string; name: string }
 
-async function join(workspaceId: string, role: 'admin' | 'member'): Promise<TestUser> {
-  const user = await t.user({ workspace: false, name: `The ${role}` })
-  await t.database.db.insert(memberships).values({ workspaceId, userId: user.id, role })
-  const res = await user.client.put('/api/v1/me/active-workspace', { workspaceId })
-  if (res.statusCode >= 300) throw new Error(res.body)
-  return user
-}
-
 beforeAll(async () => {
   t = await createTestApp()
   table = routeTable(t.app)
   const owner = await t.user({ workspace: 'Matrix' })
   users = {
     owner,
-    admin: await join(owner.workspaceId!, 'admin'),
-    member: await join(owner.workspaceId!, 'member'),
+    admin: await joinWorkspace(t, owner.workspaceId!, 'admin', 'The admin'),
+    member: await joinWorkspace(t, owner.workspaceId!, 'member', 'The member'),
   }
   for (let i = 0; i < 3; i++) {
     const res = await owner.client.post('/api/v1/clients', {
@@ -65,9 +56,7 @@ describe('the role matrix, from the permission table', () => {
         if (held.has(route.permission) && route.method !== 'GET') continue
         const template = route.url.replace(/:(\w+)/g, '{$1}')
         const op = table.ops.find((o) => o.method === route.method && o.path === template)
-        const known: Record<string, string> = {}
-        for (const p of op?.params.filter((x) => x.in === 'path') ?? [])
-          known[p.name] = (await idsUnder(users.owner.client, table.ops, template, p.name, known))[0] ?? 'x'
+        const known = op ? (await pathIds(users.owner.client, table, op))! : {}
         const res = await users[role].client.request({
           method: route.method as 'GET',
           url: fillPath(template, known),

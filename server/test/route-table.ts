@@ -183,3 +183,71 @@ export async function idsUnder(
     ? data.map((r) => (r as { id?: unknown }).id).filter((x): x is string => typeof x === 'string')
     : []
 }
+
+/** The properties of a body schema (of its first object alternative when it is a union). */
+export function fieldsOf(
+  schema: JsonSchema,
+  resolve: (s: JsonSchema) => JsonSchema,
+): Record<string, JsonSchema> {
+  const s = resolve(schema)
+  if (s.properties) return s.properties
+  for (const alt of s.anyOf ?? s.oneOf ?? s.allOf ?? []) {
+    const props = resolve(alt).properties
+    if (props) return props
+  }
+  return {}
+}
+
+/**
+ * Real values for an operation's path parameters, as `client` sees them: an id from the collection
+ * above each parameter, else the first value of an enum (`recordType`), else `fallback`.
+ */
+export async function pathIds(
+  client: Client,
+  table: { ops: Operation[]; resolve: (s: JsonSchema) => JsonSchema },
+  op: Operation,
+  fallback: string | null = 'x',
+): Promise<Record<string, string> | null> {
+  const known: Record<string, string> = {}
+  for (const p of op.params.filter((x) => x.in === 'path')) {
+    const enumValue = table.resolve(p.schema).enum?.[0]
+    const value =
+      (await idsUnder(client, table.ops, op.path, p.name, known))[0] ??
+      (typeof enumValue === 'string' ? enumValue : fallback)
+    if (value === null) return null
+    known[p.name] = value
+  }
+  return known
+}
+
+/** Required query parameters with sample values. */
+export function requiredQuery(op: Operation, resolve: (s: JsonSchema) => JsonSchema): Record<string, string> {
+  const q: Record<string, string> = {}
+  for (const p of op.params.filter((x) => x.in === 'query' && x.required))
+    q[p.name] = String(sample(p.schema, resolve, p.name))
+  return q
+}
+
+/** Creating routes that act on the caller rather than create data; a fixture does not call them. */
+const NOT_A_CREATE = /invitation-tokens|revoke|transfer|bulk|active-workspace|deletion|workspaces$/
+
+/**
+ * Data in every module: each creating operation (a POST with a JSON body) is called once with a valid
+ * sample body, `name` fields prefixed with `mark` so the data can be recognised in answers.
+ */
+export async function createOneOfEach(
+  client: Client,
+  table: { ops: Operation[]; resolve: (s: JsonSchema) => JsonSchema },
+  mark = '',
+): Promise<void> {
+  for (const op of table.ops.filter((o) => o.method === 'POST' && o.body && !NOT_A_CREATE.test(o.path))) {
+    const ids = (await pathIds(client, table, op))!
+    const body = sample(op.body!, table.resolve) as Record<string, unknown>
+    if (mark && typeof body.name === 'string') body.name = `${mark} ${body.name}`
+    await client.request({
+      method: 'POST',
+      url: withQuery(fillPath(op.path, ids), requiredQuery(op, table.resolve)),
+      payload: body,
+    })
+  }
+}
