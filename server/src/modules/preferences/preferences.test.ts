@@ -113,3 +113,33 @@ describe('dashboard layout', () => {
     expect(res.statusCode).toBeLessThan(500)
   })
 })
+
+describe('dashboard layout audit', () => {
+  it('writes preferences.dashboard_updated with before and after in the workspace; an unchanged save writes none', async () => {
+    const user = await t.user({ workspace: 'Audited Layouts' })
+    const entries = async () =>
+      (await user.client.get('/api/v1/audit-logs?action=preferences.dashboard_updated')).json().data as {
+        actor: { id: string }
+        targetType: string
+        targetId: string
+        changes: { before: unknown; after: unknown }
+      }[]
+
+    const first = layout(['tasks.mine', false], ['audit.recent', true])
+    expect((await user.client.put(url, first)).statusCode).toBe(200)
+    const [created] = await entries()
+    expect(created).toMatchObject({
+      actor: { id: user.id },
+      targetType: 'user_preference',
+      targetId: 'dashboard',
+      changes: { before: null, after: first },
+    })
+
+    const second = layout(['audit.recent', false])
+    expect((await user.client.put(url, second)).statusCode).toBe(200)
+    expect((await user.client.put(url, second)).statusCode).toBe(200)
+    const after = await entries()
+    expect(after).toHaveLength(2)
+    expect(after[0]?.changes).toEqual({ before: first, after: second })
+  })
+})
