@@ -10,7 +10,6 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod'
-import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { createBetterAuth } from './kernel/auth/better-auth.ts'
@@ -75,8 +74,9 @@ export async function createKernel(
   const { max, windowSeconds } = config.signInRateLimit
   // Commands fail at once while Redis is disconnected (no offline queue) and within half a second when
   // it does not answer, so callers fall back or answer 503 instead of waiting.
+  // ioredis is loaded only when REDIS_URL is set: a single node does not pay for it.
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, {
+    ? new (await import('ioredis')).Redis(config.redisUrl, {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         commandTimeout: 500,
