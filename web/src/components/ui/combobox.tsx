@@ -28,6 +28,10 @@ export function Combobox({
   className,
   noneLabel,
   onSearch,
+  emptyLabel,
+  autoFocus,
+  inline,
+  onBlur,
 }: {
   label: ReactNode
   hideLabel?: boolean
@@ -43,6 +47,14 @@ export function Combobox({
   noneLabel?: string
   /** Searches elsewhere (the server) as the user types; `options` are then shown as given. */
   onSearch?: (text: string) => void
+  /** Said in the open list when nothing matches. */
+  emptyLabel?: string
+  /** Focused (and so open) on mount: the user has just asked to choose. */
+  autoFocus?: boolean
+  /** The list shows in the flow of the page (in a dialog) rather than floating over it. */
+  inline?: boolean
+  /** Focus has left the field (picking an option with the pointer keeps it). */
+  onBlur?: () => void
 }) {
   const id = useId()
   const listId = `${id}-list`
@@ -110,6 +122,8 @@ export function Combobox({
         aria-activedescendant={open && matches[active] ? `${id}-opt-${active}` : undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
+        // biome-ignore lint/a11y/noAutofocus: only where the user has just asked to choose a value
+        autoFocus={autoFocus}
         autoComplete="off"
         placeholder={placeholder}
         value={text}
@@ -121,7 +135,10 @@ export function Combobox({
         }}
         onFocus={() => setOpen(true)}
         onClick={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onBlur={() => {
+          setTimeout(() => setOpen(false), 150)
+          onBlur?.()
+        }}
         onKeyDown={onKeyDown}
         className={cn(controlClasses, borderFor(error))}
       />
@@ -130,8 +147,11 @@ export function Combobox({
         id={listId}
         role="listbox"
         aria-label={typeof label === 'string' ? label : undefined}
-        hidden={!open || matches.length === 0}
-        className="absolute z-30 mt-1 max-h-60 w-full min-w-56 overflow-auto rounded-md border border-slate-300 bg-white py-1 text-sm shadow-lg dark:border-slate-600 dark:bg-slate-900"
+        hidden={!open || (matches.length === 0 && !emptyLabel)}
+        className={cn(
+          inline ? 'max-h-48' : 'absolute z-30 max-h-60 shadow-lg',
+          'mt-1 w-full min-w-56 overflow-auto rounded-md border border-slate-300 bg-white py-1 text-sm dark:border-slate-600 dark:bg-slate-900',
+        )}
       >
         {matches.map((o, i) => (
           <div
@@ -154,6 +174,17 @@ export function Combobox({
             {o.hint ? <span className="text-slate-600 dark:text-slate-300">{o.hint}</span> : null}
           </div>
         ))}
+        {matches.length === 0 && emptyLabel ? (
+          <div
+            role="option"
+            tabIndex={-1}
+            aria-selected="false"
+            aria-disabled="true"
+            className="px-3 py-1.5 text-slate-600 dark:text-slate-300"
+          >
+            {emptyLabel}
+          </div>
+        ) : null}
       </div>
     </FieldShell>
   )

@@ -6,6 +6,7 @@ import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { can, type Me } from '../auth/api.ts'
+import { MemberPicker, type PickedMember } from '../members/member-picker.tsx'
 import {
   type BulkAction,
   type BulkActionName,
@@ -19,7 +20,6 @@ import {
   clientTagsQuery,
 } from './api.ts'
 import { parseTags } from './client-form.tsx'
-import { MemberPicker, type PickedMember } from './member-picker.tsx'
 
 /** What the bulk action applies to: chosen rows, or every client matching the view. */
 export type BulkTarget = { kind: 'ids'; ids: string[] } | { kind: 'all'; count: number }
@@ -388,12 +388,7 @@ function MemberDialog({
             ? t('clients.bulk.chooseMember')
             : t('clients.bulk.chosen', { name: picked?.name ?? t('clients.noOwner') })}
         </p>
-        <MemberPicker
-          label={label}
-          inline
-          autoFocus
-          onPick={(member) => setPicked('email' in member ? member : null)}
-        />
+        <MemberPicker label={label} inline autoFocus onChange={(member) => setPicked(member)} />
         {(invalid ?? fieldErrorsOf(error).userId) ? (
           <p className="text-sm text-red-700 dark:text-red-400">{invalid ?? fieldErrorsOf(error).userId}</p>
         ) : null}

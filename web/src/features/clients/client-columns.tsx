@@ -4,11 +4,11 @@ import { useTranslation } from 'react-i18next'
 import type { GridColumn } from '../../components/grid/index.ts'
 import { useFormatDate } from '../../lib/format.ts'
 import { can, type Me } from '../auth/api.ts'
+import { MemberPicker } from '../members/member-picker.tsx'
 import { type Client, type ClientStatus, type CustomField, clientStatuses, sortableTypes } from './api.ts'
 import { StatusBadge, TagList } from './badges.tsx'
 import { parseTags } from './client-form.tsx'
 import { fieldLabel, useFormatCustomValue } from './custom-field-input.tsx'
-import { MemberPicker } from './member-picker.tsx'
 import { useClientPatch } from './use-client-patch.ts'
 
 export const defaultClientColumns = ['name', 'status', 'tags', 'owner', 'created']
@@ -183,10 +183,10 @@ export function useClientColumns(me: Me, fields: CustomField[]): GridColumn<Clie
             label={t('clients.grid.editField', { field: t('clients.fields.owner'), name: client.name })}
             hideLabel
             autoFocus
-            specials={[{ id: 'none', name: t('clients.noOwner') }]}
-            onCancel={done}
-            onPick={(member) => {
-              const owner = 'email' in member ? member : null
+            noneLabel={t('clients.noOwner')}
+            onEscape={done}
+            onLeave={done}
+            onChange={(owner) => {
               if ((owner?.id ?? null) !== (client.owner?.id ?? null))
                 patch({
                   client,

@@ -1,8 +1,9 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, Checkbox, Input } from '../../components/ui/index.ts'
 import { api, queryString } from '../../lib/api.ts'
+import { useServerSearch } from '../../lib/use-server-search.ts'
+import { MemberPicker } from '../members/member-picker.tsx'
 import {
   type ClientSearch,
   type CustomField,
@@ -11,7 +12,6 @@ import {
   splitList,
   toMinorUnits,
 } from './api.ts'
-import { MemberPicker } from './member-picker.tsx'
 
 export type FilterField = {
   key: string
@@ -33,24 +33,14 @@ export function useNameOf() {
   return (id: string) => names.get(id) ?? t('clients.chips.aMember')
 }
 
-export const tagSearch = (q: string) => ({
+const tagSearch = (q: string) => ({
   queryKey: ['clients', 'tags', q],
   queryFn: ({ signal }: { signal: AbortSignal }) =>
     api.get<{ data: { tag: string; count: number }[] }>(
       `/api/v1/clients/tags${queryString({ q: q || undefined, limit: 20 })}`,
       signal,
     ),
-  staleTime: 30_000,
 })
-
-function useDebounced(value: string, ms = 150) {
-  const [debounced, setDebounced] = useState(value)
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms)
-    return () => clearTimeout(timer)
-  }, [value, ms])
-  return debounced
-}
 
 /** The value editor of one filter field; `onApply` receives the URL parameters to set. */
 export function FilterEditor({
@@ -72,7 +62,9 @@ export function FilterEditor({
           { id: 'me', name: t('clients.filters.me') },
           ...(field.key === 'owner' ? [{ id: 'none', name: t('clients.noOwner') }] : []),
         ]}
-        onPick={(member) => onApply({ [field.key]: member.id, names: { [member.id]: member.name } } as Patch)}
+        onChange={(member) =>
+          member && onApply({ [field.key]: member.id, names: { [member.id]: member.name } } as Patch)
+        }
       />
     )
   if (field.kind === 'tag') return <TagFilter search={search} onApply={onApply} />
@@ -153,10 +145,9 @@ function TagFilter({ search, onApply }: { search: ClientSearch; onApply: (patch:
   const [tags, setTags] = useState(splitList(search.tag))
   const [match, setMatch] = useState<'all' | 'any'>(search.tagMatch === 'any' ? 'any' : 'all')
   const [text, setText] = useState('')
-  const q = useDebounced(text.trim().toLowerCase())
-  const found = useQuery({ ...tagSearch(q), placeholderData: keepPreviousData })
+  const found = useServerSearch(text.toLowerCase(), tagSearch)
   const suggestions = (found.data?.data ?? [])
-    .filter((s) => !tags.includes(s.tag) && s.tag.startsWith(q))
+    .filter((s) => !tags.includes(s.tag) && s.tag.startsWith(found.term))
     .slice(0, 8)
   const add = (tag: string) => {
     const value = tag.trim().toLowerCase()

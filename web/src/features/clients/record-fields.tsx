@@ -7,7 +7,7 @@ import { InlineField } from '../../components/ui/inline-field.tsx'
 import { ApiError } from '../../lib/api.ts'
 import { useIntlOptions } from '../../lib/intl-options.ts'
 import { can, type Me } from '../auth/api.ts'
-import { MemberPicker } from '../timeline/member-picker.tsx'
+import { MemberPicker } from '../members/member-picker.tsx'
 import {
   type Address,
   type Client,

@@ -45,6 +45,13 @@ export const membersQuery = queryOptions({
   queryFn: ({ signal }) => listAll<Member>('/api/v1/members', signal),
 })
 
+/** Members whose name or email matches `q`, 20 at most (a workspace may have thousands). */
+export const memberSearch = (q: string) => ({
+  queryKey: ['members', 'search', q],
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    api.get<{ data: Member[] }>(`/api/v1/members${queryString({ q: q || undefined, limit: 20 })}`, signal),
+})
+
 export const invitationsQuery = queryOptions({
   queryKey: ['invitations'],
   queryFn: ({ signal }) => listAll<Invitation>('/api/v1/invitations', signal),

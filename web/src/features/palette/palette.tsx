@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next'
 import { Spinner } from '../../components/ui/index.ts'
 import { type CommandContext, commands, type SearchResult, searchers } from '../../lib/registry/commands.ts'
 import { navigation } from '../../lib/registry/navigation.ts'
+import { useDebounced } from '../../lib/use-server-search.ts'
 import { canSee } from '../auth/api.ts'
 
-const debounceMs = 150
 const minQuery = 2
 
 const itemClasses =
@@ -15,18 +15,9 @@ const itemClasses =
 const groupClasses =
   '[&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:pt-3 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:uppercase [&_[cmdk-group-heading]]:text-slate-600 dark:[&_[cmdk-group-heading]]:text-slate-300'
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value)
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms)
-    return () => clearTimeout(timer)
-  }, [value, ms])
-  return debounced
-}
-
 /** Records found by every registered searcher the user may use; each searcher's code loads on first use. */
 function useRecordSearch(query: string, context: CommandContext) {
-  const term = useDebounced(query.trim(), debounceMs)
+  const term = useDebounced(query.trim())
   const allowed = searchers.use().filter((s) => canSee(context.me, s))
   const results = useQueries({
     queries: allowed.map((searcher) => ({

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next'
 import { Button, cn, FormError, Input } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
+import { MemberPicker } from '../members/member-picker.tsx'
 import { type RecordRef, recordTasksQuery, type Task, timelineApi, timelineKey } from './api.ts'
-import { MemberPicker } from './member-picker.tsx'
 
 /** A date input's YYYY-MM-DD as 09:00 that day in the viewer's time zone. */
 export function dueFromDate(day: string): string | null {
