@@ -3,7 +3,7 @@ import { CreateClientSchema, importTargets } from '../../../../contracts/clients
 import { unneutralise } from '../../kernel/http/csv.ts'
 import { decodeUtf8Upload } from '../../kernel/http/input.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
-import { type FieldDef, validateCustomValues } from './fields.ts'
+import { type FieldDef, validateCustomValues } from '../custom-fields/index.ts'
 
 /** Decodes an uploaded file: UTF-8 only (a BOM is dropped); anything else is a clear error. */
 export const decodeCsv = (body: Buffer): string => decodeUtf8Upload(body, 'file')
