@@ -1,8 +1,7 @@
-import { useQueries } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Chart } from '../../../components/chart/chart.tsx'
 import { Spinner } from '../../../components/ui/index.ts'
-import { clientCountQuery } from '../api.ts'
+import { useClientCounts } from './client-counts.ts'
 
 const WEEKS = 8
 
@@ -23,12 +22,10 @@ export function lastWeeks(today: Date, weeks = WEEKS): { from: string; to: strin
 export default function NewClientsPerWeekWidget() {
   const { t, i18n } = useTranslation()
   const weeks = lastWeeks(new Date())
-  const counts = useQueries({
-    queries: weeks.map((w) => clientCountQuery({ createdFrom: w.from, createdTo: w.to })),
-  })
-  if (counts.some((c) => c.isPending)) return <Spinner />
+  const counts = useClientCounts(weeks.map((w) => ({ createdFrom: w.from, createdTo: w.to })))
+  if (!counts) return <Spinner />
   const format = new Intl.DateTimeFormat(i18n.language, { month: 'short', day: 'numeric' })
-  const data = weeks.map((w, i) => ({ label: format.format(w.start), value: counts[i]?.data?.count ?? 0 }))
+  const data = weeks.map((w, i) => ({ label: format.format(w.start), value: counts[i] ?? 0 }))
   return (
     <Chart
       kind="bar"
