@@ -1,6 +1,29 @@
+import { Link } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
 import { cn } from '../../components/ui/index.ts'
 import type { ClientStatus } from './api.ts'
+
+/** A client's name, linking to its page (grid rows, board cards, phone list). */
+export function ClientLink({
+  client,
+  className,
+  tabIndex,
+}: {
+  client: { id: string; name: string }
+  className?: string
+  tabIndex?: number
+}) {
+  return (
+    <Link
+      to="/clients/$clientId"
+      params={{ clientId: client.id }}
+      tabIndex={tabIndex}
+      className={cn('font-medium text-indigo-800 hover:underline dark:text-indigo-300', className)}
+    >
+      {client.name}
+    </Link>
+  )
+}
 
 const statusTones: Record<ClientStatus, string> = {
   lead: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-100',

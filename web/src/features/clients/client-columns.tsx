@@ -1,4 +1,3 @@
-import { Link } from '@tanstack/react-router'
 import { type KeyboardEvent, type ReactNode, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { GridColumn } from '../../components/grid/index.ts'
@@ -6,7 +5,7 @@ import { useFormatDate } from '../../lib/format.ts'
 import { can, type Me } from '../auth/api.ts'
 import { MemberPicker } from '../members/member-picker.tsx'
 import { type Client, type ClientStatus, type CustomField, clientStatuses, sortableTypes } from './api.ts'
-import { StatusBadge, TagList } from './badges.tsx'
+import { ClientLink, StatusBadge, TagList } from './badges.tsx'
 import { parseTags } from './client-form.tsx'
 import { fieldLabel, useFormatCustomValue } from './custom-field-input.tsx'
 import { useClientPatch } from './use-client-patch.ts'
@@ -118,16 +117,7 @@ export function useClientColumns(me: Me, fields: CustomField[]): GridColumn<Clie
         frozen: true,
         size: 260,
         sortKey: 'name',
-        cell: (client) => (
-          <Link
-            to="/clients/$clientId"
-            params={{ clientId: client.id }}
-            tabIndex={-1}
-            className="truncate font-medium text-indigo-800 hover:underline dark:text-indigo-300"
-          >
-            {client.name}
-          </Link>
-        ),
+        cell: (client) => <ClientLink client={client} tabIndex={-1} className="truncate" />,
       },
       {
         id: 'status',

@@ -14,7 +14,6 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query'
-import { Link } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
 import { Popover } from '../../components/grid/index.ts'
 import { Button, cn, Select } from '../../components/ui/index.ts'
@@ -33,7 +32,7 @@ import {
   splitList,
   type UpdateClient,
 } from './api.ts'
-import { TagList } from './badges.tsx'
+import { ClientLink, TagList } from './badges.tsx'
 import { ClientsEmpty } from './clients-grid.tsx'
 
 type Page = { data: Client[]; nextCursor: string | null }
@@ -252,13 +251,7 @@ function BoardCard({
       )}
     >
       <div className="flex items-start justify-between gap-2">
-        <Link
-          to="/clients/$clientId"
-          params={{ clientId: client.id }}
-          className="font-medium text-indigo-800 hover:underline dark:text-indigo-300"
-        >
-          {client.name}
-        </Link>
+        <ClientLink client={client} />
         {writable ? (
           <Popover
             label={

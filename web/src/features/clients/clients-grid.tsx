@@ -12,7 +12,7 @@ import {
 import { buttonClasses, EmptyState } from '../../components/ui/index.ts'
 import { can, type Me } from '../auth/api.ts'
 import { activeFilterCount, type Client, type ClientSearch, clientListQuery } from './api.ts'
-import { StatusBadge, TagList } from './badges.tsx'
+import { ClientLink, StatusBadge, TagList } from './badges.tsx'
 
 /** Empty states that fit the viewer: a member who sees only their clients is not asked to import a CSV. */
 export function ClientsEmpty({ me, search }: { me: Me; search: ClientSearch }) {
@@ -136,13 +136,7 @@ function PhoneItem({ client }: { client: Client }) {
   return (
     <div className="space-y-1">
       <div className="flex items-start justify-between gap-2">
-        <Link
-          to="/clients/$clientId"
-          params={{ clientId: client.id }}
-          className="font-medium text-indigo-800 underline-offset-2 hover:underline dark:text-indigo-300"
-        >
-          {client.name}
-        </Link>
+        <ClientLink client={client} className="underline-offset-2" />
         <StatusBadge status={client.status} />
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">
