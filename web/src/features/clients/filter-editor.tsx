@@ -43,15 +43,9 @@ const tagSearch = (q: string) => ({
 })
 
 /** The value editor of one filter field; `onApply` receives the URL parameters to set. */
-export function FilterEditor({
-  field,
-  search,
-  onApply,
-}: {
-  field: FilterField
-  search: ClientSearch
-  onApply: (patch: Patch) => void
-}) {
+type EditorProps = { field: FilterField; search: ClientSearch; onApply: (patch: Patch) => void }
+
+export function FilterEditor({ field, search, onApply }: EditorProps) {
   const { t } = useTranslation()
   if (field.kind === 'member')
     return (
@@ -140,7 +134,7 @@ function Choices({
   )
 }
 
-function TagFilter({ search, onApply }: { search: ClientSearch; onApply: (patch: Patch) => void }) {
+function TagFilter({ search, onApply }: Omit<EditorProps, 'field'>) {
   const { t } = useTranslation()
   const [tags, setTags] = useState(splitList(search.tag))
   const [match, setMatch] = useState<'all' | 'any'>(search.tagMatch === 'any' ? 'any' : 'all')
@@ -236,15 +230,7 @@ function TagFilter({ search, onApply }: { search: ClientSearch; onApply: (patch:
   )
 }
 
-function RangeFilter({
-  field,
-  search,
-  onApply,
-}: {
-  field: FilterField
-  search: ClientSearch
-  onApply: (patch: Patch) => void
-}) {
+function RangeFilter({ field, search, onApply }: EditorProps) {
   const { t } = useTranslation()
   const dates = field.kind === 'dates'
   const [fromKey, toKey] = (
