@@ -4,11 +4,12 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Combobox } from '../../components/ui/combobox.tsx'
 import {
-  ActionFeedback,
   Button,
   Card,
   Checkbox,
   ConfirmDialog,
+  Form,
+  FormCard,
   Input,
   PageSpinner,
 } from '../../components/ui/index.ts'
@@ -63,57 +64,52 @@ function DetailsCard({ profile }: { profile: Profile }) {
   })
   const errors = fieldErrorsOf(save.error)
   return (
-    <Card title={t('profile.details')}>
-      <form
-        noValidate
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault()
-          setNotice(null)
-          save.mutate()
-        }}
-      >
+    <FormCard
+      title={t('profile.details')}
+      lead={
         <div className="flex items-center gap-4">
           <Avatar initials={profile.initials} size="lg" />
           <p className="text-sm text-slate-600 dark:text-slate-300">{t('profile.avatar')}</p>
         </div>
-        <ActionFeedback
-          error={save.error && !Object.keys(errors).length ? errorMessage(save.error, t) : null}
-          notice={notice}
+      }
+      error={save.error && !Object.keys(errors).length ? errorMessage(save.error, t) : null}
+      notice={notice}
+      submitLabel={t('profile.save')}
+      pending={save.isPending}
+      onSubmit={() => {
+        setNotice(null)
+        save.mutate()
+      }}
+    >
+      <Input
+        label={t('profile.name')}
+        name="name"
+        autoComplete="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Combobox
+          label={t('profile.timeZone')}
+          hint={t('profile.timeZoneHint')}
+          options={intl.timeZones()}
+          value={timeZone}
+          noneLabel={t('profile.followBrowser')}
+          onChange={setTimeZone}
+          error={errors.timeZone}
         />
-        <Input
-          label={t('profile.name')}
-          name="name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
+        <Combobox
+          label={t('profile.language')}
+          hint={t('profile.languageHint')}
+          options={intl.languages()}
+          value={language}
+          noneLabel={t('profile.followBrowser')}
+          onChange={setLanguage}
+          error={errors.language}
         />
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Combobox
-            label={t('profile.timeZone')}
-            hint={t('profile.timeZoneHint')}
-            options={intl.timeZones()}
-            value={timeZone}
-            noneLabel={t('profile.followBrowser')}
-            onChange={setTimeZone}
-            error={errors.timeZone}
-          />
-          <Combobox
-            label={t('profile.language')}
-            hint={t('profile.languageHint')}
-            options={intl.languages()}
-            value={language}
-            noneLabel={t('profile.followBrowser')}
-            onChange={setLanguage}
-            error={errors.language}
-          />
-        </div>
-        <Button type="submit" loading={save.isPending}>
-          {t('profile.save')}
-        </Button>
-      </form>
-    </Card>
+      </div>
+    </FormCard>
   )
 }
 
@@ -134,48 +130,45 @@ function PasswordCard() {
     },
   })
   return (
-    <Card title={t('profile.password.title')}>
-      <form
-        noValidate
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault()
-          setNotice(null)
-          setTooShort(next.length < 10)
-          if (next.length >= 10) change.mutate()
-        }}
-      >
-        <ActionFeedback error={change.error ? errorMessage(change.error, t) : null} notice={notice} />
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Input
-            label={t('profile.password.current')}
-            type="password"
-            name="current-password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-          <Input
-            label={t('profile.password.new')}
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            hint={t('profile.password.newHint')}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            error={tooShort ? t('profile.password.tooShort') : undefined}
-          />
-        </div>
-        <Checkbox
-          label={t('profile.password.signOutOthers')}
-          checked={others}
-          onChange={(e) => setOthers(e.target.checked)}
+    <FormCard
+      title={t('profile.password.title')}
+      error={change.error ? errorMessage(change.error, t) : null}
+      notice={notice}
+      submitLabel={t('profile.password.submit')}
+      pending={change.isPending}
+      disabled={!current || !next}
+      onSubmit={() => {
+        setNotice(null)
+        setTooShort(next.length < 10)
+        if (next.length >= 10) change.mutate()
+      }}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Input
+          label={t('profile.password.current')}
+          type="password"
+          name="current-password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
         />
-        <Button type="submit" loading={change.isPending} disabled={!current || !next}>
-          {t('profile.password.submit')}
-        </Button>
-      </form>
-    </Card>
+        <Input
+          label={t('profile.password.new')}
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          hint={t('profile.password.newHint')}
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          error={tooShort ? t('profile.password.tooShort') : undefined}
+        />
+      </div>
+      <Checkbox
+        label={t('profile.password.signOutOthers')}
+        checked={others}
+        onChange={(e) => setOthers(e.target.checked)}
+      />
+    </FormCard>
   )
 }
 
@@ -184,33 +177,27 @@ function EmailCard({ profile }: { profile: Profile }) {
   const [email, setEmail] = useState('')
   const change = useMutation({ mutationFn: () => profileApi.changeEmail(email.trim()) })
   return (
-    <Card title={t('profile.email.title')} description={t('profile.email.current', { email: profile.email })}>
-      <form
-        noValidate
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault()
-          change.mutate()
-        }}
-      >
-        <ActionFeedback
-          error={change.error ? errorMessage(change.error, t) : null}
-          notice={change.isSuccess ? t('profile.email.sent', { email: change.variables ?? email }) : null}
-        />
-        <Input
-          label={t('profile.email.new')}
-          type="email"
-          name="new-email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={fieldErrorsOf(change.error).newEmail}
-        />
-        <Button type="submit" variant="secondary" loading={change.isPending} disabled={!email.trim()}>
-          {t('profile.email.submit')}
-        </Button>
-      </form>
-    </Card>
+    <FormCard
+      title={t('profile.email.title')}
+      description={t('profile.email.current', { email: profile.email })}
+      error={change.error ? errorMessage(change.error, t) : null}
+      notice={change.isSuccess ? t('profile.email.sent', { email: change.variables ?? email }) : null}
+      submitLabel={t('profile.email.submit')}
+      submitVariant="secondary"
+      pending={change.isPending}
+      disabled={!email.trim()}
+      onSubmit={() => change.mutate()}
+    >
+      <Input
+        label={t('profile.email.new')}
+        type="email"
+        name="new-email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={fieldErrorsOf(change.error).newEmail}
+      />
+    </FormCard>
   )
 }
 
@@ -235,11 +222,8 @@ function DeleteCard({ profile }: { profile: Profile }) {
           {t('profile.delete.owner', { names: owned.map((w) => w.name).join(', ') })}
         </p>
       ) : (
-        <form
-          noValidate
-          className="space-y-4"
-          onSubmit={(e) => {
-            e.preventDefault()
+        <Form
+          onSubmit={() => {
             remove.reset()
             setConfirm(true)
           }}
@@ -256,7 +240,7 @@ function DeleteCard({ profile }: { profile: Profile }) {
           <Button type="submit" variant="danger" disabled={!password}>
             {t('profile.delete.submit')}
           </Button>
-        </form>
+        </Form>
       )}
       <ConfirmDialog
         open={confirm}
