@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { type FormEvent, Fragment, useId, useState } from 'react'
+import { Fragment, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Combobox } from '../../components/ui/combobox.tsx'
 import {
@@ -7,6 +7,7 @@ import {
   buttonClasses,
   Card,
   EmptyState,
+  Form,
   HeaderRow,
   Input,
   QueryState,
@@ -103,18 +104,16 @@ function FiltersForm({
   const [from, setFrom] = useState(filters.from ?? '')
   const [to, setTo] = useState(filters.to ?? '')
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
+  const submit = () =>
     onSubmit({
       actorId: actorId || undefined,
       action: action.trim() || undefined,
       from: from || undefined,
       to: to || undefined,
     })
-  }
 
   return (
-    <form
+    <Form
       onSubmit={submit}
       aria-label={t('audit.filters.title')}
       className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
@@ -160,7 +159,7 @@ function FiltersForm({
           {t('audit.filters.clear')}
         </Button>
       </div>
-    </form>
+    </Form>
   )
 }
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ActionFeedback,
@@ -7,6 +7,7 @@ import {
   Button,
   Card,
   EmptyState,
+  Form,
   FormError,
   HeaderRow,
   Input,
@@ -50,8 +51,7 @@ function InviteForm() {
       setEmail('')
     },
   })
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
+  const onSubmit = () => {
     setSentTo(null)
     if (!/^\S+@\S+\.\S+$/.test(email)) {
       setError(t('validation.email'))
@@ -62,7 +62,7 @@ function InviteForm() {
   }
   const serverFields = fieldErrorsOf(mutation.error)
   return (
-    <form noValidate onSubmit={onSubmit} aria-label={t('invitations.form.title')} className="space-y-3">
+    <Form onSubmit={onSubmit} aria-label={t('invitations.form.title')} className="space-y-3">
       <FormError message={formErrorOf(mutation.error, t, ['email', 'role'])} />
       <div aria-live="polite">
         {sentTo ? <Alert tone="success">{t('invitations.form.sent', { email: sentTo })}</Alert> : null}
@@ -96,7 +96,7 @@ function InviteForm() {
           {t('invitations.form.submit')}
         </Button>
       </div>
-    </form>
+    </Form>
   )
 }
 

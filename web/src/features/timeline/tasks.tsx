@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, cn, FormError, Input } from '../../components/ui/index.ts'
+import { Button, cn, Form, FormError, Input } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
 import { MemberPicker } from '../members/member-picker.tsx'
@@ -40,14 +40,7 @@ export function TaskForm({
   })
   const errors = fieldErrorsOf(add.error)
   return (
-    <form
-      noValidate
-      className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault()
-        add.mutate()
-      }}
-    >
+    <Form className="space-y-3" onSubmit={() => add.mutate()}>
       <FormError
         message={add.error && !errors.title && !errors.assigneeId ? errorMessage(add.error, t) : null}
       />
@@ -81,7 +74,7 @@ export function TaskForm({
       <Button type="submit" loading={add.isPending} disabled={!title.trim()}>
         {t('timeline.task.add')}
       </Button>
-    </form>
+    </Form>
   )
 }
 
