@@ -1,6 +1,6 @@
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, Checkbox, Input } from '../../components/ui/index.ts'
+import { Button, Checkbox, Form, Input } from '../../components/ui/index.ts'
 import { api, queryString } from '../../lib/api.ts'
 import { useServerSearch } from '../../lib/use-server-search.ts'
 import { MemberPicker } from '../members/member-picker.tsx'
@@ -108,13 +108,7 @@ function Choices({
   const { t } = useTranslation()
   const [chosen, setChosen] = useState(initial)
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault()
-        onApply(chosen)
-      }}
-      className="space-y-3"
-    >
+    <Form onSubmit={() => onApply(chosen)} className="space-y-3">
       <fieldset className="space-y-1.5">
         <legend className="mb-1 text-sm font-semibold">{legend}</legend>
         {values.map((value, index) => (
@@ -130,7 +124,7 @@ function Choices({
         ))}
       </fieldset>
       <Button type="submit">{t('clients.chips.apply')}</Button>
-    </form>
+    </Form>
   )
 }
 
@@ -150,12 +144,7 @@ function TagFilter({ search, onApply }: Omit<EditorProps, 'field'>) {
   }
   return (
     <div className="space-y-3">
-      <form
-        onSubmit={(event: FormEvent) => {
-          event.preventDefault()
-          add(text)
-        }}
-      >
+      <Form onSubmit={() => add(text)}>
         <Input
           label={t('clients.fields.tags')}
           hint={t('clients.chips.tagHint')}
@@ -164,7 +153,7 @@ function TagFilter({ search, onApply }: Omit<EditorProps, 'field'>) {
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
-      </form>
+      </Form>
       {suggestions.length > 0 ? (
         <ul aria-label={t('clients.chips.suggestions')} className="flex flex-wrap gap-1">
           {suggestions.map((s) => (
@@ -252,13 +241,7 @@ function RangeFilter({ field, search, onApply }: EditorProps) {
   const [from, setFrom] = useState(shown(search[fromKey]))
   const [to, setTo] = useState(shown(search[toKey]))
   return (
-    <form
-      className="space-y-3"
-      onSubmit={(event) => {
-        event.preventDefault()
-        onApply({ [fromKey]: stored(from), [toKey]: stored(to) })
-      }}
-    >
+    <Form className="space-y-3" onSubmit={() => onApply({ [fromKey]: stored(from), [toKey]: stored(to) })}>
       <Input
         label={
           dates
@@ -283,6 +266,6 @@ function RangeFilter({ field, search, onApply }: EditorProps) {
         onChange={(e) => setTo(e.target.value)}
       />
       <Button type="submit">{t('clients.chips.apply')}</Button>
-    </form>
+    </Form>
   )
 }

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useNavigate } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, Input } from '../../components/ui/index.ts'
+import { Button, Form, Input } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { clientQuery, clientsApi, clientsKey } from './api.ts'
 
@@ -27,11 +27,9 @@ export function QuickCreate({ onCreated }: { onCreated?: (clientId: string) => v
   })
   const error = create.error ? (fieldErrorsOf(create.error).name ?? errorMessage(create.error, t)) : undefined
   return (
-    <form
-      noValidate
+    <Form
       className="flex flex-wrap items-start gap-2"
-      onSubmit={(e) => {
-        e.preventDefault()
+      onSubmit={() => {
         if (name.trim()) create.mutate()
       }}
     >
@@ -48,6 +46,6 @@ export function QuickCreate({ onCreated }: { onCreated?: (clientId: string) => v
       <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
         {t('record.quickCreate.submit')}
       </Button>
-    </form>
+    </Form>
   )
 }

@@ -7,6 +7,7 @@ import {
   ConfirmDialog,
   cn,
   EmptyState,
+  Form,
   FormError,
   QueryState,
   Textarea,
@@ -150,11 +151,9 @@ function NoteForm({ record, onDone }: { record: RecordRef; onDone: (m: string) =
   })
   const errors = fieldErrorsOf(add.error)
   return (
-    <form
-      noValidate
+    <Form
       className="space-y-2"
-      onSubmit={(e) => {
-        e.preventDefault()
+      onSubmit={() => {
         if (body.trim()) add.mutate()
       }}
     >
@@ -179,7 +178,7 @@ function NoteForm({ record, onDone }: { record: RecordRef; onDone: (m: string) =
       <Button type="submit" loading={add.isPending} disabled={!body.trim()}>
         {t('timeline.note.add')}
       </Button>
-    </form>
+    </Form>
   )
 }
 
@@ -295,14 +294,7 @@ function NoteEntry({ note, record }: { note: Note; record: RecordRef }) {
           ) : null}
         </div>
         {editing ? (
-          <form
-            noValidate
-            className="mt-2 space-y-2"
-            onSubmit={(e) => {
-              e.preventDefault()
-              save.mutate()
-            }}
-          >
+          <Form className="mt-2 space-y-2" onSubmit={() => save.mutate()}>
             <FormError message={save.error ? errorMessage(save.error, t) : null} />
             <Textarea
               label={t('timeline.note.body')}
@@ -326,7 +318,7 @@ function NoteEntry({ note, record }: { note: Note; record: RecordRef }) {
                 {t('common.cancel')}
               </Button>
             </div>
-          </form>
+          </Form>
         ) : (
           <div className="mt-2">
             <MarkdownView source={note.body} />
