@@ -6,8 +6,8 @@ export type Validation = Record<string, string | false | null | undefined>
 export function useValidatedForm(mutationError: unknown, validate: () => Validation, submit: () => void) {
   const [errors, setErrors] = useState<Record<string, string>>({})
   const serverFields = fieldErrorsOf(mutationError)
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
+  const onSubmit = (event?: FormEvent) => {
+    event?.preventDefault()
     const next: Record<string, string> = {}
     for (const [field, message] of Object.entries(validate())) {
       if (message) next[field] = message

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, FormError } from '../../components/ui/index.ts'
+import { Alert, Button, Form, FormError } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
@@ -34,7 +34,7 @@ export function ForgotPasswordForm() {
   }
 
   return (
-    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
+    <Form onSubmit={form.onSubmit} className="space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">{t('auth.forgotPassword.intro')}</p>
       <FormError message={mutation.error ? errorMessage(mutation.error, t) : null} />
       <AuthInput
@@ -49,7 +49,7 @@ export function ForgotPasswordForm() {
       <Link to="/sign-in" className={`${linkClasses} block text-sm`}>
         {t('auth.backToSignIn')}
       </Link>
-    </form>
+    </Form>
   )
 }
 
@@ -105,7 +105,7 @@ export function ResetPasswordForm({ token, error }: { token?: string; error?: st
   }
 
   return (
-    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
+    <Form onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={mutation.error ? errorMessage(mutation.error, t) : null} />
       <AuthInput
         preset="newPassword"
@@ -127,6 +127,6 @@ export function ResetPasswordForm({ token, error }: { token?: string; error?: st
       <Button type="submit" className="w-full" loading={mutation.isPending}>
         {t('auth.resetPassword.submit')}
       </Button>
-    </form>
+    </Form>
   )
 }

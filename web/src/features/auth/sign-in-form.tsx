@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link, useRouter } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, FormError, Input } from '../../components/ui/index.ts'
+import { Button, Form, FormError, Input } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
@@ -56,7 +56,7 @@ export function SignInForm({ email: initialEmail, redirect }: { email?: string; 
   }
 
   return (
-    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
+    <Form onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={formError} />
       <AuthInput
         preset="email"
@@ -82,7 +82,7 @@ export function SignInForm({ email: initialEmail, redirect }: { email?: string; 
           {t('auth.signIn.createAccount')}
         </Link>
       </div>
-    </form>
+    </Form>
   )
 }
 
@@ -107,7 +107,7 @@ function TwoFactorStep({ onDone }: { onDone: () => Promise<void> }) {
   const error = form.errors.code
 
   return (
-    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
+    <Form onSubmit={form.onSubmit} className="space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">
         {useRecovery ? t('auth.twoFactor.recoveryIntro') : t('auth.twoFactor.totpIntro')}
       </p>
@@ -146,6 +146,6 @@ function TwoFactorStep({ onDone }: { onDone: () => Promise<void> }) {
       >
         {useRecovery ? t('auth.twoFactor.useTotp') : t('auth.twoFactor.useRecovery')}
       </Button>
-    </form>
+    </Form>
   )
 }

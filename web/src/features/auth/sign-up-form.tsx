@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, FormError, Input } from '../../components/ui/index.ts'
+import { Alert, Button, Form, FormError, Input } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
 import { formErrorOf } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
@@ -44,7 +44,7 @@ export function SignUpForm({ email: initialEmail, redirect }: { email?: string; 
   }
 
   return (
-    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
+    <Form onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={formErrorOf(mutation.error, t, ['name', 'email', 'password'])} />
       <Input
         label={t('auth.fields.name')}
@@ -76,6 +76,6 @@ export function SignUpForm({ email: initialEmail, redirect }: { email?: string; 
           {t('auth.signIn.title')}
         </Link>
       </p>
-    </form>
+    </Form>
   )
 }

@@ -7,6 +7,7 @@ import {
   Button,
   Checkbox,
   Fieldset,
+  Form,
   FormError,
   Input,
   PageSpinner,
@@ -304,8 +305,7 @@ function ClientFormFields({
   )
 
   return (
-    <form
-      noValidate
+    <Form
       onSubmit={form.onSubmit}
       aria-label={creating ? t('clients.form.createTitle') : t('clients.form.editTitle')}
       className="space-y-6"
@@ -521,7 +521,7 @@ function ClientFormFields({
           {t('common.cancel')}
         </Button>
       </div>
-    </form>
+    </Form>
   )
 }
 

@@ -9,6 +9,7 @@ import {
   ConfirmDialog,
   Dialog,
   EmptyState,
+  Form,
   HeaderRow,
   Input,
   QueryState,
@@ -242,7 +243,7 @@ function ContactDialog({
         </>
       }
     >
-      <form id={formId} noValidate onSubmit={form.onSubmit} className="space-y-3">
+      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
         <div aria-live="assertive">
           {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
         </div>
@@ -293,7 +294,7 @@ function ContactDialog({
           onChange={(e) => setDraft((d) => ({ ...d, isPrimary: e.target.checked }))}
           error={form.errorFor('isPrimary')}
         />
-      </form>
+      </Form>
     </Dialog>
   )
 }

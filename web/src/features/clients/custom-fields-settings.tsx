@@ -10,6 +10,7 @@ import {
   ConfirmDialog,
   Dialog,
   EmptyState,
+  Form,
   FormError,
   HeaderRow,
   Input,
@@ -298,12 +299,7 @@ function CreateFieldForm() {
 
   return (
     <Card title={t('customFields.create.title')} description={t('customFields.create.description')}>
-      <form
-        noValidate
-        onSubmit={form.onSubmit}
-        aria-label={t('customFields.create.title')}
-        className="space-y-4"
-      >
+      <Form onSubmit={form.onSubmit} aria-label={t('customFields.create.title')} className="space-y-4">
         <FormError
           message={formErrorOf(mutation.error, t, [
             'key',
@@ -427,7 +423,7 @@ function CreateFieldForm() {
         <Button type="submit" loading={mutation.isPending}>
           {t('customFields.create.submit')}
         </Button>
-      </form>
+      </Form>
     </Card>
   )
 }
@@ -494,7 +490,7 @@ function EditFieldDialog({
         </>
       }
     >
-      <form id={formId} noValidate onSubmit={form.onSubmit} className="space-y-3">
+      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
         <div aria-live="assertive">
           {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
         </div>
@@ -538,7 +534,7 @@ function EditFieldDialog({
           checked={required}
           onChange={(e) => setRequired(e.target.checked)}
         />
-      </form>
+      </Form>
     </Dialog>
   )
 }

@@ -3,7 +3,7 @@ import { Link } from '@tanstack/react-router'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { GridDisplay } from '../../components/grid/index.ts'
-import { ActionFeedback, Button, ConfirmDialog, cn, Dialog, Input } from '../../components/ui/index.ts'
+import { ActionFeedback, Button, ConfirmDialog, cn, Dialog, Form, Input } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
@@ -200,7 +200,7 @@ function SaveViewDialog({
         </>
       }
     >
-      <form id={formId} noValidate onSubmit={form.onSubmit} className="space-y-3">
+      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
         <Input
           label={t('clients.views.name')}
           name="name"
@@ -213,7 +213,7 @@ function SaveViewDialog({
         <div aria-live="assertive">
           {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
         </div>
-      </form>
+      </Form>
     </Dialog>
   )
 }

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { TFunction } from 'i18next'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, Card, Dialog, FormError } from '../../components/ui/index.ts'
+import { Alert, Button, Card, Dialog, Form, FormError } from '../../components/ui/index.ts'
 import { ApiError } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { clearTwoFactorRequired } from '../../lib/two-factor-required.ts'
@@ -107,7 +107,7 @@ function EnablePasswordForm({
   const mutation = useMutation({ mutationFn: securityApi.enableTwoFactor, onSuccess: onEnabled })
   const prompt = usePasswordPrompt(mutation.error, (password) => mutation.mutate(password))
   return (
-    <form noValidate onSubmit={prompt.onSubmit} className="max-w-md space-y-4">
+    <Form onSubmit={prompt.onSubmit} className="max-w-md space-y-4">
       <p className="text-sm text-slate-700 dark:text-slate-300">{t('security.twoFactor.passwordIntro')}</p>
       <FormError message={passwordError(mutation.error, t)} />
       {prompt.field}
@@ -119,7 +119,7 @@ function EnablePasswordForm({
           {t('common.cancel')}
         </Button>
       </div>
-    </form>
+    </Form>
   )
 }
 
@@ -165,7 +165,7 @@ function ScanStep({
           </code>
         </div>
       </div>
-      <form noValidate onSubmit={form.onSubmit} className="max-w-md space-y-4">
+      <Form onSubmit={form.onSubmit} className="max-w-md space-y-4">
         <FormError message={codeErrorMessage(mutation.error, t)} />
         <AuthInput
           preset="oneTimeCode"
@@ -182,7 +182,7 @@ function ScanStep({
             {t('common.cancel')}
           </Button>
         </div>
-      </form>
+      </Form>
     </div>
   )
 }
@@ -256,7 +256,7 @@ function DisableDialog({ open, onClose }: { open: boolean; onClose: () => void }
       title={t('security.twoFactor.disableTitle')}
       description={t('security.twoFactor.disableBody')}
     >
-      <form noValidate onSubmit={prompt.onSubmit} className="space-y-4">
+      <Form onSubmit={prompt.onSubmit} className="space-y-4">
         <FormError message={passwordError(mutation.error, t)} />
         {prompt.field}
         <div className="flex justify-end gap-2">
@@ -267,7 +267,7 @@ function DisableDialog({ open, onClose }: { open: boolean; onClose: () => void }
             {t('security.twoFactor.disable')}
           </Button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   )
 }

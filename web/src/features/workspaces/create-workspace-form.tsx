@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useNavigate } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, FormError, Input } from '../../components/ui/index.ts'
+import { Button, Form, FormError, Input } from '../../components/ui/index.ts'
 import { formErrorOf } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { resetWorkspaceData, slugify, validateWorkspace, workspacesApi } from './api.ts'
@@ -29,7 +29,7 @@ export function CreateWorkspaceForm() {
   )
 
   return (
-    <form noValidate onSubmit={form.onSubmit} className="space-y-4">
+    <Form onSubmit={form.onSubmit} className="space-y-4">
       <FormError message={formErrorOf(mutation.error, t, ['name', 'slug'])} />
       <Input
         label={t('workspaces.fields.name')}
@@ -58,6 +58,6 @@ export function CreateWorkspaceForm() {
       <Button type="submit" className="w-full" loading={mutation.isPending}>
         {t('workspaces.create.submit')}
       </Button>
-    </form>
+    </Form>
   )
 }

@@ -1,7 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, Card, FormError, Input, PageSpinner, Switch } from '../../components/ui/index.ts'
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  FormError,
+  Input,
+  PageSpinner,
+  Switch,
+} from '../../components/ui/index.ts'
 import { errorMessage, formErrorOf } from '../../lib/errors.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { can, type Me } from '../auth/api.ts'
@@ -50,7 +59,7 @@ function GeneralForm({ workspace, editable }: { workspace: Workspace; editable: 
       title={t('workspaceSettings.general.title')}
       description={t('workspaceSettings.general.description')}
     >
-      <form noValidate onSubmit={form.onSubmit} className="max-w-lg space-y-4">
+      <Form onSubmit={form.onSubmit} className="max-w-lg space-y-4">
         <FormError message={formErrorOf(mutation.error, t, ['name', 'slug'])} />
         <div aria-live="polite">
           {mutation.isSuccess ? <Alert tone="success">{t('workspaceSettings.saved')}</Alert> : null}
@@ -79,7 +88,7 @@ function GeneralForm({ workspace, editable }: { workspace: Workspace; editable: 
         ) : (
           <p className="text-sm text-slate-600 dark:text-slate-300">{t('workspaceSettings.readOnly')}</p>
         )}
-      </form>
+      </Form>
     </Card>
   )
 }
