@@ -1,7 +1,15 @@
 import { useQuery } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
+import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button, buttonClasses, ConfirmDialog, Dialog, Input, Select } from '../../components/ui/index.ts'
+import {
+  Button,
+  buttonClasses,
+  ConfirmDialog,
+  Dialog,
+  Form,
+  Input,
+  Select,
+} from '../../components/ui/index.ts'
 import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
@@ -258,8 +266,7 @@ function TagsDialog({
   const tags = useQuery(clientTagsQuery)
   const [value, setValue] = useState('')
   const [invalid, setInvalid] = useState<string>()
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
+  const submit = () => {
     const parsed = parseTags(value)
     if (parsed.length === 0) return setInvalid(t('validation.required'))
     if (parsed.some((tag) => tag.length > 40)) return setInvalid(t('clients.validation.tag'))
@@ -277,7 +284,7 @@ function TagsDialog({
       }
       footer={<DialogButtons formId={formId} label={label} pending={pending} onClose={onClose} />}
     >
-      <form id={formId} noValidate onSubmit={submit} className="space-y-3">
+      <Form id={formId} onSubmit={submit} className="space-y-3">
         <Input
           label={t('clients.fields.tags')}
           hint={t('clients.fields.tagsHint')}
@@ -294,7 +301,7 @@ function TagsDialog({
           ))}
         </datalist>
         <DialogError error={error} handled={['tags']} />
-      </form>
+      </Form>
     </Dialog>
   )
 }
@@ -368,8 +375,7 @@ function MemberDialog({
   const formId = useId()
   const [picked, setPicked] = useState<PickedMember | null | undefined>(undefined)
   const [invalid, setInvalid] = useState<string>()
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
+  const submit = () => {
     if (picked === undefined) return setInvalid(t('validation.required'))
     setInvalid(undefined)
     onSubmit(picked)
@@ -382,7 +388,7 @@ function MemberDialog({
       title={title}
       footer={<DialogButtons formId={formId} label={submitLabel} pending={pending} onClose={onClose} />}
     >
-      <form id={formId} noValidate onSubmit={submit} className="space-y-3">
+      <Form id={formId} onSubmit={submit} className="space-y-3">
         <p className="text-sm" aria-live="polite">
           {picked === undefined
             ? t('clients.bulk.chooseMember')
@@ -393,7 +399,7 @@ function MemberDialog({
           <p className="text-sm text-red-700 dark:text-red-400">{invalid ?? fieldErrorsOf(error).userId}</p>
         ) : null}
         <DialogError error={error} handled={['userId']} />
-      </form>
+      </Form>
     </Dialog>
   )
 }
@@ -417,15 +423,7 @@ function StatusDialog({ count, pending, error, onClose, onSubmit, returnFocus }:
         />
       }
     >
-      <form
-        id={formId}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault()
-          onSubmit(status)
-        }}
-        className="space-y-3"
-      >
+      <Form id={formId} onSubmit={() => onSubmit(status)} className="space-y-3">
         <Select
           label={t('clients.fields.status')}
           name="status"
@@ -440,7 +438,7 @@ function StatusDialog({ count, pending, error, onClose, onSubmit, returnFocus }:
           ))}
         </Select>
         <DialogError error={error} handled={['status']} />
-      </form>
+      </Form>
     </Dialog>
   )
 }

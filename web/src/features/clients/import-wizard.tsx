@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import type { TFunction } from 'i18next'
-import { type FormEvent, useEffect, useId, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   Alert,
@@ -9,6 +9,7 @@ import {
   buttonClasses,
   Card,
   Fieldset,
+  Form,
   FormError,
   HeaderRow,
   Input,
@@ -54,8 +55,7 @@ function UploadStep({ onUploaded }: { onUploaded: (upload: ClientImport) => void
   const [file, setFile] = useState<File | null>(null)
   const [invalid, setInvalid] = useState<string>()
   const mutation = useMutation({ mutationFn: clientsApi.uploadImport, onSuccess: onUploaded })
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
+  const submit = () => {
     if (!file) return setInvalid(t('clientImport.upload.chooseFile'))
     if (!/\.csv$/i.test(file.name) && file.type !== 'text/csv')
       return setInvalid(t('clientImport.upload.notCsv'))
@@ -64,12 +64,7 @@ function UploadStep({ onUploaded }: { onUploaded: (upload: ClientImport) => void
   }
   return (
     <Card title={t('clientImport.upload.title')} description={t('clientImport.upload.description')}>
-      <form
-        noValidate
-        onSubmit={submit}
-        aria-label={t('clientImport.upload.title')}
-        className="max-w-xl space-y-4"
-      >
+      <Form onSubmit={submit} aria-label={t('clientImport.upload.title')} className="max-w-xl space-y-4">
         <FormError message={mutation.error ? uploadErrorMessage(mutation.error, t) : null} />
         <Input
           label={t('clientImport.upload.file')}
@@ -86,7 +81,7 @@ function UploadStep({ onUploaded }: { onUploaded: (upload: ClientImport) => void
         <Button type="submit" loading={mutation.isPending}>
           {t('clientImport.upload.submit')}
         </Button>
-      </form>
+      </Form>
     </Card>
   )
 }
@@ -140,8 +135,7 @@ function MappingStep({ upload, onRestart }: { upload: ClientImport; onRestart: (
       return t('clientImport.mapping.mappedTwice', { target: targetLabel(twice, fields.data ?? [], t) })
     return null
   }
-  const onCheck = (event: FormEvent) => {
-    event.preventDefault()
+  const onCheck = () => {
     const message = validateMapping()
     setProblem(message)
     if (!message) check.mutate({ importId: upload.id, ...options })
@@ -161,12 +155,7 @@ function MappingStep({ upload, onRestart }: { upload: ClientImport; onRestart: (
           </Button>
         }
       >
-        <form
-          noValidate
-          onSubmit={onCheck}
-          aria-label={t('clientImport.mapping.title')}
-          className="space-y-4"
-        >
+        <Form onSubmit={onCheck} aria-label={t('clientImport.mapping.title')} className="space-y-4">
           <FormError message={problem ?? (check.error ? errorMessage(check.error, t) : null)} />
           <Table caption={t('clientImport.mapping.columns')}>
             <HeaderRow
@@ -239,7 +228,7 @@ function MappingStep({ upload, onRestart }: { upload: ClientImport; onRestart: (
           <Button type="submit" variant={checked ? 'secondary' : 'primary'} loading={check.isPending}>
             {t('clientImport.check.submit')}
           </Button>
-        </form>
+        </Form>
       </Card>
       {checked ? (
         <CheckResult
