@@ -108,18 +108,27 @@ export function importCsv(rows: number): string {
 
 /**
  * Removes what an import run wrote to the import workspace (clients with their facets and contacts,
- * the import, its audit entries), then VACUUM ANALYZE, so every run starts from the generated state:
+ * the search dictionary and postings, the import, its audit entries), then VACUUM ANALYZE, so every run
+ * starts from the generated state:
  * statistics that know the workspace as empty, as they would for a new tenant, and no dead rows for
  * autovacuum to pick up in the middle of a later measurement.
  */
 export async function resetImportWorkspace(admin: pg.Client, workspaceId: string, always = false) {
   const r = await admin.query('delete from clients where workspace_id = $1', [workspaceId])
+  // Postings by word (their index leads with it); a workspace's words by their unique index.
+  const p = await admin.query(
+    `delete from search_postings where word_id in (select id from search_words where workspace_id = $1)`,
+    [workspaceId],
+  )
+  await admin.query('delete from search_words where workspace_id = $1', [workspaceId])
   await admin.query('delete from client_imports where workspace_id = $1', [workspaceId])
   await admin.query(`delete from audit_logs where workspace_id = $1 and target_type = 'client'`, [
     workspaceId,
   ])
-  if (always || r.rowCount)
-    await admin.query('vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs')
+  if (always || r.rowCount || p.rowCount)
+    await admin.query(
+      'vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs, search_words, search_postings',
+    )
 }
 
 export async function importRun(cookie: string, admin: pg.Client, workspaceId: string) {

@@ -1,67 +1,132 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import type { Tx } from '../db/index.ts'
 import type { RecordType, SearchDocument } from './record-type.ts'
 
 const WORKSPACE = sql`nullif(current_setting('app.workspace_id', true), '')::uuid`
 const CHUNK = 2000
 
-/** The documents as the index statements read them (title and the rest of the text, tokenised in SQL). */
-function payload(docs: SearchDocument[]) {
-  return JSON.stringify(
+const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
+/** A JSON array parameter, read in SQL with `jsonb_array_elements_text` or `jsonb_to_recordset`. */
+const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`
+/**
+ * Ids as one `text[]` parameter: planned as a constant array, so lookups go by the records' keys (and
+ * the array is hashed), not by a workspace the statistics may still think empty.
+ */
+const idArray = (ids: readonly string[]) =>
+  sql`${`{${ids.map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
+
+/**
+ * The records' words, tokenised once for the chunk: `search_tokens()` in SQL (lower-cased runs of
+ * letters and digits), the one tokenisation writes and searches share. Title words keep their place
+ * (0 = first word); the rest of the text is place 100. One row per record and word, its best place.
+ */
+const TOKENS = (docs: SearchDocument[], fresh: Set<string>) => sql`select d.id, d.fresh, t.word,
+    min(t.pos)::smallint as pos
+  from jsonb_to_recordset(${json(
     docs.map((d) => ({
       id: d.id,
       title: d.title,
       body: d.text.filter((t): t is string => typeof t === 'string' && t !== '').join('\n'),
+      fresh: fresh.has(d.id),
     })),
-  )
-}
-
-// One tokenisation for writes and searches: `search_tokens()` in SQL (lower-cased runs of letters and
-// digits). Title words keep their place (0 = first word); the rest of the text is place 100.
-const TOKENS = (docs: string) => sql`select d.id, t.word, min(t.pos)::smallint as pos
-  from jsonb_to_recordset(${docs}::jsonb) as d(id text, title text, body text)
+  )}) as d(id text, title text, body text, fresh boolean)
   cross join lateral (
     select s.word, least(s.pos, 99) as pos from search_tokens(d.title) s
     union all select s.word, 100 from search_tokens(d.body) s
   ) t
-  group by d.id, t.word`
+  group by d.id, d.fresh, t.word`
 
-async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[]) {
-  const docs = await type.documents(tx, ids)
-  const idList = sql`array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`
-  const body = payload(docs)
+/**
+ * One dictionary entry by its key, as a lookup per word: the planner's statistics may know a growing
+ * workspace as empty and would then read its whole dictionary instead.
+ */
+const wordOf = (type: RecordType, word: SQL, what: SQL) => sql`(select ${what} from search_words s
+  where s.workspace_id = ${WORKSPACE} and s.record_type = ${type.name} and s.word = ${word} limit 1)`
 
+/** Facets: new records' are inserted; others' lose the pairs they no longer have and gain the new ones. */
+async function updateFacets(
+  tx: Tx,
+  type: RecordType,
+  docs: SearchDocument[],
+  fresh: Set<string>,
+  old: string[],
+) {
   const facets = sql.identifier(type.facets.table)
-  const recordColumn = sql.identifier(type.facets.recordColumn)
-  const facetRows = JSON.stringify(docs.flatMap((d) => d.facets.map(([k, v]) => ({ r: d.id, k, v }))))
+  const record = sql.identifier(type.facets.recordColumn)
+  const pairs = (isNew: boolean) =>
+    docs
+      .filter((d) => fresh.has(d.id) === isNew)
+      .flatMap((d) => d.facets.map(([k, v]) => ({ r: d.id, k, v })))
+  const created = pairs(true)
+  if (created.length)
+    await tx.execute(sql`insert into ${facets} (workspace_id, ${record}, key, value)
+      select distinct ${WORKSPACE}, n.r, n.k, n.v from jsonb_to_recordset(${json(created)}) as n(r text, k text, v text)`)
+  if (!old.length) return
+  const kept = pairs(false)
+  // By each record's key (the primary key's prefix), whatever the statistics say about the workspace.
   await tx.execute(sql`delete from ${facets} f
-    where f.${recordColumn} = any(${idList})
-      and not exists (select 1 from jsonb_to_recordset(${facetRows}::jsonb) as n(r text, k text, v text)
-                      where n.r = f.${recordColumn} and n.k = f.key and n.v = f.value)`)
-  if (docs.some((d) => d.facets.length))
-    await tx.execute(sql`insert into ${facets} (workspace_id, ${recordColumn}, key, value)
-      select ${WORKSPACE}, n.r, n.k, n.v from jsonb_to_recordset(${facetRows}::jsonb) as n(r text, k text, v text)
+    where f.${record} = any(${idArray(old)})
+      and not exists (select 1 from jsonb_to_recordset(${json(kept)}) as n(r text, k text, v text)
+                      where n.r = f.${record} and n.k = f.key and n.v = f.value)`)
+  if (kept.length)
+    await tx.execute(sql`insert into ${facets} (workspace_id, ${record}, key, value)
+      select ${WORKSPACE}, n.r, n.k, n.v from jsonb_to_recordset(${json(kept)}) as n(r text, k text, v text)
+      where not exists (select 1 from ${facets} f where f.${record} = n.r and f.key = n.k and f.value = n.v)
       on conflict do nothing`)
+}
 
-  // New words first, in a statement of their own: a word another transaction adds at the same time is
-  // then visible to the postings statement once that transaction commits. Sorted, so that concurrent
-  // writers lock dictionary entries in the same order.
-  if (docs.length)
-    await tx.execute(sql`insert into search_words (workspace_id, record_type, word, in_title)
-      select ${WORKSPACE}, ${type.name}, w.word, w.in_title
-      from (select t.word, bool_or(t.pos < 100) as in_title from (${TOKENS(body)}) t group by t.word order by 1) w
-      on conflict (workspace_id, record_type, word) do update set in_title = true
-        where excluded.in_title and not search_words.in_title`)
-  await tx.execute(sql`with n as (
-      select t.id, w.id as word_id, t.pos from (${TOKENS(body)}) t
-      join search_words w on w.workspace_id = ${WORKSPACE} and w.record_type = ${type.name} and w.word = t.word
-    ), gone as (
+async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fresh: Set<string>) {
+  const docs = await type.documents(tx, ids)
+  // Records created in this transaction have no entries yet: nothing to compare with or remove.
+  const old = ids.filter((id) => !fresh.has(id))
+  await updateFacets(tx, type, docs, fresh, old)
+
+  // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late), in a
+  //    statement of its own: a word another transaction adds at the same time is then visible to the
+  //    postings statement once that transaction commits. Sorted, so that concurrent writers lock
+  //    dictionary entries in the same order; words already there as they should be are left alone.
+  const [tokens] = docs.length
+    ? rowsOf<{ t: string }>(
+        await tx.execute(sql`with t as materialized (${TOKENS(docs, fresh)}),
+          added as (
+            insert into search_words (workspace_id, record_type, word, in_title)
+            select ${WORKSPACE}, ${type.name}, w.word, w.in_title
+            from (select t.word, bool_or(t.pos < 100) as in_title from t group by t.word) w
+            where ${wordOf(type, sql`w.word`, sql`s.in_title or not w.in_title`)} is not true
+            order by w.word
+            on conflict (workspace_id, record_type, word) do update set in_title = true
+              where excluded.in_title and not search_words.in_title
+          )
+          select coalesce(jsonb_agg(jsonb_build_object('i', t.id, 'f', t.fresh, 'w', t.word, 'p', t.pos)), '[]')::text as t
+          from t`),
+      )
+    : [{ t: '[]' }]
+
+  // 2. Postings: each distinct word's id looked up once, then new records' postings inserted; other
+  //    records lose the words they no longer hold and gain or move the others (unchanged ones untouched).
+  const posted = (fresh: boolean) => sql`t as (
+      select n.i as id, n.w as word, n.p as pos
+      from jsonb_to_recordset(${tokens!.t}::jsonb) as n(i text, f boolean, w text, p smallint)
+      where ${fresh ? sql`n.f` : sql`not n.f`}
+    ), w as (
+      select d.word, ${wordOf(type, sql`d.word`, sql`s.id`)} as id from (select distinct t.word from t) d
+    ), n as (
+      select t.id, w.id as word_id, t.pos from t join w on w.word = t.word
+    )`
+  if (docs.some((d) => fresh.has(d.id)))
+    await tx.execute(sql`with ${posted(true)}
+      insert into search_postings (workspace_id, record_id, word_id, pos)
+      select ${WORKSPACE}, n.id, n.word_id, n.pos from n`)
+  if (!old.length) return
+  await tx.execute(sql`with ${posted(false)}, gone as (
       delete from search_postings p
-      where p.record_id = any(${idList})
+      where p.record_id = any(${idArray(old)})
         and not exists (select 1 from n where n.id = p.record_id and n.word_id = p.word_id)
     )
     insert into search_postings (workspace_id, record_id, word_id, pos)
     select ${WORKSPACE}, n.id, n.word_id, n.pos from n
+    where not exists (select 1 from search_postings p
+                      where p.record_id = n.id and p.word_id = n.word_id and p.pos = n.pos)
     on conflict (record_id, word_id) do update set pos = excluded.pos
       where search_postings.pos <> excluded.pos`)
 }
@@ -70,10 +135,19 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[]) {
  * The search index: one call after every write of a record type's records, in the writer's
  * transaction. It reads the records' documents and brings their facets, dictionary words
  * and postings up to date, writing only what changed; ids whose records are gone lose their entries.
+ * `created` names ids of records created in this transaction (a subset of `ids`, or more ids to
+ * index): they have no entries yet, so theirs are inserted without looking for old ones.
  */
 export const searchIndex = {
-  async update(tx: Tx, type: RecordType, ids: Iterable<string>): Promise<void> {
-    const unique = [...new Set(ids)]
-    for (let i = 0; i < unique.length; i += CHUNK) await updateChunk(tx, type, unique.slice(i, i + CHUNK))
+  async update(
+    tx: Tx,
+    type: RecordType,
+    ids: Iterable<string>,
+    opts: { created?: Iterable<string> } = {},
+  ): Promise<void> {
+    const fresh = new Set(opts.created ?? [])
+    const unique = [...new Set([...fresh, ...ids])]
+    for (let i = 0; i < unique.length; i += CHUNK)
+      await updateChunk(tx, type, unique.slice(i, i + CHUNK), fresh)
   },
 }

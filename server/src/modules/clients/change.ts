@@ -257,7 +257,9 @@ export async function applyClientChanges(
     updated: updates.map((u) => u.next.id),
     deleted: deletes.map((d) => d.id),
   }
-  await searchIndex.update(tx, clientRecords, [...result.created, ...result.updated, ...result.deleted])
+  await searchIndex.update(tx, clientRecords, [...result.updated, ...result.deleted], {
+    created: result.created,
+  })
 
   const audit: AuditEntry[] = []
   const events = {

@@ -1,9 +1,8 @@
-import { inArray } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { clientStatuses } from '../../../../contracts/clients.ts'
 import type { Tx } from '../../kernel/db/index.ts'
 import { defineRecordType, type SearchDocument } from '../../kernel/search/index.ts'
 import { displayValue, type FieldDef, facetValues, loadFieldDefs } from '../custom-fields/index.ts'
-import { clients, contacts } from './schema.ts'
 
 const SEARCHABLE: FieldDef['type'][] = ['text', 'email', 'url', 'select', 'multi_select']
 
@@ -68,31 +67,24 @@ export const clientRecords = defineRecordType({
   },
   accessFacet: 'access',
   async documents(tx: Tx, ids: readonly string[]) {
-    const rows = await tx
-      .select({
-        id: clients.id,
-        name: clients.name,
-        legalName: clients.legalName,
-        email: clients.email,
-        tags: clients.tags,
-        ownerId: clients.ownerId,
-        assigneeIds: clients.assigneeIds,
-        custom: clients.custom,
-      })
-      .from(clients)
-      .where(inArray(clients.id, [...ids]))
+    // Each client and its contacts by key (one lookup per id), as one JSON value: a growing workspace
+    // may still look empty to the planner, which would then read all of it for every batch.
+    const r = await tx.execute(sql`select coalesce(jsonb_agg(jsonb_build_object(
+        'id', c.id, 'name', c.name, 'legalName', c.legal_name, 'email', c.email, 'tags', to_jsonb(c.tags),
+        'ownerId', c.owner_id, 'assigneeIds', to_jsonb(c.assignee_ids), 'custom', c.custom, 'contacts', k.list)),
+        '[]')::text as docs
+      from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) i(id)
+      cross join lateral (select c.id, c.name, c.legal_name, c.email, c.tags, c.owner_id, c.assignee_ids, c.custom
+                          from clients c where c.id = i.id limit 1) c
+      cross join lateral (select coalesce(jsonb_agg(jsonb_build_object('name', k.name, 'email', k.email)), '[]') as list
+                          from contacts k where k.client_id = c.id) k`)
+    const rows = JSON.parse(
+      (r as unknown as { rows: { docs: string }[] }).rows[0]?.docs ?? '[]',
+    ) as (ClientSource & {
+      contacts: { name: string; email: string | null }[]
+    })[]
     if (!rows.length) return []
-    const list = await tx
-      .select({ clientId: contacts.clientId, name: contacts.name, email: contacts.email })
-      .from(contacts)
-      .where(
-        inArray(
-          contacts.clientId,
-          rows.map((r) => r.id),
-        ),
-      )
     const defs = await loadFieldDefs(tx, 'client')
-    const byClient = Map.groupBy(list, (k) => k.clientId)
-    return rows.map((r) => clientDocument(r, byClient.get(r.id) ?? [], defs))
+    return rows.map((r) => clientDocument(r, r.contacts, defs))
   },
 })
