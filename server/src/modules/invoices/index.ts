@@ -1,0 +1,45 @@
+import { invoicePermissions } from '../../../../contracts/invoices.ts'
+import type { Kernel } from '../../kernel/kernel.ts'
+import { defineModule, job } from '../../kernel/module.ts'
+import './custom-fields.ts'
+import './events.ts'
+import { seedDemoInvoices } from './demo.ts'
+import { sweepDueDocuments } from './lifecycle.ts'
+import { registerInvoiceRoutes } from './routes.ts'
+import * as tables from './schema.ts'
+
+export const SWEEP_QUEUE = 'invoices.sweep-due'
+
+/**
+ * Invoicing: the catalog, tax rates and settings, quotes, invoices and credit notes with exact totals
+ * and gap-free numbers, and payments recorded by hand. Other modules reach it through this file and
+ * the events in events.ts.
+ */
+export default defineModule({
+  name: 'invoices',
+  tables,
+  permissions: invoicePermissions,
+  ids: {
+    prd: 'product',
+    tax: 'tax rate',
+    inv: 'invoice',
+    quo: 'quote',
+    crn: 'credit note',
+    ln: 'document line',
+    pay: 'payment',
+  },
+  routes: registerInvoiceRoutes,
+  jobs: [
+    // Overdue invoices and expired quotes, every hour at five past.
+    job<Record<string, never>>(
+      SWEEP_QUEUE,
+      async (_data, kernel: Kernel) => {
+        while ((await sweepDueDocuments(kernel.database, kernel.events)) > 0) {}
+      },
+      { cron: '5 * * * *', retryLimit: 2 },
+    ),
+  ],
+  seed: seedDemoInvoices,
+})
+
+export { invoiceEvents } from './events.ts'
