@@ -1,23 +1,29 @@
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/session'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
-import { releaseHeld, runTransaction } from './held.ts'
+import { heldScope, releaseHeld, runTransaction } from './held.ts'
 
 /** Both engines expose the same Drizzle PostgreSQL API; node-postgres' type is used as the common one. */
 export type Db = NodePgDatabase
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type Executor = Db | Tx
+
+// `pg`'s own conversion of a parameter to its text form (dates, arrays, JSON, buffers), as it sends it.
+const pgUtils = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue(v: unknown): string | Buffer | null
+}
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations')
 
@@ -175,6 +181,51 @@ export async function transactionWithPrelude<T>(
       client.release(broken || undefined)
     }
   }, fn)
+}
+
+/**
+ * A statement's parameters written into its text as quoted literals (`pg`'s own value conversion and
+ * escaping), so that it can travel in one simple-protocol message with others. A literal is untyped,
+ * as a parameter is, so the statement means the same.
+ */
+export function inlineParams(text: string, params: readonly unknown[]): string {
+  return text.replace(/\$(\d+)\b/g, (_, n: string) => {
+    const v = pgUtils.prepareValue(params[Number(n) - 1]) as string | Buffer | null
+    if (v === null) return 'NULL'
+    if (Buffer.isBuffer(v)) return `'\\x${v.toString('hex')}'::bytea`
+    return pg.escapeLiteral(String(v))
+  })
+}
+
+/**
+ * One read-only statement in a transaction that starts with `prelude` (trusted SQL without
+ * parameters), returning its rows. On PostgreSQL, BEGIN, the prelude, the statement and COMMIT travel
+ * in one round trip instead of three; the transaction is READ ONLY, so the statement cannot write.
+ * On PGlite, or inside a request whose first transaction must hold a claim, it is a plain transaction.
+ */
+export async function readWithPrelude<T>(db: Db, prelude: string, query: SQL): Promise<T[]> {
+  const pool = (db as unknown as { $client?: unknown }).$client
+  const scope = heldScope.getStore()
+  if (!(pool instanceof pg.Pool) || (scope && !scope.claimed))
+    return transactionWithPrelude(db, prelude, async (tx) => (await tx.execute(query)).rows as T[])
+  await releaseHeld()
+  const { dialect } = db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
+  const q = dialect.sqlToQuery(query)
+  const client = await pool.connect()
+  let broken = false
+  try {
+    const results = (await client.query(
+      `begin read only; ${prelude}; ${inlineParams(q.sql, q.params)}; commit`,
+    )) as unknown as pg.QueryResult[]
+    return results[2]!.rows as T[]
+  } catch (err) {
+    await client.query('rollback').catch(() => {
+      broken = true
+    })
+    throw err
+  } finally {
+    client.release(broken || undefined)
+  }
 }
 
 let migrationCount: number | undefined

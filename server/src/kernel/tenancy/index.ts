@@ -1,5 +1,6 @@
+import type { SQL } from 'drizzle-orm'
 import { sql } from 'drizzle-orm'
-import { type Db, type Tx, transactionWithPrelude } from '../db/index.ts'
+import { type Db, readWithPrelude, type Tx, transactionWithPrelude } from '../db/index.ts'
 
 export const APP_ROLE = 'atrium_app'
 
@@ -20,12 +21,21 @@ export async function withWorkspace<T>(scope: WorkspaceScope, fn: (tx: Tx) => Pr
   // The id is inlined into the transaction's first statement (one round trip with BEGIN), so it must be
   // exactly a UUID.
   if (!UUID.test(scope.workspaceId)) throw new Error('withWorkspace needs a workspace UUID')
-  return transactionWithPrelude(
-    scope.db,
-    `select set_config('app.workspace_id', '${scope.workspaceId}', true), set_config('role', '${APP_ROLE}', true)`,
-    fn,
-  )
+  return transactionWithPrelude(scope.db, preludeOf(scope.workspaceId), fn)
 }
+
+/**
+ * One read-only statement in the workspace, in a single round trip on PostgreSQL: for reads that need
+ * nothing else from the transaction (a list page, one record). Row-level security applies as in
+ * `withWorkspace`.
+ */
+export async function readInWorkspace<T>(scope: WorkspaceScope, query: SQL): Promise<T[]> {
+  if (!UUID.test(scope.workspaceId)) throw new Error('readInWorkspace needs a workspace UUID')
+  return readWithPrelude<T>(scope.db, preludeOf(scope.workspaceId), query)
+}
+
+const preludeOf = (workspaceId: string) =>
+  `select set_config('app.workspace_id', '${workspaceId}', true), set_config('role', '${APP_ROLE}', true)`
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

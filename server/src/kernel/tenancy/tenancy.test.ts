@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
-import { withWorkspace } from './index.ts'
+import { readInWorkspace, withWorkspace } from './index.ts'
 
 let t: TestApp
 let u: TestUser
@@ -36,6 +36,48 @@ describe('withWorkspace', () => {
     expect(after[0]?.name).not.toBe('Renamed in a failed transaction')
     expect(after[0]?.role).toBe('atrium_app')
     // Outside a tenant transaction the connection is back to its own role and no workspace.
+    const outside = await t.database.query<{ role: string; ws: string | null }>(
+      "select current_setting('role') as role, nullif(current_setting('app.workspace_id', true), '') as ws",
+    )
+    expect(outside[0]).toEqual({ role: 'none', ws: null })
+  })
+})
+
+describe('readInWorkspace', () => {
+  it('reads one statement under the workspace rule, with parameters exactly as given', async () => {
+    const other = await t.user()
+    const scope = { db: t.database.db, workspaceId: u.workspaceId as string }
+    const tricky = `it's a \\ back'slash' $1 -- not a comment; select 1`
+    const rows = await readInWorkspace<{ id: string; role: string; echo: string; n: number; at: string }>(
+      scope,
+      sql`select id, current_setting('role') as role, ${tricky}::text as echo, ${41}::int + 1 as n,
+            ${new Date('2026-01-02T03:04:05.678Z')}::timestamptz::text as at
+          from workspaces where id <> ${other.workspaceId}`,
+    )
+    expect(rows).toEqual([
+      {
+        id: u.workspaceId,
+        role: 'atrium_app',
+        echo: tricky,
+        n: 42,
+        at: expect.stringMatching(/^2026-01-02 03:04:05\.678/),
+      },
+    ])
+    await expect(
+      readInWorkspace({ db: t.database.db, workspaceId: "x'); drop table users; --" }, sql`select 1`),
+    ).rejects.toThrow(/UUID/)
+  })
+
+  it('cannot write, and leaves the connection clean after a failed statement', async () => {
+    const scope = { db: t.database.db, workspaceId: u.workspaceId as string }
+    if (t.database.kind === 'postgres')
+      await expect(
+        readInWorkspace(scope, sql`update workspaces set name = 'Written by a read'`),
+      ).rejects.toThrow(/read-only/)
+    const failed = await readInWorkspace(scope, sql`select 1 / 0`).catch((e: Error) => e)
+    expect(String((failed as Error).cause ?? failed)).toMatch(/division by zero/)
+    const [ws] = await readInWorkspace<{ name: string }>(scope, sql`select name from workspaces`)
+    expect(ws?.name).not.toBe('Written by a read')
     const outside = await t.database.query<{ role: string; ws: string | null }>(
       "select current_setting('role') as role, nullif(current_setting('app.workspace_id', true), '') as ws",
     )

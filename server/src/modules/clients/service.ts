@@ -8,7 +8,7 @@ import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
-import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import { readInWorkspace, withWorkspace } from '../../kernel/tenancy/index.ts'
 import {
   type FieldDef,
   loadFieldDefs as loadRecordFieldDefs,
@@ -127,12 +127,14 @@ export function visibleTo(ctx: ServiceContext): SQL | undefined {
   return sql`c.id in (select f.client_id from client_facets f where f.key = 'access' and f.value = ${ctx.actor.userId})`
 }
 
-async function fetchClient(tx: Tx, ctx: ServiceContext, id: string): Promise<ClientRow> {
+/** One client as the API shows it, if the actor may see it. */
+function clientById(ctx: ServiceContext, id: string): SQL {
   const vis = visibleTo(ctx)
-  const r = await tx.execute(
-    sql`select ${SELECT} from clients c where c.id = ${id}${vis ? sql` and ${vis}` : sql``}`,
-  )
-  const row = rowsOf<ClientRow>(r)[0]
+  return sql`select ${SELECT} from clients c where c.id = ${id}${vis ? sql` and ${vis}` : sql``}`
+}
+
+async function fetchClient(tx: Tx, ctx: ServiceContext, id: string): Promise<ClientRow> {
+  const row = rowsOf<ClientRow>(await tx.execute(clientById(ctx, id)))[0]
   // Another workspace's client, a client the member may not see, and no client at all look the same.
   if (!row) throw problems.notFound('Client')
   return row
@@ -151,19 +153,16 @@ export async function getVisibleClient(tx: Tx, ctx: ServiceContext, id: string) 
 
 export async function getClient(ctx: ServiceContext, id: string): Promise<ClientView> {
   assertCan(ctx.actor, 'clients:read')
-  return withWorkspace(ctx, async (tx) => serializeClient(await fetchClient(tx, ctx, id)))
+  const [row] = await readInWorkspace<ClientRow>(ctx, clientById(ctx, id))
+  if (!row) throw problems.notFound('Client')
+  return serializeClient(row)
 }
 
 type ListQuery = Record<string, unknown> & { sort?: string; limit: number; cursor?: string }
 
 /** Runs one page of a client view. Shared by the list, export and bulk actions. */
-export async function queryClients(
-  tx: Tx,
-  ctx: ServiceContext,
-  q: ListQuery,
-  defs?: FieldDef[],
-): Promise<{ rows: ClientRow[]; nextCursor: string | null }> {
-  const fieldDefs = defs ?? (needsDefs(q, q.sort) ? await loadFieldDefs(tx) : [])
+/** A page of a client view as one statement, and how to read its rows (built before any query runs). */
+function clientPageQuery(ctx: ServiceContext, q: ListQuery, fieldDefs: FieldDef[]) {
   const { conditions, search } = filterConditions(ctx, q, fieldDefs)
   const sort = parseSort(q.sort, fieldDefs, search !== null)
   const sortKey = sort?.key ?? 'relevance'
@@ -184,32 +183,47 @@ export async function queryClients(
     where.push(sql`(${sort.column}, c.id) ${sql.raw(sort.desc ? '<' : '>')} (${value}, ${cursor.id})`)
   }
   const whereSql = where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``
-  const r = await tx.execute(
-    sql`select ${SELECT} from ${from}${whereSql} order by ${order} limit ${q.limit + 1} offset ${offset}`,
-  )
-  const rows = rowsOf<ClientRow & { sort_name: string }>(r)
-  const more = rows.length > q.limit
-  const data = more ? rows.slice(0, q.limit) : rows
-  const last = data[data.length - 1]
-  let nextCursor: string | null = null
-  if (more && last) {
-    if (!sort || sort.kind === 'offset') nextCursor = encodeListCursor({ s: sortKey, o: offset + q.limit })
-    else {
-      const v = sort.key.endsWith('name')
-        ? last.sort_name
-        : iso(sort.key.endsWith('updated') ? last.updated_at : last.created_at)
-      nextCursor = encodeListCursor({ s: sortKey, v, id: last.id })
+  const statement = sql`select ${SELECT} from ${from}${whereSql} order by ${order} limit ${q.limit + 1} offset ${offset}`
+  const page = (rows: (ClientRow & { sort_name: string })[]) => {
+    const more = rows.length > q.limit
+    const data = more ? rows.slice(0, q.limit) : rows
+    const last = data[data.length - 1]
+    let nextCursor: string | null = null
+    if (more && last) {
+      if (!sort || sort.kind === 'offset') nextCursor = encodeListCursor({ s: sortKey, o: offset + q.limit })
+      else {
+        const v = sort.key.endsWith('name')
+          ? last.sort_name
+          : iso(sort.key.endsWith('updated') ? last.updated_at : last.created_at)
+        nextCursor = encodeListCursor({ s: sortKey, v, id: last.id })
+      }
     }
+    return { rows: data, nextCursor }
   }
-  return { rows: data, nextCursor }
+  return { statement, page }
+}
+
+export async function queryClients(
+  tx: Tx,
+  ctx: ServiceContext,
+  q: ListQuery,
+  defs?: FieldDef[],
+): Promise<{ rows: ClientRow[]; nextCursor: string | null }> {
+  const fieldDefs = defs ?? (needsDefs(q, q.sort) ? await loadFieldDefs(tx) : [])
+  const { statement, page } = clientPageQuery(ctx, q, fieldDefs)
+  return page(rowsOf<ClientRow & { sort_name: string }>(await tx.execute(statement)))
 }
 
 export async function listClients(ctx: ServiceContext, q: ListQuery) {
   assertCan(ctx.actor, 'clients:read')
-  return withWorkspace(ctx, async (tx) => {
-    const p = await queryClients(tx, ctx, q)
-    return { data: p.rows.map(serializeClient), nextCursor: p.nextCursor }
-  })
+  // Without custom-field filters or sorts, a page is one read-only statement: one round trip.
+  const p = needsDefs(q, q.sort)
+    ? await withWorkspace(ctx, (tx) => queryClients(tx, ctx, q))
+    : await (async () => {
+        const { statement, page } = clientPageQuery(ctx, q, [])
+        return page(await readInWorkspace<ClientRow & { sort_name: string }>(ctx, statement))
+      })()
+  return { data: p.rows.map(serializeClient), nextCursor: p.nextCursor }
 }
 
 export async function countClients(ctx: ServiceContext, filter: Record<string, unknown>) {
