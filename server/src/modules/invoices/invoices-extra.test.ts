@@ -13,7 +13,7 @@ beforeAll(async () => {
   owner = await t.user({ workspace: 'Extra Co' })
   clientId = (await owner.client.post('/api/v1/clients', { name: 'Fabrikam', currency: 'EUR' })).json().id
   await owner.client.put('/api/v1/invoice-settings', {
-    ...(await owner.client.get('/api/v1/invoice-settings')).json(),
+    ...((await owner.client.get('/api/v1/invoice-settings')).json() as object),
     baseCurrency: 'EUR',
     updatedAt: undefined,
   })
