@@ -108,7 +108,7 @@ export function importCsv(rows: number): string {
 
 /**
  * Removes what an import run wrote to the import workspace (clients with their facets and contacts,
- * the search dictionary and postings, the import, its audit entries), then VACUUM ANALYZE, so every run
+ * the search titles, dictionary and postings, the import, its audit entries), then VACUUM ANALYZE, so every run
  * starts from the generated state:
  * statistics that know the workspace as empty, as they would for a new tenant, and no dead rows for
  * autovacuum to pick up in the middle of a later measurement.
@@ -121,13 +121,14 @@ export async function resetImportWorkspace(admin: pg.Client, workspaceId: string
     [workspaceId],
   )
   await admin.query('delete from search_words where workspace_id = $1', [workspaceId])
+  await admin.query('delete from search_titles where workspace_id = $1', [workspaceId])
   await admin.query('delete from client_imports where workspace_id = $1', [workspaceId])
   await admin.query(`delete from audit_logs where workspace_id = $1 and target_type = 'client'`, [
     workspaceId,
   ])
   if (always || r.rowCount || p.rowCount)
     await admin.query(
-      'vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs, search_words, search_postings',
+      'vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs, search_words, search_postings, search_titles',
     )
 }
 

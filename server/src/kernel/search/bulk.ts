@@ -1,7 +1,7 @@
 /**
  * Set-based indexing of many records at once, for bulk loads that bypass the write paths (benchmark
  * data, test fixtures): `source` is a SELECT yielding `workspace_id, id, title, body` per record. The
- * result is what `searchIndex.update` writes for the same documents (facets are the loader's own).
+ * result is what `searchIndex.update` writes for the same documents (titles, dictionary, postings) (facets are the loader's own).
  * Run the statements in order, in one transaction, as the owner. `fresh` skips conflict handling for
  * records that have no postings yet (which also lets a loader build the postings' keys afterwards).
  */
@@ -19,6 +19,9 @@ export function bulkIndexStatements(
     ) t
     group by src.workspace_id, src.id, t.word`
   return [
+    `insert into search_titles (record_id, workspace_id, record_type, title)
+       select src.id, src.workspace_id, ${type}, search_title_key(src.title) from (${source}) src
+       ${opts.fresh ? '' : 'on conflict (record_id) do update set title = excluded.title'}`,
     `create temporary table bulk_index_tokens on commit drop as ${tokens}`,
     `insert into search_words (workspace_id, record_type, word, in_title)
        select workspace_id, ${type}, word, bool_or(pos < 100) from bulk_index_tokens group by workspace_id, word

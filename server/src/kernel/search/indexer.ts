@@ -75,11 +75,29 @@ async function updateFacets(
       on conflict do nothing`)
 }
 
+/** Titles (search_titles): new records' inserted; others' rewritten when changed, removed when gone. */
+async function updateTitles(tx: Tx, type: RecordType, docs: SearchDocument[], old: string[]) {
+  if (docs.length)
+    await tx.execute(sql`insert into search_titles (record_id, workspace_id, record_type, title)
+      select d.id, ${WORKSPACE}, ${type.name}, search_title_key(d.title)
+      from jsonb_to_recordset(${json(docs.map((d) => ({ id: d.id, title: d.title })))}) as d(id text, title text)
+      ${
+        old.length
+          ? sql`on conflict (record_id) do update set title = excluded.title
+                where search_titles.title <> excluded.title`
+          : sql``
+      }`)
+  const present = new Set(docs.map((d) => d.id))
+  const gone = old.filter((id) => !present.has(id))
+  if (gone.length) await tx.execute(sql`delete from search_titles where record_id = any(${idArray(gone)})`)
+}
+
 async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fresh: Set<string>) {
   const docs = await type.documents(tx, ids)
   // Records created in this transaction have no entries yet: nothing to compare with or remove.
   const old = ids.filter((id) => !fresh.has(id))
   await updateFacets(tx, type, docs, fresh, old)
+  await updateTitles(tx, type, docs, old)
 
   // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late), in a
   //    statement of its own: a word another transaction adds at the same time is then visible to the

@@ -47,3 +47,19 @@ export const searchPostings = pgTable(
     index('search_postings_word_idx').on(t.wordId, t.pos, t.recordId),
   ],
 )
+
+/**
+ * Each record's title as its words in order, lower-cased and joined by single spaces (`search_title_key`):
+ * what a user typing the start of a name types. A prefix range on its index answers search-as-you-type
+ * with a few index reads at any size, before the word lookups of `search_records`.
+ */
+export const searchTitles = pgTable(
+  'search_titles',
+  {
+    recordId: text('record_id').primaryKey(),
+    workspaceId: uuid('workspace_id').notNull(),
+    recordType: text('record_type').notNull(),
+    title: text('title').notNull(),
+  },
+  (t) => [index('search_titles_prefix_idx').on(t.workspaceId, t.recordType, t.title, t.recordId)],
+)

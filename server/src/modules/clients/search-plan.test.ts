@@ -43,7 +43,7 @@ beforeAll(async () => {
     const source = `select workspace_id, id, name as title, array_to_string(tags, ' ') as body from clients`
     for (const statement of bulkIndexStatements('client', source)) await tx.execute(sql.raw(statement))
   })
-  for (const table of ['clients', 'client_facets', 'search_words', 'search_postings'])
+  for (const table of ['clients', 'client_facets', 'search_words', 'search_postings', 'search_titles'])
     await t.database.query(`analyze ${table}`)
 }, 120_000)
 afterAll(() => t?.close())
@@ -89,7 +89,7 @@ describe('query plans under row-level security', () => {
         tx,
         sql`select c.id from clients c where c.sort_name >= 'gr' and c.sort_name < 'gs' and c.sort_name like 'gr%' order by c.sort_name, c.id limit 26`,
       )
-      expect(prefix, prefix).toMatch(/using clients_ws_name_idx/)
+      expect(prefix, prefix).toMatch(/(using|on) clients_ws_name_idx/)
       expect(prefix, prefix).toMatch(/Index Cond: .*sort_name >= 'gr'/)
     })
   })
@@ -116,6 +116,17 @@ describe('query plans under row-level security', () => {
         )
         expect(prefix, prefix).toMatch(/Index Scan using search_words_ws_type_word_idx/)
         expect(prefix, prefix).toMatch(/Index Cond: .*word > 'kes'/s)
+        const titleWords = await explain(
+          tx,
+          sql`select s.id from search_words s where ${inWs} and s.in_title and s.word > 'kes' and s.word < 'kes' || chr(1114111) order by s.word limit 20`,
+        )
+        expect(titleWords, titleWords).toMatch(/Index Scan using search_words_title_word_idx/)
+        const titles = await explain(
+          tx,
+          sql`select s.record_id from search_titles s where ${inWs} and s.title >= 'kestrel a' and s.title < 'kestrel a' || chr(1114111) order by s.title, s.record_id limit 26`,
+        )
+        expect(titles, titles).toMatch(/Index (Only )?Scan using search_titles_prefix_idx/)
+        expect(titles, titles).toMatch(/Index Cond: .*title >= 'kestrel a'/s)
         const records = await explain(
           tx,
           sql`select p.record_id from search_postings p where p.word_id = 42 order by p.pos, p.record_id limit 26`,

@@ -128,6 +128,29 @@ describe('typo tolerance and ranking', () => {
     expect(await names(owner, 'cons')).toEqual(['Russo Construction'])
     expect(await names(outsider, 'northwnd')).toEqual([])
   })
+
+  it('lists names that start with the text as typed first, alphabetically, then other matches', async () => {
+    for (const name of [
+      'Harbor Blue Supplies',
+      'Blue-Harbor Logistics',
+      'Bluefin Harbour',
+      'blue harvest co',
+    ])
+      await create({ name })
+    const found = await names(owner, 'blue har')
+    expect(found.slice(0, 2)).toEqual(['Blue-Harbor Logistics', 'blue harvest co'])
+    expect(found.slice(2).sort()).toEqual(['Bluefin Harbour', 'Harbor Blue Supplies'])
+    expect((await names(owner, 'BLUE  harbor'))[0]).toBe('Blue-Harbor Logistics')
+    // Renaming moves a client out of the prefix; deleting it removes it.
+    const moved = ((await owner.client.get('/api/v1/clients?q=blue+harv')).json() as Page).data.find(
+      (c) => c.name === 'blue harvest co',
+    )!
+    expect(
+      (await owner.client.patch(`/api/v1/clients/${moved.id}`, { name: 'Autumn Harvest' })).statusCode,
+    ).toBe(200)
+    expect(await names(owner, 'blue harv')).toEqual([])
+    expect(await names(outsider, 'blue har')).toEqual([])
+  })
 })
 
 describe('bad search input', () => {
