@@ -425,43 +425,46 @@ export const DocumentSummarySchema = DocumentSchema.omit({ lines: true, taxSumma
   id: 'InvoiceDocumentSummary',
 })
 
-export const DocumentListQuerySchema = z.object({
-  q: z
-    .string()
-    .max(200)
-    .optional()
-    .describe('Search by number, client, PO number and line text, tolerating typos.'),
-  status: z.string().max(200).optional().describe('Comma-separated statuses (any of them).'),
-  client: z.string().max(2000).optional().describe('Comma-separated client ids (any of them).'),
-  issuedFrom: DaySchema.optional(),
-  issuedTo: DaySchema.optional(),
-  dueFrom: DaySchema.optional(),
-  dueTo: DaySchema.optional(),
-  createdFrom: z.string().max(40).optional(),
-  createdTo: z.string().max(40).optional(),
-  totalMin: z.coerce.number().int().min(0).max(MAX_MINOR).optional(),
-  totalMax: z.coerce.number().int().min(0).max(MAX_MINOR).optional(),
-  overdue: z.enum(['true', 'false']).optional().describe('Open and past due (invoices).'),
-  sort: z
-    .enum([
-      'created',
-      '-created',
-      'updated',
-      '-updated',
-      'number',
-      '-number',
-      'issued',
-      '-issued',
-      'due',
-      '-due',
-      'total',
-      '-total',
-    ])
-    .optional()
-    .describe('Default: relevance when searching, else newest first.'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-})
+export const DocumentListQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('Search by number, client, PO number and line text, tolerating typos.'),
+    status: z.string().max(200).optional().describe('Comma-separated statuses (any of them).'),
+    client: z.string().max(2000).optional().describe('Comma-separated client ids (any of them).'),
+    issuedFrom: DaySchema.optional(),
+    issuedTo: DaySchema.optional(),
+    dueFrom: DaySchema.optional(),
+    dueTo: DaySchema.optional(),
+    createdFrom: z.string().max(40).optional(),
+    createdTo: z.string().max(40).optional(),
+    totalMin: z.coerce.number().int().min(0).max(MAX_MINOR).optional(),
+    totalMax: z.coerce.number().int().min(0).max(MAX_MINOR).optional(),
+    overdue: z.enum(['true', 'false']).optional().describe('Open and past due (invoices).'),
+    sort: z
+      .enum([
+        'created',
+        '-created',
+        'updated',
+        '-updated',
+        'number',
+        '-number',
+        'issued',
+        '-issued',
+        'due',
+        '-due',
+        'total',
+        '-total',
+      ])
+      .optional()
+      .describe('Default: relevance when searching, else newest first.'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  // Invoices' custom fields: `cf.<key>=a,b` (any of them), `cf.<key>.min` / `.max` for numbers, money, dates.
+  .catchall(z.string().max(1000))
 
 export const VoidSchema = z.object({ reason: text(500).min(1, 'is required') })
 export const AcceptQuoteSchema = z.object({

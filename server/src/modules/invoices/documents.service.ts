@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, type SQL, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import type {
   CreateDocumentSchema,
@@ -11,11 +11,17 @@ import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, Problem, problems } from '../../kernel/http/problem.ts'
-import { searchIndex } from '../../kernel/search/index.ts'
+import { type RecordType, searchIndex } from '../../kernel/search/index.ts'
 import { declaredFilters, facetCondition, listValues, searchText } from '../../kernel/search/list.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { getBillingClient } from '../clients/index.ts'
-import { loadFieldDefs, validateCustomValues } from '../custom-fields/index.ts'
+import {
+  type FieldDef,
+  facetFilterValue,
+  loadFieldDefs,
+  rangeTypes,
+  validateCustomValues,
+} from '../custom-fields/index.ts'
 import {
   auditTransition,
   type Deps,
@@ -277,7 +283,7 @@ export async function getDocument(ctx: ServiceContext, kind: DocumentKind, id: s
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /** The WHERE conditions of a document list: declared filters, then the module's own column filters. */
-function listConditions(ctx: ServiceContext, kind: DocumentKind, q: Partial<ListQuery>) {
+function listConditions(ctx: ServiceContext, kind: DocumentKind, q: Partial<ListQuery>, defs: FieldDef[]) {
   const errors: FieldError[] = []
   const type = documentRecords[kind]
   const conditions = declaredFilters(type, { userId: ctx.actor.userId, seesAll: true }, q, errors)
@@ -296,11 +302,11 @@ function listConditions(ctx: ServiceContext, kind: DocumentKind, q: Partial<List
         )})`,
       )
   }
-  const day = (param: keyof ListQuery, column: string, op: '>=' | '<=') => {
+  const day = (param: 'issuedFrom' | 'issuedTo' | 'dueFrom' | 'dueTo', column: string, op: '>=' | '<=') => {
     const v = q[param]
     if (v === undefined) return
     if (typeof v !== 'string' || !DAY.test(v))
-      errors.push({ field: param, message: 'must be a date (YYYY-MM-DD)' })
+      errors.push({ field: String(param), message: 'must be a date (YYYY-MM-DD)' })
     else conditions.push(sql`d.${sql.identifier(column)} ${sql.raw(op)} ${v}::date`)
   }
   day('issuedFrom', 'issue_date', '>=')
@@ -317,14 +323,46 @@ function listConditions(ctx: ServiceContext, kind: DocumentKind, q: Partial<List
     conditions.push(
       sql`not (d.status in ('sent', 'viewed', 'partially_paid', 'overdue') and d.due_date < ${new Date().toISOString().slice(0, 10)}::date and d.total - d.paid - d.credited > 0)`,
     )
-  for (const [param, raw] of Object.entries(q)) {
-    const m = /^cf\.([a-z][a-z0-9_]{0,39})$/.exec(param)
-    if (m && typeof raw === 'string' && raw)
-      conditions.push(...facetCondition(type, param, listValues(raw), 'any'))
-  }
+  conditions.push(...customFieldFilters(type, q, defs, errors))
   if (errors.length) throw problems.validation(errors, 'The filter is not valid.')
   return { conditions, search: searchText(q.q) || null }
 }
+
+/** Custom field filters of invoices: `cf.<key>=a,b` (any of them) and `cf.<key>.min` / `.max` ranges. */
+function customFieldFilters(
+  type: RecordType,
+  q: Record<string, unknown>,
+  defs: FieldDef[],
+  errors: FieldError[],
+) {
+  const conditions: SQL[] = []
+  const byKey = new Map(defs.map((d) => [d.key, d]))
+  for (const [param, raw] of Object.entries(q)) {
+    if (!param.startsWith('cf.') || raw === undefined || raw === '') continue
+    const m = /^cf\.([a-z][a-z0-9_]{0,39})(?:\.(min|max))?$/.exec(param)
+    const def = m ? byKey.get(m[1]!) : undefined
+    if (!m || !def) {
+      errors.push({ field: param, message: 'is not a custom field of invoices' })
+      continue
+    }
+    const values = listValues(raw).map((v) => facetFilterValue(def, v))
+    if (!values.length || values.some((v) => v === null)) {
+      errors.push({ field: param, message: 'is not a valid value for this field' })
+      continue
+    }
+    if (m[2]) {
+      if (!rangeTypes.includes(def.type))
+        errors.push({ field: param, message: 'ranges apply to number, money and date fields' })
+      else
+        conditions.push(
+          ...facetCondition(type, `cf.${def.key}`, [values[0]!], 'all', m[2] === 'min' ? '>=' : '<='),
+        )
+    } else conditions.push(...facetCondition(type, `cf.${def.key}`, values as string[], 'any'))
+  }
+  return conditions
+}
+
+const needsDefs = (q: Record<string, unknown>) => Object.keys(q).some((k) => k.startsWith('cf.'))
 
 const extraSorts = {
   number: sql`d.number`,
@@ -336,7 +374,8 @@ const extraSorts = {
 export async function listDocuments(ctx: ServiceContext, kind: DocumentKind, q: ListQuery) {
   assertCan(ctx.actor, 'invoices:read')
   return withWorkspace(ctx, async (tx) => {
-    const { conditions, search } = listConditions(ctx, kind, q)
+    const defs = kind === 'invoice' && needsDefs(q) ? await loadFieldDefs(tx, 'invoice') : []
+    const { conditions, search } = listConditions(ctx, kind, q, defs)
     const page = await listPage(tx, documentRecords[kind], {
       conditions,
       search,
@@ -353,7 +392,8 @@ export async function listDocuments(ctx: ServiceContext, kind: DocumentKind, q: 
 export async function countDocuments(ctx: ServiceContext, kind: DocumentKind, q: Partial<ListQuery>) {
   assertCan(ctx.actor, 'invoices:read')
   return withWorkspace(ctx, async (tx) => {
-    const { conditions, search } = listConditions(ctx, kind, q)
+    const defs = kind === 'invoice' && needsDefs(q) ? await loadFieldDefs(tx, 'invoice') : []
+    const { conditions, search } = listConditions(ctx, kind, q, defs)
     return { count: await countMatching(tx, documentRecords[kind], conditions, search) }
   })
 }

@@ -35,8 +35,14 @@ describe('invoice numbers', () => {
     const ids: string[] = []
     for (let i = 0; i < N; i += 20)
       ids.push(...(await Promise.all(Array.from({ length: 20 }, () => draft()))))
-    const sent = await Promise.all(ids.map((id) => owner.client.post(`/api/v1/invoices/${id}/send`)))
-    for (const r of sent) expect(r.statusCode, r.body).toBe(200)
+    const send = (id: string) => owner.client.post(`/api/v1/invoices/${id}/send`)
+    const sent = await Promise.all(ids.map(send))
+    // On a starved machine a request may wait longer than the pool allows for a connection: it then
+    // answers 503 having done nothing (no transaction began), and is sent again, as a client would.
+    for (let i = 0; i < sent.length; i++) {
+      if (sent[i]!.statusCode === 503) sent[i] = await send(ids[i]!)
+      expect(sent[i]!.statusCode, sent[i]!.body).toBe(200)
+    }
     const numbers = sent.map((r) => r.json().number as string)
     expect(new Set(numbers).size).toBe(N)
     const values = numbers.map(seq).sort((a, b) => a - b)
