@@ -194,6 +194,9 @@ export const documents = pgTable(
     index('invoice_documents_ws_due_idx').on(t.workspaceId, t.kind, t.dueDate, t.id),
     index('invoice_documents_ws_issue_idx').on(t.workspaceId, t.kind, t.issueDate, t.id),
     index('invoice_documents_ws_total_idx').on(t.workspaceId, t.kind, t.total, t.id),
+    uniqueIndex('invoice_documents_view_token_idx')
+      .on(t.viewTokenHash)
+      .where(sql`view_token_hash is not null`),
     index('invoice_documents_open_due_idx')
       .on(t.dueDate)
       .where(sql`status in ('sent', 'viewed', 'partially_paid')`),

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "invoice_documents_view_token_idx" ON "invoice_documents" USING btree ("view_token_hash") WHERE view_token_hash is not null;
