@@ -28,6 +28,7 @@ import { formatNumber, periodOf } from './numbering.ts'
 import { documentLines, documents, numberCounters } from './schema.ts'
 import { documentRecords } from './search.ts'
 import { loadSettings, type Settings } from './settings.service.ts'
+import { setViewToken } from './view-links.ts'
 
 /**
  * The next number of a document type, taken in the caller's transaction: the counter row of the
@@ -143,6 +144,8 @@ export async function sendDocument(deps: Deps, ctx: ServiceContext, kind: 'invoi
   return withWorkspace(ctx, async (tx) => {
     const before = await loadDocument(tx, ctx, kind, id, true)
     const after = await finalise(tx, deps, ctx, before)
+    // The view link is made with the send; its token reaches the client in the email.
+    await setViewToken(tx, id)
     return serializeDocument(after, await loadLines(tx, id))
   })
 }

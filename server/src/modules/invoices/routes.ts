@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { pageSchema, problemResponses } from '../../../../contracts/common.ts'
+import { PublicDocumentSchema, ViewLinkSchema, ViewTokenSchema } from '../../../../contracts/invoice-view.ts'
 import {
   AcceptQuoteSchema,
   ClientCreditSchema,
@@ -33,7 +34,9 @@ import {
   UpdateTaxRateSchema,
   VoidSchema,
 } from '../../../../contracts/invoices.ts'
-import { workspaceContext } from '../../kernel/http/context.ts'
+import { memoryRateLimiter } from '../../kernel/auth/rate-limit.ts'
+import { auditMeta, workspaceContext } from '../../kernel/http/context.ts'
+import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import * as catalog from './catalog.service.ts'
 import * as credit from './credit-notes.ts'
@@ -41,6 +44,7 @@ import * as docs from './documents.service.ts'
 import * as lifecycle from './lifecycle.ts'
 import * as pay from './payments.ts'
 import * as settings from './settings.service.ts'
+import * as viewLinks from './view-links.ts'
 
 const errors = problemResponses(400, 401, 403, 404, 409)
 const noContent = { 204: z.null().describe('Done') }
@@ -48,7 +52,10 @@ const ClientIdParam = z.object({
   clientId: z.string().regex(/^cli_[0-9a-f]{32}$/, 'must be an id starting with cli_'),
 })
 
-export function registerInvoiceRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database' | 'events'>) {
+export function registerInvoiceRoutes(
+  root: FastifyInstance,
+  kernel: Pick<Kernel, 'database' | 'events'> & { config: Pick<Kernel['config'], 'appUrl'> },
+) {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
   const deps = { events: kernel.events }
@@ -329,6 +336,37 @@ export function registerInvoiceRoutes(root: FastifyInstance, kernel: Pick<Kernel
       },
       async (req) => lifecycle.markViewed(deps, ctx(req), kind, req.params.id),
     )
+    app.post(
+      `${base}/:id/view-link`,
+      {
+        config: { permission: 'invoices:write' },
+        schema: {
+          tags,
+          summary: `A new view link for a sent ${noun} (the previous one stops working)`,
+          description:
+            'The token is 256 random bits, stored hashed: the link is shown only in this answer (and in the email that sends the document).',
+          params,
+          response: { 200: ViewLinkSchema, ...errors },
+        },
+      },
+      async (req) => viewLinks.rotateViewLink(ctx(req), kernel.config.appUrl, kind, req.params.id),
+    )
+    app.delete(
+      `${base}/:id/view-link`,
+      {
+        config: { permission: 'invoices:write' },
+        schema: {
+          tags,
+          summary: `Revoke the ${noun}’s view link (it answers 404 until a new one is made)`,
+          params,
+          response: { ...noContent, ...errors },
+        },
+      },
+      async (req, reply) => {
+        await viewLinks.revokeViewLink(ctx(req), kind, req.params.id)
+        return reply.code(204).send(null)
+      },
+    )
   }
 
   {
@@ -530,6 +568,33 @@ export function registerInvoiceRoutes(root: FastifyInstance, kernel: Pick<Kernel
       },
       async (req, reply) =>
         reply.code(201).send(await pay.refundPayment(deps, ctx(req), req.params.id, req.body)),
+    )
+  }
+
+  // ---- the public view page ----------------------------------------------------------------------
+  {
+    // Per address, in this process: enough for a person, too few to try tokens.
+    const limiter = memoryRateLimiter(60, 60)
+    const params = z.object({ token: ViewTokenSchema })
+    app.get(
+      '/api/v1/public/invoices/:token',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['Public view'],
+          summary: 'A sent invoice or quote by its view link (public)',
+          description:
+            'The first open sets the document viewed, once, and audits it with the anonymous viewer as the actor. Unknown, revoked and replaced tokens answer 404; more than 60 opens a minute from one address answer 429.',
+          params,
+          response: { 200: PublicDocumentSchema, ...problemResponses(400, 404, 429) },
+        },
+      },
+      async (req) => {
+        const wait = await limiter.hit(req.ip)
+        if (wait) throw problems.tooManyRequests(wait)
+        const opened = await viewLinks.openByToken(deps, db, req.params.token, auditMeta(req, null))
+        return opened.view
+      },
     )
   }
 }
