@@ -7,6 +7,7 @@ import type { Database, Tx } from '../../kernel/db/index.ts'
 import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
+import type { Jobs } from '../../kernel/jobs/index.ts'
 import { searchIndex } from '../../kernel/search/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { billingClient } from './documents.service.ts'
@@ -23,6 +24,7 @@ import {
   serializeDocument,
   today,
 } from './documents.ts'
+import { enqueueDocumentEmail, type SendEmailOptions } from './email.ts'
 import { frozenLines, lineRows, totalsOf } from './lines.ts'
 import { formatNumber, periodOf } from './numbering.ts'
 import { documentLines, documents, numberCounters } from './schema.ts'
@@ -139,13 +141,24 @@ export async function finalise(
   return after
 }
 
-export async function sendDocument(deps: Deps, ctx: ServiceContext, kind: 'invoice' | 'quote', id: string) {
+/**
+ * Sends a draft quote or invoice: `finalise`, its view link, and, when asked (`email`, or a recipient
+ * in `to`), the email carrying the link, enqueued in the same transaction.
+ */
+export async function sendDocument(
+  deps: Deps,
+  ctx: ServiceContext,
+  kind: 'invoice' | 'quote',
+  id: string,
+  mail?: { jobs: Pick<Jobs, 'send'>; appUrl: string; options: SendEmailOptions },
+) {
   assertCan(ctx.actor, 'invoices:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadDocument(tx, ctx, kind, id, true)
     const after = await finalise(tx, deps, ctx, before)
     // The view link is made with the send; its token reaches the client in the email.
-    await setViewToken(tx, id)
+    const token = await setViewToken(tx, id)
+    if (mail) await enqueueDocumentEmail(tx, mail.jobs, ctx, mail.appUrl, after, token, mail.options)
     return serializeDocument(after, await loadLines(tx, id))
   })
 }

@@ -48,13 +48,20 @@ import * as viewLinks from './view-links.ts'
 
 const errors = problemResponses(400, 401, 403, 404, 409)
 const noContent = { 204: z.null().describe('Done') }
+const SendBodySchema = z
+  .object({
+    email: z.boolean().default(false).describe('Email the document to the client (its email address).'),
+    to: z.email().max(254).optional().describe('Email it to this address instead (implies `email`).'),
+  })
+  .strict()
+  .optional()
 const ClientIdParam = z.object({
   clientId: z.string().regex(/^cli_[0-9a-f]{32}$/, 'must be an id starting with cli_'),
 })
 
 export function registerInvoiceRoutes(
   root: FastifyInstance,
-  kernel: Pick<Kernel, 'database' | 'events'> & { config: Pick<Kernel['config'], 'appUrl'> },
+  kernel: Pick<Kernel, 'database' | 'events' | 'jobs'> & { config: Pick<Kernel['config'], 'appUrl'> },
 ) {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
@@ -316,12 +323,18 @@ export function registerInvoiceRoutes(
           tags,
           summary: `Send a draft ${noun}: it takes its number and is frozen`,
           description:
-            'Numbers are gap-free and unique per workspace and document type; the issue date defaults to today and the due (valid-until) date to the terms.',
+            'Numbers are gap-free and unique per workspace and document type; the issue date defaults to today and the due (valid-until) date to the terms. The send makes the view link; with `email: true` (or `to`) the email carrying it is queued in the same transaction, once.',
           params,
+          body: SendBodySchema,
           response: { 200: DocumentSchema, ...errors },
         },
       },
-      async (req) => lifecycle.sendDocument(deps, ctx(req), kind, req.params.id),
+      async (req) =>
+        lifecycle.sendDocument(deps, ctx(req), kind, req.params.id, {
+          jobs: kernel.jobs,
+          appUrl: kernel.config.appUrl,
+          options: req.body ?? {},
+        }),
     )
     app.post(
       `${base}/:id/mark-viewed`,

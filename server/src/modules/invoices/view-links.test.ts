@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, joinWorkspace, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { auditLogs } from '../../kernel/audit/index.ts'
+import { mailMessages } from '../../kernel/mail/schema.ts'
 import { documents } from './schema.ts'
 import { hashToken } from './view-links.ts'
 
@@ -140,5 +141,60 @@ describe('view links', () => {
     for (let i = 0; i < 61; i++)
       last = (await anon.get(`/api/v1/public/invoices/${'B'.repeat(43)}`)).statusCode
     expect(last).toBe(429)
+  })
+})
+
+describe('sending by email', () => {
+  it('emails the view link once, with the send; the link opens the document', async () => {
+    const c = (
+      await owner.client.post('/api/v1/clients', {
+        name: 'Mailed Co',
+        email: 'billing@mailed.example',
+        currency: 'EUR',
+      })
+    ).json().id
+    const d = await owner.client.post('/api/v1/invoices', {
+      clientId: c,
+      lines: [{ description: 'Retainer', unitPrice: 99000 }],
+    })
+    const s = await owner.client.post(`/api/v1/invoices/${d.json().id}/send`, { email: true })
+    expect(s.statusCode, s.body).toBe(200)
+    const mail = await t.mail('billing@mailed.example', new RegExp(`Invoice ${s.json().number}`))
+    expect(mail.text).toContain(s.json().number)
+    expect(mail.text).toContain('990.00')
+    const token = mail.link!.split('/view/')[1]!
+    const open = await t.client().get(`/api/v1/public/invoices/${token}`)
+    expect(open.statusCode, open.body).toBe(200)
+    expect(open.json().number).toBe(s.json().number)
+    // The same send never emails twice: a second send is refused and queues nothing.
+    expect(
+      (await owner.client.post(`/api/v1/invoices/${d.json().id}/send`, { email: true })).statusCode,
+    ).toBe(409)
+    await new Promise((r) => setTimeout(r, 1500))
+    const sent = await t.database.db
+      .select()
+      .from(mailMessages)
+      .where(eq(mailMessages.to, 'billing@mailed.example'))
+    expect(sent).toHaveLength(1)
+  })
+
+  it('sends to another address; refuses a bad one or a client without email, changing nothing', async () => {
+    const d = await owner.client.post('/api/v1/quotes', {
+      clientId,
+      lines: [{ description: 'Plan', unitPrice: 100 }],
+    })
+    const bad = await owner.client.post(`/api/v1/quotes/${d.json().id}/send`, { to: 'not-an-address' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors[0].field).toBe('to')
+    const none = await owner.client.post(`/api/v1/quotes/${d.json().id}/send`, { email: true })
+    expect(none.statusCode).toBe(400)
+    expect(none.json().errors[0].field).toBe('to')
+    expect((await owner.client.get(`/api/v1/quotes/${d.json().id}`)).json().status).toBe('draft')
+    const ok = await owner.client.post(`/api/v1/quotes/${d.json().id}/send`, {
+      to: 'buyer@northwind.example',
+    })
+    expect(ok.statusCode, ok.body).toBe(200)
+    const mail = await t.mail('buyer@northwind.example', /Quote/)
+    expect(mail.subject).toBe(`Quote ${ok.json().number} from View Co`)
   })
 })
