@@ -161,26 +161,37 @@ export async function transactionWithPrelude<T>(
     })
   }
   const { dialect, session: parent } = db as unknown as Internals
-  return runTransaction(async (body) => {
-    const client = await pool.connect()
-    const session = new NodePgSession(client, dialect, parent.schema, parent.options)
-    const tx = new NodePgTransaction(dialect, session, parent.schema) as unknown as Tx
-    let broken = false
-    try {
-      await client.query(`begin; ${prelude}`)
-      const result = await body(tx)
-      await client.query('commit')
-      return result
-    } catch (err) {
-      await client.query('rollback').catch(() => {
-        broken = true
-      })
-      throw err
-    } finally {
-      // A broken connection is destroyed rather than returned to the pool.
-      client.release(broken || undefined)
-    }
-  }, fn)
+  return runTransaction(
+    (body) =>
+      onPooledClient(pool, async (client) => {
+        const session = new NodePgSession(client, dialect, parent.schema, parent.options)
+        const tx = new NodePgTransaction(dialect, session, parent.schema) as unknown as Tx
+        await client.query(`begin; ${prelude}`)
+        const result = await body(tx)
+        await client.query('commit')
+        return result
+      }),
+    fn,
+  )
+}
+
+/**
+ * Runs `fn` on a pooled connection; when it fails, rolls back whatever transaction it left open. A
+ * connection that cannot even roll back is destroyed rather than returned to the pool.
+ */
+async function onPooledClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let broken = false
+  try {
+    return await fn(client)
+  } catch (err) {
+    await client.query('rollback').catch(() => {
+      broken = true
+    })
+    throw err
+  } finally {
+    client.release(broken || undefined)
+  }
 }
 
 /**
@@ -211,21 +222,12 @@ export async function readWithPrelude<T>(db: Db, prelude: string, query: SQL): P
   await releaseHeld()
   const { dialect } = db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
   const q = dialect.sqlToQuery(query)
-  const client = await pool.connect()
-  let broken = false
-  try {
+  return onPooledClient(pool, async (client) => {
     const results = (await client.query(
       `begin read only; ${prelude}; ${inlineParams(q.sql, q.params)}; commit`,
     )) as unknown as pg.QueryResult[]
     return results[2]!.rows as T[]
-  } catch (err) {
-    await client.query('rollback').catch(() => {
-      broken = true
-    })
-    throw err
-  } finally {
-    client.release(broken || undefined)
-  }
+  })
 }
 
 let migrationCount: number | undefined
