@@ -63,3 +63,19 @@ export const searchTitles = pgTable(
   },
   (t) => [index('search_titles_prefix_idx').on(t.workspaceId, t.recordType, t.title, t.recordId)],
 )
+
+/**
+ * Title words by the strings one or two deleted letters make of them (`search_word_deletes`, the word
+ * itself included; two from 5 letters): a typo'd query word finds its candidates by looking up its own
+ * deletions here (equality on one btree), whatever the size of the dictionary.
+ */
+export const searchWordVariants = pgTable(
+  'search_word_variants',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    recordType: text('record_type').notNull(),
+    variant: text('variant').notNull(),
+    wordId: bigint('word_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.recordType, t.variant, t.wordId] })],
+)
