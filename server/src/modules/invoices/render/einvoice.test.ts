@@ -18,17 +18,25 @@ function value(xml: string, tag: string): string | undefined {
  * The embedded files of a PDF, read from its bytes: file specification names and the inflated
  * /EmbeddedFile streams (pdf.js does not list attachments that are only referenced as associated files).
  */
-function embeddedFiles(bytes: Uint8Array): { names: string[]; files: string[] } {
+function embeddedFiles(bytes: Uint8Array): { names: string[]; files: string[]; outputIntents: number } {
   const pdf = Buffer.from(bytes)
   const latin = pdf.toString('latin1')
-  const names = [...latin.matchAll(/\/UF?\s*\(([^)]*)\)/g)].map((m) => m[1]!)
-  const files: string[] = []
-  for (const m of latin.matchAll(/\/Type\s*\/EmbeddedFile\b[\s\S]*?\/Length (\d+)[\s\S]*?stream\r?\n/g)) {
-    const start = m.index + m[0].length
-    const raw = pdf.subarray(start, start + Number(m[1]))
-    files.push(decoder.decode(/\/FlateDecode/.test(m[0]) ? inflateSync(raw) : raw))
-  }
-  return { names, files }
+  const stream = (type: string) =>
+    [
+      ...latin.matchAll(
+        new RegExp(`/Type\\s*/${type}\\b[\\s\\S]*?/Length (\\d+)[\\s\\S]*?stream\\r?\\n`, 'g'),
+      ),
+    ].map((m) => {
+      const start = m.index + m[0].length
+      const raw = pdf.subarray(start, start + Number(m[1]))
+      return /\/FlateDecode/.test(m[0]) ? inflateSync(raw) : raw
+    })
+  // File specifications may sit in compressed object streams.
+  const objects = [latin, ...stream('ObjStm').map((b) => b.toString('latin1'))].join('\n')
+  const names = [...objects.matchAll(/\/Type\s*\/Filespec[^]*?\/F\s*\(([^)]*)\)/g)].map((m) => m[1]!)
+  const files = stream('EmbeddedFile').map((b) => decoder.decode(b))
+  const outputIntents = objects.match(/\/Type\s*\/OutputIntent\b/g)?.length ?? 0
+  return { names, files, outputIntents }
 }
 
 /** A document with a document-level discount and shipping, split over the two VAT rates. */
@@ -99,6 +107,8 @@ describe('EN 16931 e-invoices', () => {
     const attached = embeddedFiles(file.bytes)
     expect(attached.names).toContain('factur-x.xml')
     expect(attached.files).toHaveLength(1)
+    // PDF/A allows one output intent profile: the library adds it, the renderer must not add another.
+    expect(attached.outputIntents).toBe(1)
     const text = attached.files[0]!
     expect(text).toContain('rsm:CrossIndustryInvoice')
     expect(text).toContain('INV-2025-00042')

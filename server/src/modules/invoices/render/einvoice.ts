@@ -323,7 +323,7 @@ export interface EInvoiceFile {
 }
 
 /**
- * Renders an e-invoice. 'factur-x' renders the visual PDF as PDF/A-3 and attaches the CII XML; the
+ * Renders an e-invoice. 'factur-x' renders the visual PDF, which the library makes PDF/A-3 with the CII XML attached; the
  * other formats give XML. The library rejects data that breaks its schema with a ValidationError.
  */
 export async function renderEInvoice(d: RenderableDocument, format: EInvoiceFormat): Promise<EInvoiceFile> {
@@ -332,7 +332,8 @@ export async function renderEInvoice(d: RenderableDocument, format: EInvoiceForm
   const safeNumber = d.number!.replace(/[^\w.-]+/g, '_')
   const lang = d.locale.toLowerCase()
   if (format === 'factur-x') {
-    const pdf = await renderPdf(d, { pdfA: true })
+    // The library makes the file PDF/A-3 (XMP, output intent, attachment); fonts are embedded already.
+    const pdf = await renderPdf(d)
     const out = await service.generate(data, {
       format: LIBRARY_FORMAT[format],
       lang,
