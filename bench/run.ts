@@ -17,7 +17,7 @@ import {
   waitReady,
 } from './lib.ts'
 
-// npm run bench [-- startup|me|clients] [--fresh]: start-up time, idle memory, /api/v1/me throughput
+// npm run bench [-- startup|me|clients|invoices] [--fresh]: start-up time, idle memory, /api/v1/me throughput
 // against baselines, and the clients module on 2 million generated clients (bench/clients.ts).
 const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith('--'))
@@ -123,4 +123,8 @@ if (!only || only === 'footprint') {
 if (!only || only === 'clients') {
   const { clientsBench } = await import('./clients.ts')
   await clientsBench({ fresh: args.includes('--fresh') })
+}
+if (!only || only === 'invoices') {
+  const { invoicesPdfBench } = await import('./invoices-pdf.ts')
+  await invoicesPdfBench()
 }
