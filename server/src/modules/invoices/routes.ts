@@ -43,6 +43,8 @@ import * as credit from './credit-notes.ts'
 import * as docs from './documents.service.ts'
 import * as lifecycle from './lifecycle.ts'
 import * as pay from './payments.ts'
+import { renderPdf } from './render/pdf.ts'
+import { renderableDocument } from './render.service.ts'
 import * as settings from './settings.service.ts'
 import * as viewLinks from './view-links.ts'
 
@@ -584,6 +586,37 @@ export function registerInvoiceRoutes(
     )
   }
 
+  // ---- PDFs --------------------------------------------------------------------------------------
+  const pdfFilename = (number: string | null) => `${(number ?? 'draft').replace(/[^\w.-]+/g, '-')}.pdf`
+  for (const [kind, base, idSchema, tag] of [
+    ['invoice', '/api/v1/invoices', InvoiceIdSchema, 'Invoices'],
+    ['quote', '/api/v1/quotes', QuoteIdSchema, 'Quotes'],
+    ['credit_note', '/api/v1/credit-notes', CreditNoteIdSchema, 'Credit notes'],
+  ] as const)
+    app.get(
+      `${base}/:id/pdf`,
+      {
+        schema: {
+          tags: [tag],
+          summary: `The ${kind.replace('_', ' ')} as a PDF`,
+          description:
+            'A sent (issued) document is rendered from what was sent, with its live status and amount due; a draft from the current settings and client, marked as a draft.',
+          params: z.object({ id: idSchema }),
+          produces: ['application/pdf'],
+          response: { 200: z.string().describe('PDF file'), ...errors },
+        },
+      },
+      async (req, reply) => {
+        const doc = await renderableDocument(ctx(req), kind, req.params.id)
+        const pdf = await renderPdf(doc)
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${pdfFilename(doc.number)}"`)
+          .header('cache-control', 'private, no-store')
+          .send(pdf as never)
+      },
+    )
+
   // ---- the public view page ----------------------------------------------------------------------
   {
     // Per address, in this process: enough for a person, too few to try tokens.
@@ -607,6 +640,31 @@ export function registerInvoiceRoutes(
         if (wait) throw problems.tooManyRequests(wait)
         const opened = await viewLinks.openByToken(deps, db, req.params.token, auditMeta(req, null))
         return opened.view
+      },
+    )
+    app.get(
+      '/api/v1/public/invoices/:token/pdf',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['Public view'],
+          summary: 'The PDF of a sent invoice or quote by its view link (public)',
+          description:
+            'Opening it counts as opening the view page (the first open sets the document viewed).',
+          params,
+          produces: ['application/pdf'],
+          response: { 200: z.string().describe('PDF file'), ...problemResponses(400, 404, 429) },
+        },
+      },
+      async (req, reply) => {
+        const wait = await limiter.hit(req.ip)
+        if (wait) throw problems.tooManyRequests(wait)
+        const { doc } = await viewLinks.openByToken(deps, db, req.params.token, auditMeta(req, null))
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${pdfFilename(doc.number)}"`)
+          .header('cache-control', 'private, no-store')
+          .send((await renderPdf(doc)) as never)
       },
     )
   }

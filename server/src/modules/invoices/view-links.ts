@@ -110,7 +110,7 @@ export async function openByToken(
   db: Db,
   token: string,
   meta: AuditMeta,
-): Promise<{ view: PublicDocument; ctx: ServiceContext; kind: ViewableKind; id: string }> {
+): Promise<{ view: PublicDocument; doc: RenderableDocument }> {
   const found = await byToken(db, token)
   const ctx = viewerContext(db, found.workspaceId, meta)
   const viewedAt = await withWorkspace(ctx, async (tx) => {
@@ -131,7 +131,7 @@ export async function openByToken(
     return after!.viewedAt
   })
   const doc = await renderableDocument(ctx, found.kind, found.id)
-  return { view: publicView(doc, viewedAt), ctx, kind: found.kind, id: found.id }
+  return { view: publicView(doc, viewedAt), doc }
 }
 
 /** What the public page shows of a renderable document. */
