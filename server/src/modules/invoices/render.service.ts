@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { DocumentKind } from '../../../../contracts/invoices.ts'
 import { assertCan } from '../../kernel/access/index.ts'
+import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { withWorkspace, workspaces } from '../../kernel/tenancy/index.ts'
 import { billingClient } from './documents.service.ts'
@@ -19,7 +20,17 @@ export async function renderableDocument(
   id: string,
 ): Promise<RenderableDocument> {
   assertCan(ctx.actor, 'invoices:read')
-  return withWorkspace(ctx, async (tx) => {
+  return withWorkspace(ctx, (tx) => renderableIn(tx, ctx, kind, id))
+}
+
+/** `renderableDocument` in the caller's transaction (the send renders its email with it). */
+export async function renderableIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  kind: DocumentKind,
+  id: string,
+): Promise<RenderableDocument> {
+  {
     const d = await loadDocument(tx, ctx, kind, id)
     const [ws] = await tx
       .select({ name: workspaces.name })
@@ -49,5 +60,5 @@ export async function renderableDocument(
       },
       live,
     )
-  })
+  }
 }

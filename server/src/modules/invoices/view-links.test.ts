@@ -162,7 +162,7 @@ describe('sending by email', () => {
     const mail = await t.mail('billing@mailed.example', new RegExp(`Invoice ${s.json().number}`))
     expect(mail.text).toContain(s.json().number)
     expect(mail.text).toContain('990.00')
-    const token = mail.link!.split('/view/')[1]!
+    const token = mail.text.match(/\/view\/([A-Za-z0-9_-]{43})/)![1]!
     const open = await t.client().get(`/api/v1/public/invoices/${token}`)
     expect(open.statusCode, open.body).toBe(200)
     expect(open.json().number).toBe(s.json().number)
@@ -195,6 +195,7 @@ describe('sending by email', () => {
     })
     expect(ok.statusCode, ok.body).toBe(200)
     const mail = await t.mail('buyer@northwind.example', /Quote/)
-    expect(mail.subject).toBe(`Quote ${ok.json().number} from View Co`)
+    expect(mail.subject).toContain(`${ok.json().number}`)
+    expect(mail.subject).toContain('View Co')
   })
 })
