@@ -5,7 +5,16 @@ import type { Database, Db } from '../db/index.ts'
 import type { Jobs } from '../jobs/index.ts'
 import { mailMessages } from './schema.ts'
 
-export type MailMessage = { to: string; subject: string; text: string; html?: string }
+/** A file sent with a message; `content` is base64 (job data is JSON). */
+export type MailAttachment = { filename: string; contentType: string; content: string }
+
+export type MailMessage = {
+  to: string
+  subject: string
+  text: string
+  html?: string
+  attachments?: MailAttachment[]
+}
 
 export type Mailer = { deliver(msg: MailMessage): Promise<void> }
 
@@ -20,14 +29,20 @@ export function createMailer(opts: {
     const transport = nodemailer.createTransport(opts.smtpUrl)
     return {
       async deliver(msg) {
-        await transport.sendMail({ from: opts.from, ...msg })
+        await transport.sendMail({
+          from: opts.from,
+          ...msg,
+          attachments: msg.attachments?.map((a) => ({ ...a, encoding: 'base64' })),
+        })
         opts.log.info({ to: msg.to, subject: msg.subject }, 'mail sent')
       },
     }
   }
   return {
     async deliver(msg) {
-      await opts.database.db.insert(mailMessages).values({ from: opts.from, ...msg })
+      await opts.database.db
+        .insert(mailMessages)
+        .values({ from: opts.from, ...msg, attachments: msg.attachments ?? [] })
       opts.log.info({ to: msg.to, subject: msg.subject, text: msg.text }, 'mail captured (see /dev/mail)')
     },
   }
