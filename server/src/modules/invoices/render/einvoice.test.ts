@@ -29,7 +29,12 @@ function embeddedFiles(bytes: Uint8Array): { names: string[]; files: string[]; o
     ].map((m) => {
       const start = m.index + m[0].length
       const raw = pdf.subarray(start, start + Number(m[1]))
-      return /\/FlateDecode/.test(m[0]) ? inflateSync(raw) : raw
+      // /Filter may come before /Type in the dictionary: inflate whenever the data is a zlib stream.
+      try {
+        return inflateSync(raw)
+      } catch {
+        return raw
+      }
     })
   // File specifications may sit in compressed object streams.
   const objects = [latin, ...stream('ObjStm').map((b) => b.toString('latin1'))].join('\n')
