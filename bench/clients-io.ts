@@ -122,13 +122,14 @@ export async function resetImportWorkspace(admin: pg.Client, workspaceId: string
   )
   await admin.query('delete from search_words where workspace_id = $1', [workspaceId])
   await admin.query('delete from search_titles where workspace_id = $1', [workspaceId])
+  await admin.query('delete from search_word_variants where workspace_id = $1', [workspaceId])
   await admin.query('delete from client_imports where workspace_id = $1', [workspaceId])
   await admin.query(`delete from audit_logs where workspace_id = $1 and target_type = 'client'`, [
     workspaceId,
   ])
   if (always || r.rowCount || p.rowCount)
     await admin.query(
-      'vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs, search_words, search_postings, search_titles',
+      'vacuum (analyze) clients, client_facets, contacts, client_imports, audit_logs, search_words, search_postings, search_titles, search_word_variants',
     )
 }
 

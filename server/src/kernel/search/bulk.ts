@@ -27,6 +27,13 @@ export function bulkIndexStatements(
        select workspace_id, ${type}, word, bool_or(pos < 100) from bulk_index_tokens group by workspace_id, word
        on conflict (workspace_id, record_type, word) do update set in_title = true
          where excluded.in_title and not search_words.in_title`,
+    `insert into search_word_variants (workspace_id, record_type, variant, word_id)
+       select w.workspace_id, w.record_type, d.variant, w.id
+       from search_words w cross join lateral search_word_deletes(w.word) d
+       where w.record_type = ${type} and w.in_title and length(w.word) >= 4
+         and w.workspace_id in (select distinct workspace_id from bulk_index_tokens)
+         and w.word in (select word from bulk_index_tokens where pos < 100)
+       on conflict do nothing`,
     `insert into search_postings (workspace_id, record_id, word_id, pos)
        select t.workspace_id, t.id, w.id, t.pos from bulk_index_tokens t
        join search_words w on w.workspace_id = t.workspace_id and w.record_type = ${type} and w.word = t.word

@@ -99,7 +99,8 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
   await updateFacets(tx, type, docs, fresh, old)
   await updateTitles(tx, type, docs, old)
 
-  // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late), in a
+  // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late, with the
+  //    deletions typos are looked up by), in a
   //    statement of its own: a word another transaction adds at the same time is then visible to the
   //    postings statement once that transaction commits. Sorted, so that concurrent writers lock
   //    dictionary entries in the same order; words already there as they should be are left alone.
@@ -114,6 +115,14 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
             order by w.word
             on conflict (workspace_id, record_type, word) do update set in_title = true
               where excluded.in_title and not search_words.in_title
+            returning id, word, in_title
+          ),
+          variants as (
+            insert into search_word_variants (workspace_id, record_type, variant, word_id)
+            select ${WORKSPACE}, ${type.name}, d.variant, a.id
+            from added a cross join lateral search_word_deletes(a.word) d
+            where a.in_title and length(a.word) >= 4
+            on conflict do nothing
           )
           select coalesce(jsonb_agg(jsonb_build_object('i', t.id, 'f', t.fresh, 'w', t.word, 'p', t.pos)), '[]')::text as t
           from t`),

@@ -43,7 +43,14 @@ beforeAll(async () => {
     const source = `select workspace_id, id, name as title, array_to_string(tags, ' ') as body from clients`
     for (const statement of bulkIndexStatements('client', source)) await tx.execute(sql.raw(statement))
   })
-  for (const table of ['clients', 'client_facets', 'search_words', 'search_postings', 'search_titles'])
+  for (const table of [
+    'clients',
+    'client_facets',
+    'search_words',
+    'search_postings',
+    'search_titles',
+    'search_word_variants',
+  ])
     await t.database.query(`analyze ${table}`)
 }, 120_000)
 afterAll(() => t?.close())
@@ -116,6 +123,12 @@ describe('query plans under row-level security', () => {
         )
         expect(prefix, prefix).toMatch(/Index Scan using search_words_ws_type_word_idx/)
         expect(prefix, prefix).toMatch(/Index Cond: .*word > 'kes'/s)
+        const variants = await explain(
+          tx,
+          sql`select v.word_id from search_word_variants v where v.workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid and v.record_type = 'client' and v.variant = any (array(select x.variant from search_word_deletes('kestrl') x))`,
+        )
+        expect(variants, variants).toMatch(/Index (Only )?Scan using search_word_variants_\w+/)
+        expect(variants, variants).toMatch(/Index Cond: .*variant = ANY/s)
         const titleWords = await explain(
           tx,
           sql`select s.id from search_words s where ${inWs} and s.in_title and s.word > 'kes' and s.word < 'kes' || chr(1114111) order by s.word limit 20`,
