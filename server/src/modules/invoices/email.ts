@@ -8,6 +8,7 @@ import { workspaces } from '../../kernel/tenancy/index.ts'
 import { billingClient } from './documents.service.ts'
 import type { DocumentRow } from './documents.ts'
 import { renderDocumentEmail } from './render/email.ts'
+import { renderPdf } from './render/pdf.ts'
 import { renderableIn } from './render.service.ts'
 import { viewUrl } from './view-links.ts'
 
@@ -15,7 +16,7 @@ export type SendEmailOptions = { email?: boolean; to?: string }
 
 /**
  * The email that carries a sent quote or invoice to its client, built by the render folder's template
- * (React Email, HTML and plain text) from what was sent, with the link to its public view page. It is enqueued on the mail queue inside the send's transaction, so it
+ * (React Email, HTML and plain text) from what was sent, with the link to its public view page and the PDF attached. It is enqueued on the mail queue inside the send's transaction, so it
  * goes out exactly when the send commits, and once: a document leaves draft only once, and a send
  * that rolls back enqueues nothing. Returns the recipient, or null when no email was asked for.
  */
@@ -42,7 +43,20 @@ export async function enqueueDocumentEmail(
     { workspaceName: ws?.name ?? '', brandColor: renderable.brandColor, logoUrl: null },
     viewUrl(appUrl, token),
   )
-  const msg: MailMessage = { to, subject: email.subject, text: email.text, html: email.html }
+  const pdf = await renderPdf(renderable)
+  const msg: MailMessage = {
+    to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    attachments: [
+      {
+        filename: `${(doc.number ?? 'document').replace(/[^\w.-]+/g, '-')}.pdf`,
+        contentType: 'application/pdf',
+        content: pdf.toString('base64'),
+      },
+    ],
+  }
   await jobs.send(MAIL_QUEUE, msg, tx)
   return to
 }

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import { extractText } from 'unpdf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, joinWorkspace, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { auditLogs } from '../../kernel/audit/index.ts'
@@ -176,6 +177,14 @@ describe('sending by email', () => {
       .from(mailMessages)
       .where(eq(mailMessages.to, 'billing@mailed.example'))
     expect(sent).toHaveLength(1)
+    const [pdf] = sent[0]!.attachments
+    expect(pdf!.filename).toBe(`${s.json().number}.pdf`)
+    expect(pdf!.contentType).toBe('application/pdf')
+    const bytes = new Uint8Array(Buffer.from(pdf!.content, 'base64'))
+    const { text } = await extractText(bytes, { mergePages: true })
+    expect(text).toContain(s.json().number)
+    expect(text).toContain('Mailed Co')
+    expect(sent[0]!.html).toContain(`/view/${token}`)
   })
 
   it('sends to another address; refuses a bad one or a client without email, changing nothing', async () => {
