@@ -108,15 +108,13 @@ export function BulkActionBar({
           {t('clients.bulk.selectAll', { count: selectAllOffer.count })}
         </Button>
       ) : null}
-      {canWrite ? (
-        <>
-          {WRITE_ACTIONS.map((a) => (
+      {canWrite
+        ? WRITE_ACTIONS.map((a) => (
             <Button key={a} variant="secondary" onClick={() => open(a)}>
               {t(`clients.bulk.actions.${a}`)}
             </Button>
-          ))}
-        </>
-      ) : null}
+          ))
+        : null}
       {can(me, 'clients:delete') ? (
         <Button variant="danger" onClick={() => open('delete')}>
           {t('clients.bulk.actions.delete')}

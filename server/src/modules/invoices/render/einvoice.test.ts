@@ -38,7 +38,7 @@ function embeddedFiles(bytes: Uint8Array): { names: string[]; files: string[]; o
     })
   // File specifications may sit in compressed object streams.
   const objects = [latin, ...stream('ObjStm').map((b) => b.toString('latin1'))].join('\n')
-  const names = [...objects.matchAll(/\/Type\s*\/Filespec[^]*?\/F\s*\(([^)]*)\)/g)].map((m) => m[1]!)
+  const names = [...objects.matchAll(/\/Type\s*\/Filespec[\s\S]*?\/F\s*\(([^)]*)\)/g)].map((m) => m[1]!)
   const files = stream('EmbeddedFile').map((b) => decoder.decode(b))
   const outputIntents = objects.match(/\/Type\s*\/OutputIntent\b/g)?.length ?? 0
   return { names, files, outputIntents }
