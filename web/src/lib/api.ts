@@ -68,6 +68,19 @@ function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
 }
 
+declare global {
+  interface Window {
+    /** Set by the boot script in index.html: a GET it started before the app loaded, taken once. */
+    __atriumPrefetch?: (url: string) => Promise<Response> | undefined
+  }
+}
+
+/** The response to a GET the boot script already started for this page, or undefined (also on failure). */
+async function takePrefetched(path: string): Promise<Response | undefined> {
+  const pending = typeof window === 'undefined' ? undefined : window.__atriumPrefetch?.(path)
+  return pending?.catch(() => undefined)
+}
+
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST')
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
@@ -79,13 +92,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     headers['content-type'] = 'application/json'
     body = JSON.stringify(options.body)
   }
-  const response = await fetch(path, {
-    method,
-    headers,
-    body,
-    credentials: 'include',
-    signal: options.signal,
-  })
+  const response =
+    (method === 'GET' && (await takePrefetched(path))) ||
+    (await fetch(path, { method, headers, body, credentials: 'include', signal: options.signal }))
   const text = response.status === 204 ? '' : await response.text()
   let data: unknown
   if (text) {
