@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import swagger from '@fastify/swagger'
-import scalar from '@scalar/fastify-api-reference'
 import Fastify, { type FastifyInstance } from 'fastify'
 import {
   jsonSchemaTransform,
@@ -150,6 +149,45 @@ function mergeAuthSpec(ours: OpenApiDoc, auth: OpenApiDoc): OpenApiDoc {
   return { ...ours, paths, components: { ...ours.components, schemas } }
 }
 
+const API_REFERENCE_PATHS = ['/api/docs', '/api/docs/', '/api/docs/js/scalar.js']
+const PASSED_THROUGH = new Set(['connection', 'content-length', 'date', 'keep-alive', 'transfer-encoding'])
+
+/**
+ * The Scalar API reference at /api/docs. Its plugin holds a 4.7 MB script (19 MB of heap) from the
+ * moment it is imported, so it is loaded on the first request to one of its paths, into an app of
+ * its own that these routes pass requests to.
+ */
+function registerApiReference(app: FastifyInstance): void {
+  let reference: Promise<FastifyInstance> | undefined
+  const load = async () => {
+    const { default: scalar } = await import('@scalar/fastify-api-reference')
+    const inner = Fastify() as unknown as FastifyInstance
+    await inner.register(scalar, {
+      routePrefix: '/api/docs',
+      configuration: {
+        url: '/api/openapi.json',
+        withDefaultFonts: false,
+        showDeveloperTools: 'never',
+        agent: { disabled: true },
+        telemetry: false,
+      } as never,
+    })
+    await inner.ready()
+    return inner
+  }
+  for (const url of API_REFERENCE_PATHS)
+    app.get(url, { schema: { hide: true }, config: { auth: 'public' } }, async (req, reply) => {
+      reference ??= load().catch((err) => {
+        reference = undefined
+        throw err
+      })
+      const res = await (await reference).inject({ method: 'GET', url: req.url, headers: req.headers })
+      for (const [name, value] of Object.entries(res.headers))
+        if (!PASSED_THROUGH.has(name) && value !== undefined) reply.header(name, value)
+      return reply.code(res.statusCode).send(res.rawPayload)
+    })
+}
+
 /** Builds the HTTP app: kernel plugins first, then every module's routes, then the web app. */
 export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   const { config } = kernel
@@ -161,7 +199,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
     },
     bodyLimit: 1024 * 1024,
-    // Requests during shutdown are answered by our own hook, as problem+json (see main.ts).
+    // Requests during shutdown are answered by our own hook, as problem+json (see cli.ts).
     return503OnClosing: false,
     frameworkErrors,
     clientErrorHandler,
@@ -226,16 +264,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:",
       )
     })
-    await docs.register(scalar, {
-      routePrefix: '/api/docs',
-      configuration: {
-        url: '/api/openapi.json',
-        withDefaultFonts: false,
-        showDeveloperTools: 'never',
-        agent: { disabled: true },
-        telemetry: false,
-      } as never,
-    })
+    registerApiReference(docs)
   })
 
   app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }))
