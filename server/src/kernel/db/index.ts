@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -102,15 +103,32 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     }
   }
   let pglite = opts.pglite
+  let template: string | null = null
+  let saveTemplate: (() => Promise<void>) | null = null
   if (!pglite) {
     const dir = join(opts.dataDir ?? './data', 'db')
     mkdirSync(dirname(dir), { recursive: true })
+    if (!existsSync(join(dir, 'PG_VERSION')) && isEmptyOrMissing(dir)) {
+      template = pgliteTemplatePath()
+      if (template && existsSync(template)) {
+        cpSync(template, dir, { recursive: true })
+        template = null
+      }
+    }
     pglite = await PGlite.create(dir, {
       extensions: { pg_trgm, btree_gin, fuzzystrmatch },
       // One embedded user needs far less than PostgreSQL's 128 MB of shared buffers, which the WASM
       // heap would otherwise grow to hold (bench/footprint.ts).
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     })
+    if (template) {
+      const [from, to] = [dir, template]
+      template = null
+      saveTemplate = async () => {
+        await client.exec('checkpoint')
+        keepTemplate(from, to)
+      }
+    }
   }
   for (const method of ['query', 'exec', 'transaction'] as const) {
     const original = pglite[method].bind(pglite) as (...args: unknown[]) => Promise<unknown>
@@ -129,7 +147,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       const r = await client.query(text, params as unknown[])
       return r.rows as never
     },
-    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder })
+      const save = saveTemplate
+      saveTemplate = null
+      await save?.().catch(() => {})
+    },
     close: () => client.close(),
   }
 }
@@ -228,6 +251,54 @@ export async function readWithPrelude<T>(db: Db, prelude: string, query: SQL): P
     )) as unknown as pg.QueryResult[]
     return results[2]!.rows as T[]
   })
+}
+
+const isEmptyOrMissing = (dir: string) => !existsSync(dir) || readdirSync(dir).length === 0
+
+/**
+ * Where a freshly migrated PGlite cluster is kept for this installation: a new data folder starts as
+ * a copy of it instead of running initdb and every migration (5–13 s of a first start on the 2-core
+ * machine, against ~0.1 s for the copy; docs/operations.md, Footprint). Named by the PGlite version,
+ * its extensions and the content of every migration, so a new migration or PGlite release makes a
+ * new one. Null when node_modules is not writable (then each new folder runs initdb, as before).
+ */
+function pgliteTemplatePath(): string | null {
+  try {
+    const pgliteRoot = resolve(fileURLToPath(import.meta.resolve('@electric-sql/pglite')), '../..')
+    const hash = createHash('sha256')
+    hash.update(readFileSync(join(pgliteRoot, 'package.json')))
+    hash.update('pg_trgm,btree_gin,fuzzystrmatch')
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : 1,
+      )) {
+        const path = join(dir, entry.name)
+        hash.update(path.slice(migrationsFolder.length))
+        if (entry.isDirectory()) walk(path)
+        else hash.update(readFileSync(path))
+      }
+    }
+    walk(migrationsFolder)
+    const cache = resolve(pgliteRoot, '../../.cache/atrium')
+    mkdirSync(cache, { recursive: true })
+    return join(cache, `pglite-template-${hash.digest('hex').slice(0, 16)}`)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Copies a migrated cluster (checkpointed just before, and idle: PGlite runs one statement at a
+ * time) to the template path. A copy that loses a race with another process is dropped.
+ */
+function keepTemplate(from: string, to: string): void {
+  const partial = `${to}.${process.pid}.partial`
+  try {
+    cpSync(from, partial, { recursive: true })
+    renameSync(partial, to)
+  } catch {
+    rmSync(partial, { recursive: true, force: true })
+  }
 }
 
 let migrationCount: number | undefined
