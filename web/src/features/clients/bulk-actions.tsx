@@ -27,7 +27,7 @@ import {
   clientsKey,
   clientTagsQuery,
 } from './api.ts'
-import { parseTags } from './client-form.tsx'
+import { parseTags } from './tags.ts'
 
 /** What the bulk action applies to: chosen rows, or every client matching the view. */
 export type BulkTarget = { kind: 'ids'; ids: string[] } | { kind: 'all'; count: number }

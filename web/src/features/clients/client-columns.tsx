@@ -1,14 +1,18 @@
-import { type KeyboardEvent, type ReactNode, useMemo, useState } from 'react'
+import { type KeyboardEvent, lazy, type ReactNode, Suspense, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { GridColumn } from '../../components/grid/index.ts'
 import { useFormatDate } from '../../lib/format.ts'
 import { can, type Me } from '../auth/api.ts'
-import { MemberPicker } from '../members/member-picker.tsx'
 import { type Client, type ClientStatus, type CustomField, clientStatuses, sortableTypes } from './api.ts'
 import { ClientLink, StatusBadge, TagList } from './badges.tsx'
-import { parseTags } from './client-form.tsx'
-import { fieldLabel, useFormatCustomValue } from './custom-field-input.tsx'
+import { fieldLabel, useFormatCustomValue } from './custom-field-format.tsx'
+import { parseTags } from './tags.ts'
 import { useClientPatch } from './use-client-patch.ts'
+
+// The owner editor's picker (a searchable list over the server) loads when a cell is first edited.
+const MemberPicker = lazy(() =>
+  import('../members/member-picker.tsx').then((m) => ({ default: m.MemberPicker })),
+)
 
 export const defaultClientColumns = ['name', 'status', 'tags', 'owner', 'created']
 
@@ -169,24 +173,28 @@ export function useClientColumns(me: Me, fields: CustomField[]): GridColumn<Clie
         size: 180,
         cell: (client) => <span className="truncate">{client.owner?.name ?? '—'}</span>,
         editor: editor((client, done) => (
-          <MemberPicker
-            label={t('clients.grid.editField', { field: t('clients.fields.owner'), name: client.name })}
-            hideLabel
-            autoFocus
-            noneLabel={t('clients.noOwner')}
-            onEscape={done}
-            onLeave={done}
-            onChange={(owner) => {
-              if ((owner?.id ?? null) !== (client.owner?.id ?? null))
-                patch({
-                  client,
-                  input: { ownerId: owner?.id ?? null },
-                  shown: { owner },
-                  label: changed(client, t('clients.fields.owner')),
-                })
-              done()
-            }}
-          />
+          <Suspense
+            fallback={<span className="h-7 w-full animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" />}
+          >
+            <MemberPicker
+              label={t('clients.grid.editField', { field: t('clients.fields.owner'), name: client.name })}
+              hideLabel
+              autoFocus
+              noneLabel={t('clients.noOwner')}
+              onEscape={done}
+              onLeave={done}
+              onChange={(owner) => {
+                if ((owner?.id ?? null) !== (client.owner?.id ?? null))
+                  patch({
+                    client,
+                    input: { ownerId: owner?.id ?? null },
+                    shown: { owner },
+                    label: changed(client, t('clients.fields.owner')),
+                  })
+                done()
+              }}
+            />
+          </Suspense>
         )),
       },
       {

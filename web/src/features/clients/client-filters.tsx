@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { type ComponentProps, lazy, Suspense, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Popover } from '../../components/grid/index.ts'
 import { Button } from '../../components/ui/index.ts'
@@ -13,8 +13,21 @@ import {
   splitList,
   viewShapeKeys,
 } from './api.ts'
-import { fieldLabel } from './custom-field-input.tsx'
-import { FilterEditor, type FilterField, type Patch, rememberName, useNameOf } from './filter-editor.tsx'
+import { fieldLabel } from './custom-field-format.tsx'
+import { type FilterField, type Patch, rememberName, useNameOf } from './filter-types.ts'
+
+// The value editors (and the member picker they use) load when a filter is first opened.
+const LazyFilterEditor = lazy(() => import('./filter-editor.tsx').then((m) => ({ default: m.FilterEditor })))
+
+function FilterEditor(props: ComponentProps<typeof LazyFilterEditor>) {
+  return (
+    <Suspense
+      fallback={<div className="h-24 w-56 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" />}
+    >
+      <LazyFilterEditor {...props} />
+    </Suspense>
+  )
+}
 
 /** The fields a list can be filtered on: built-in ones, then the filterable custom fields. */
 function useFilterFields(fields: CustomField[]): FilterField[] {

@@ -30,6 +30,7 @@ import {
   customFieldsQuery,
 } from './api.ts'
 import { CustomFieldInput, type DraftValue, fromDraft, RequiredMark, toDraft } from './custom-field-input.tsx'
+import { parseTags } from './tags.ts'
 
 type AddressDraft = Record<keyof Address, string>
 const addressKeys = [
@@ -126,17 +127,6 @@ function initialDraft(client: Client | undefined, fields: CustomField[], ownerId
     shippingSameAsBilling: !client?.shippingAddress || sameAddress(billing, shipping),
     custom,
   }
-}
-
-export function parseTags(value: string): string[] {
-  return [
-    ...new Set(
-      value
-        .split(',')
-        .map((tag) => tag.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ]
 }
 
 function validate(draft: Draft, fields: CustomField[], t: TFunction): Validation {

@@ -17,14 +17,16 @@ import {
   clientsExportUrl,
   customFieldsQuery,
 } from './api.ts'
-import { BulkActionBar, type BulkTarget } from './bulk-actions.tsx'
+import type { BulkTarget } from './bulk-actions.tsx'
 import { defaultClientColumns, useClientColumns } from './client-columns.tsx'
 import { ClientFilters, useSortOptions } from './client-filters.tsx'
 import { ClientsGrid, useClientRows } from './clients-grid.tsx'
 import { SavedViews } from './saved-views.tsx'
 
-// The board (and its drag and drop library) loads only when a board is shown.
+// The board (and its drag and drop library) loads only when a board is shown, the bulk action bar (its
+// dialogs, pickers) when the first row is selected.
 const ClientsBoard = lazy(() => import('./clients-board.tsx').then((m) => ({ default: m.ClientsBoard })))
+const BulkActionBar = lazy(() => import('./bulk-actions.tsx').then((m) => ({ default: m.BulkActionBar })))
 
 type Selection = { view: string; ids: Set<string>; all: boolean }
 
@@ -165,22 +167,24 @@ export function ClientsList({
         />
       )}
       {target && !board ? (
-        <BulkActionBar
-          me={me}
-          search={search}
-          target={target}
-          onClear={() => {
-            setIds(new Set())
-            focusGrid()
-          }}
-          onDone={() => setIds(new Set())}
-          returnFocus={focusGrid}
-          selectAllOffer={
-            !current.all && allShown && total !== undefined && total > current.ids.size
-              ? { count: total, onSelectAll: () => setSelection({ view, ids: new Set(), all: true }) }
-              : undefined
-          }
-        />
+        <Suspense fallback={null}>
+          <BulkActionBar
+            me={me}
+            search={search}
+            target={target}
+            onClear={() => {
+              setIds(new Set())
+              focusGrid()
+            }}
+            onDone={() => setIds(new Set())}
+            returnFocus={focusGrid}
+            selectAllOffer={
+              !current.all && allShown && total !== undefined && total > current.ids.size
+                ? { count: total, onSelectAll: () => setSelection({ view, ids: new Set(), all: true }) }
+                : undefined
+            }
+          />
+        </Suspense>
       ) : null}
     </div>
   )

@@ -1,9 +1,8 @@
 import type { TFunction } from 'i18next'
-import { type ReactNode, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Checkbox, Fieldset, Input, Select, Textarea } from '../../components/ui/index.ts'
-import { linkClasses } from '../../components/ui/link.ts'
 import { type CustomField, fromMinorUnits, toMinorUnits } from './api.ts'
+import { fieldLabel } from './custom-field-format.tsx'
 
 /** What a form holds for a custom field while it is edited. */
 export type DraftValue = string | string[] | boolean
@@ -18,10 +17,6 @@ export function RequiredMark() {
       <span className="sr-only"> ({t('clients.form.required')})</span>
     </>
   )
-}
-
-export function fieldLabel(field: Pick<CustomField, 'label' | 'type' | 'currency'>): string {
-  return field.type === 'money' && field.currency ? `${field.label} (${field.currency})` : field.label
 }
 
 export function toDraft(field: Pick<CustomField, 'type' | 'currency'>, value: unknown): DraftValue {
@@ -205,50 +200,4 @@ export function CustomFieldInput({
     default:
       return <Input {...common} label={labelNode} value={text} onChange={(e) => onChange(e.target.value)} />
   }
-}
-
-/** Formats a stored custom value for reading. */
-export function useFormatCustomValue(): (field: CustomField, value: unknown) => ReactNode {
-  const { t, i18n } = useTranslation()
-  return useMemo(() => {
-    const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' })
-    return (field: CustomField, value: unknown) => {
-      if (value === null || value === undefined || value === '') return '—'
-      switch (field.type) {
-        case 'checkbox':
-          return value === true ? t('clients.yes') : t('clients.no')
-        case 'multi_select':
-          return Array.isArray(value) && value.length ? value.join(', ') : '—'
-        case 'money': {
-          if (typeof value !== 'number') return String(value)
-          const amount = fromMinorUnits(value, field.currency)
-          if (!field.currency) return amount
-          try {
-            return new Intl.NumberFormat(i18n.language, {
-              style: 'currency',
-              currency: field.currency,
-            }).format(Number(amount))
-          } catch {
-            return `${amount} ${field.currency}`
-          }
-        }
-        case 'date': {
-          const date = new Date(`${String(value)}T00:00:00Z`)
-          return Number.isNaN(date.getTime()) ? String(value) : dateFormat.format(date)
-        }
-        case 'url':
-          return (
-            <a href={String(value)} className={linkClasses} rel="noopener noreferrer" target="_blank">
-              {String(value)}
-            </a>
-          )
-        case 'number':
-          return typeof value === 'number'
-            ? new Intl.NumberFormat(i18n.language).format(value)
-            : String(value)
-        default:
-          return String(value)
-      }
-    }
-  }, [t, i18n.language])
 }

@@ -33,14 +33,8 @@ import {
   customFieldsQuery,
   customFieldTypes,
 } from './api.ts'
-import {
-  CustomFieldInput,
-  type DraftValue,
-  fromDraft,
-  RequiredMark,
-  toDraft,
-  useFormatCustomValue,
-} from './custom-field-input.tsx'
+import { useFormatCustomValue } from './custom-field-format.tsx'
+import { CustomFieldInput, type DraftValue, fromDraft, RequiredMark, toDraft } from './custom-field-input.tsx'
 
 const optionTypes: readonly CustomFieldType[] = ['select', 'multi_select']
 const noDefaultTypes: readonly CustomFieldType[] = ['long_text']

@@ -20,14 +20,8 @@ import {
   type UpdateClient,
 } from './api.ts'
 import { TagList } from './badges.tsx'
-import {
-  CustomFieldInput,
-  type DraftValue,
-  fieldLabel,
-  fromDraft,
-  toDraft,
-  useFormatCustomValue,
-} from './custom-field-input.tsx'
+import { fieldLabel, useFormatCustomValue } from './custom-field-format.tsx'
+import { CustomFieldInput, type DraftValue, fromDraft, toDraft } from './custom-field-input.tsx'
 
 const emptyAddress: Address = {
   line1: null,

@@ -27,7 +27,9 @@ const listeners = new Set<() => void>()
 let snapshot: ClientTab[] = []
 
 function publish() {
-  snapshot = [...registry.values()].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
+  snapshot = [...registry.values()].sort(
+    (a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
   for (const listener of listeners) listener()
 }
 

@@ -20,7 +20,9 @@ export function createRegistry<T extends Entry>(kind: string): Registry<T> {
   let snapshot: readonly T[] = []
 
   const publish = () => {
-    snapshot = [...entries.values()].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
+    snapshot = [...entries.values()].sort(
+      (a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
     for (const listener of listeners) listener()
   }
   const subscribe = (listener: () => void) => {
