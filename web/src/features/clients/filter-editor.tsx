@@ -6,7 +6,6 @@ import { useServerSearch } from '../../lib/use-server-search.ts'
 import { MemberPicker } from '../members/member-picker.tsx'
 import {
   type ClientSearch,
-  type CustomField,
   clientStatuses,
   fromMinorUnits,
   splitList,
