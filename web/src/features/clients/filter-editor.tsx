@@ -4,13 +4,7 @@ import { Button, Checkbox, Form, Input } from '../../components/ui/index.ts'
 import { api, queryString } from '../../lib/api.ts'
 import { useServerSearch } from '../../lib/use-server-search.ts'
 import { MemberPicker } from '../members/member-picker.tsx'
-import {
-  type ClientSearch,
-  clientStatuses,
-  fromMinorUnits,
-  splitList,
-  toMinorUnits,
-} from './api.ts'
+import { type ClientSearch, clientStatuses, fromMinorUnits, splitList, toMinorUnits } from './api.ts'
 import type { FilterField, Patch } from './filter-types.ts'
 
 const tagSearch = (q: string) => ({
