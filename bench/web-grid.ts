@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from '@playwright/test'
 import pg from 'pg'
@@ -219,6 +219,11 @@ async function main() {
     }
     if (process.env.BENCH_ONLY === 'first-row') {
       for (const [label, value] of rows) console.log(`${label.padEnd(60)} ${value}`)
+      console.log(
+        `${'load average (1, 5, 15 min)'.padEnd(60)} ${loadavg()
+          .map((l) => fmt(l, 1))
+          .join(', ')}`,
+      )
       return
     }
     const tabs = []
@@ -242,6 +247,12 @@ async function main() {
       await context.browser()?.close()
     }
     for (const [label, value] of rows) console.log(`${label.padEnd(60)} ${value}`)
+    // Other processes on the machine slow the throttled figures the most: say how busy it was.
+    console.log(
+      `${'load average (1, 5, 15 min) at the end'.padEnd(60)} ${loadavg()
+        .map((l) => fmt(l, 1))
+        .join(', ')}`,
+    )
   } finally {
     await stop(atrium.child)
     rmSync(dataDir, { recursive: true, force: true })
