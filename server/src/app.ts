@@ -93,14 +93,15 @@ export async function createKernel(
       log.warn({ err: String(err) }, 'redis unavailable: sign-in limits are per process until it returns')
     redisDown = true
   }
-  const limiter = (prefix: string, limit: number) =>
+  const rateLimiter = (prefix: string, limit: number, seconds: number) =>
     redis
       ? withFallback(
-          redisRateLimiter(redis, prefix, limit, windowSeconds),
-          memoryRateLimiter(limit, windowSeconds),
+          redisRateLimiter(redis, prefix, limit, seconds),
+          memoryRateLimiter(limit, seconds),
           onRedisDown,
         )
-      : memoryRateLimiter(limit, windowSeconds)
+      : memoryRateLimiter(limit, seconds)
+  const limiter = (prefix: string, limit: number) => rateLimiter(prefix, limit, windowSeconds)
   const kernel: Kernel = {
     ...assembled,
     config,
@@ -111,6 +112,7 @@ export async function createKernel(
     auth,
     redis,
     limiters: { signInAccount: limiter('signin-account', max), signInIp: limiter('signin-ip', max * 5) },
+    rateLimiter,
     async close() {
       await jobs.stop()
       await redis?.quit()

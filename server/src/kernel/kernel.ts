@@ -17,6 +17,11 @@ export type Kernel = {
   events: Events
   auth: BetterAuth
   limiters: { signInAccount: RateLimiter; signInIp: RateLimiter }
+  /**
+   * A limiter of `limit` hits per `windowSeconds` under its own key prefix: shared by every node through
+   * Redis when REDIS_URL is set (per process while Redis is down), in process otherwise.
+   */
+  rateLimiter(prefix: string, limit: number, windowSeconds: number): RateLimiter
   /** The shared Redis connection when REDIS_URL is set. */
   redis: Redis | null
   /** The modules the app is built from, and the id prefixes they mint. */

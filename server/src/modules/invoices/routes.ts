@@ -34,7 +34,6 @@ import {
   UpdateTaxRateSchema,
   VoidSchema,
 } from '../../../../contracts/invoices.ts'
-import { memoryRateLimiter } from '../../kernel/auth/rate-limit.ts'
 import { auditMeta, workspaceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
@@ -63,7 +62,9 @@ const ClientIdParam = z.object({
 
 export function registerInvoiceRoutes(
   root: FastifyInstance,
-  kernel: Pick<Kernel, 'database' | 'events' | 'jobs'> & { config: Pick<Kernel['config'], 'appUrl'> },
+  kernel: Pick<Kernel, 'database' | 'events' | 'jobs' | 'rateLimiter'> & {
+    config: Pick<Kernel['config'], 'appUrl'>
+  },
 ) {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
@@ -619,8 +620,8 @@ export function registerInvoiceRoutes(
 
   // ---- the public view page ----------------------------------------------------------------------
   {
-    // Per address, in this process: enough for a person, too few to try tokens.
-    const limiter = memoryRateLimiter(60, 60)
+    // Per address, on every node: enough for a person, too few to try tokens.
+    const limiter = kernel.rateLimiter('invoice-view', 60, 60)
     const params = z.object({ token: ViewTokenSchema })
     app.get(
       '/api/v1/public/invoices/:token',
