@@ -24,8 +24,10 @@ FROM search_words w CROSS JOIN LATERAL search_word_deletes(w.word) d
 WHERE w.in_title AND length(w.word) >= 4
 ON CONFLICT DO NOTHING;
 --> statement-breakpoint
--- The search of every record type (see 0015 and 0020), with typos looked up by deletions first; the
--- trigram index remains for a typo'd prefix in the last word.
+-- The search of every record type (see 0015), with two changes: a first tier, titles that start with
+-- the text as typed (search_titles, 0020), alphabetically, which skips the word lookups when they fill
+-- the page; and typos looked up by shared deletions (search_word_variants), the trigram index left for
+-- a typo'd start of the last word.
 CREATE OR REPLACE FUNCTION search_records(p_type text, p_q text, p_max integer)
 RETURNS TABLE (record_id text, score real)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
