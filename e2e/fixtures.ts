@@ -10,7 +10,7 @@ export type A11y = {
 const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']
 
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => {})
+  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {})
   await page
     .waitForFunction(() => !document.querySelector('[role="status"] .animate-spin'), null, {
       timeout: 10_000,

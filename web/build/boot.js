@@ -30,12 +30,17 @@
   // GET requests the app makes first, started now; lib/api.ts takes each response once, within 15 s.
   const started = Date.now()
   const prefetched = new Map()
+  // The body is read at once, so a response the app never takes (it went to sign-in) is not left open.
   const get = (url) =>
     prefetched.set(
       url,
       fetch(url, {
         credentials: 'include',
         headers: { accept: 'application/json, application/problem+json' },
+      }).then(async (response) => {
+        const body = response.status === 204 || response.status === 304 ? null : await response.blob()
+        const { status, statusText, headers } = response
+        return new Response(body, { status, statusText, headers })
       }),
     )
   window.__atriumPrefetch = (url) => {
