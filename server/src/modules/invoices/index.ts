@@ -28,7 +28,10 @@ export default defineModule({
     ln: 'document line',
     pay: 'payment',
   },
-  routes: registerInvoiceRoutes,
+  // Each file of routes registers its own set; add a set by adding its function here.
+  routes: (app, kernel) => {
+    for (const register of [registerInvoiceRoutes]) register(app, kernel)
+  },
   jobs: [
     // Overdue invoices and expired quotes, every hour at five past.
     job<Record<string, never>>(
