@@ -307,3 +307,114 @@ export const payments = pgTable(
       .where(sql`gateway_payment_id is not null`),
   ],
 )
+
+/** A line of a recurring profile as given (catalog defaults filled in when the profile was saved). */
+export type RecurringLine = {
+  productId: string | null
+  description: string
+  quantity: string
+  unit: string | null
+  unitCode: string
+  unitPrice: number
+  discount: Discount | null
+  taxRateIds: string[]
+}
+
+/**
+ * Recurring invoice profiles: what to bill, to whom, how often. `generated` counts the periods
+ * written and `next_date` is the next period's start (null once completed); the job reads profiles
+ * due across workspaces, so row-level security is enabled, not forced.
+ */
+export const recurringProfiles = pgTable(
+  'invoice_recurring_profiles',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name'),
+    status: text('status', { enum: ['active', 'paused', 'completed'] }).notNull(),
+    clientId: text('client_id').notNull(),
+    clientName: text('client_name').notNull(),
+    currency: text('currency').notNull(),
+    lines: jsonb('lines').$type<RecurringLine[]>().notNull(),
+    discount: jsonb('discount').$type<Discount | null>(),
+    shipping: money('shipping').notNull().default(0),
+    notes: text('notes'),
+    terms: text('terms'),
+    frequency: text('frequency', { enum: ['weekly', 'monthly', 'quarterly', 'yearly'] }).notNull(),
+    interval: integer('interval').notNull().default(1),
+    startDate: date('start_date').notNull(),
+    endDate: date('end_date'),
+    count: integer('count'),
+    dueDays: integer('due_days'),
+    autoSend: boolean('auto_send').notNull().default(false),
+    total: money('total').notNull().default(0),
+    generated: integer('generated').notNull().default(0),
+    nextDate: date('next_date'),
+    lastInvoiceId: text('last_invoice_id'),
+    lastError: text('last_error'),
+    createdBy: createdBy(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('invoice_recurring_ws_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('invoice_recurring_ws_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
+    index('invoice_recurring_ws_client_idx').on(t.workspaceId, t.clientId),
+    index('invoice_recurring_due_idx').on(t.nextDate).where(sql`status = 'active'`),
+  ],
+)
+
+/** Filter values of recurring profiles for the search engine. */
+export const recurringFacets = pgTable(
+  'invoice_recurring_facets',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    profileId: text('profile_id')
+      .notNull()
+      .references(() => recurringProfiles.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.profileId, t.key, t.value] }),
+    index('invoice_recurring_facets_lookup_idx').on(t.workspaceId, t.key, t.value, t.profileId),
+  ],
+)
+
+/**
+ * One row per period a profile has billed, taken in the transaction that writes its invoice: the
+ * primary key makes a second invoice for the same period impossible, however runs overlap or crash.
+ */
+export const recurringRuns = pgTable(
+  'invoice_recurring_runs',
+  {
+    workspaceId: workspaceId(),
+    profileId: text('profile_id')
+      .notNull()
+      .references(() => recurringProfiles.id, { onDelete: 'cascade' }),
+    periodStart: date('period_start').notNull(),
+    seq: integer('seq').notNull(),
+    invoiceId: text('invoice_id').references(() => documents.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.periodStart] })],
+)
+
+/**
+ * Payment reminders sent: one row per invoice and offset from its due date (negative before), taken in
+ * the transaction that enqueues the email, so each reminder goes out at most once. Read by the
+ * reminder job across workspaces: row-level security enabled, not forced.
+ */
+export const invoiceReminders = pgTable(
+  'invoice_reminders',
+  {
+    workspaceId: workspaceId(),
+    invoiceId: text('invoice_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    offsetDays: integer('offset_days').notNull(),
+    sentTo: text('sent_to').notNull(),
+    sentAt: ts('sent_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.invoiceId, t.offsetDays] })],
+)
