@@ -7,6 +7,7 @@ import { seedDemoInvoices } from './demo.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
 import { registerInvoiceRoutes } from './routes.ts'
 import * as tables from './schema.ts'
+import { registerSummaryRoutes } from './summary.routes.ts'
 
 export const SWEEP_QUEUE = 'invoices.sweep-due'
 
@@ -30,7 +31,7 @@ export default defineModule({
   },
   // Each file of routes registers its own set; add a set by adding its function here.
   routes: (app, kernel) => {
-    for (const register of [registerInvoiceRoutes]) register(app, kernel)
+    for (const register of [registerInvoiceRoutes, registerSummaryRoutes]) register(app, kernel)
   },
   jobs: [
     // Overdue invoices and expired quotes, every hour at five past.
