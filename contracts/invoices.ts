@@ -425,6 +425,13 @@ export const DocumentSummarySchema = DocumentSchema.omit({ lines: true, taxSumma
   id: 'InvoiceDocumentSummary',
 })
 
+/** An amount bound: minor units (`1250`), or a decimal amount (`12.50`) with one `currency` given. */
+const AmountFilterSchema = z
+  .string()
+  .regex(/^\d{1,16}(\.\d{1,4})?$/, 'must be minor units (1250) or a decimal amount (12.50) with currency')
+  .optional()
+  .describe('Minor units (`1250`), or a decimal amount (`12.50`) when one `currency` is given.')
+
 export const DocumentListQuerySchema = z
   .object({
     q: z
@@ -440,8 +447,11 @@ export const DocumentListQuerySchema = z
     dueTo: DaySchema.optional(),
     createdFrom: z.string().max(40).optional(),
     createdTo: z.string().max(40).optional(),
-    totalMin: z.coerce.number().int().min(0).max(MAX_MINOR).optional(),
-    totalMax: z.coerce.number().int().min(0).max(MAX_MINOR).optional(),
+    currency: z.string().max(200).optional().describe('Comma-separated ISO 4217 codes (any of them).'),
+    totalMin: AmountFilterSchema,
+    totalMax: AmountFilterSchema,
+    balanceMin: AmountFilterSchema.describe('Amount due at least this (invoices).'),
+    balanceMax: AmountFilterSchema.describe('Amount due at most this (invoices).'),
     overdue: z.enum(['true', 'false']).optional().describe('Open and past due (invoices).'),
     sort: z
       .enum([

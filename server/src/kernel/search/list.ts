@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { toMinorUnits } from '../../../../contracts/money.ts'
 import { type FieldError, problems } from '../http/problem.ts'
 import type { RecordType, SortField } from './record-type.ts'
 
@@ -143,9 +144,65 @@ export function declaredFilters(
           )
         break
       }
+      case 'day': {
+        const d = typeof raw === 'string' && DAY.test(raw) ? parseInstant(raw, false) : undefined
+        if (!d) errors.push({ field: param, message: 'must be a date (YYYY-MM-DD)' })
+        else
+          conditions.push(
+            sql`${a}.${sql.identifier(spec.column)} ${sql.raw(spec.bound === 'to' ? '<=' : '>=')} ${raw}::date`,
+          )
+        break
+      }
+      case 'amount': {
+        const minor = amountValue(raw, spec.currencyParam ? listValues(filter[spec.currencyParam]) : [])
+        if (minor === null)
+          errors.push({
+            field: param,
+            message: spec.currencyParam
+              ? `must be minor units (1250), or an amount (12.50) with one currency in ${spec.currencyParam}`
+              : 'must be a whole number of minor units',
+          })
+        else
+          conditions.push(
+            sql`${a}.${sql.identifier(spec.column)} ${sql.raw(spec.bound === 'to' ? '<=' : '>=')} ${minor}::bigint`,
+          )
+        break
+      }
+      case 'values': {
+        if (!values.length || values.some((v) => !spec.pattern.test(v)))
+          errors.push({ field: param, message: spec.message })
+        else
+          conditions.push(
+            sql`${a}.${sql.identifier(spec.column)} in (${sql.join(
+              values.map((v) => sql`${v}`),
+              sql`, `,
+            )})`,
+          )
+        break
+      }
+      case 'flag': {
+        if (raw !== 'true' && raw !== 'false') errors.push({ field: param, message: 'must be true or false' })
+        else {
+          const c = spec.condition(sql`${a}`)
+          conditions.push(raw === 'true' ? c : sql`not ${c}`)
+        }
+        break
+      }
     }
   }
   return conditions
+}
+
+const MAX_AMOUNT = 1_000_000_000_000_000
+
+/** An amount filter's value in minor units: digits as they are, a decimal in the one currency named. */
+function amountValue(raw: unknown, currencies: string[]): number | null {
+  if (typeof raw !== 'string') return null
+  let minor: number | null = null
+  if (/^\d{1,16}$/.test(raw)) minor = Number(raw)
+  else if (/^\d{1,16}\.\d{1,4}$/.test(raw) && currencies.length === 1)
+    minor = toMinorUnits(raw, currencies[0])
+  return minor !== null && minor >= 0 && minor <= MAX_AMOUNT ? minor : null
 }
 
 /** The FROM of a list: the record table, joined to its best search matches (`s.score`) when searching. */

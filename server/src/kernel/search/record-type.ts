@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm'
 import type { Tx } from '../db/index.ts'
 
 /** What the search index keeps for one record: built by its record type from the record's own data. */
@@ -24,6 +25,17 @@ export type FilterField =
   | { kind: 'user'; column: string }
   /** A bound on a timestamp column: a date (whole day, UTC) or an ISO 8601 instant. */
   | { kind: 'date'; column: string; bound: 'from' | 'to' }
+  /** A bound on a `date` column: a day (YYYY-MM-DD). */
+  | { kind: 'day'; column: string; bound: 'from' | 'to' }
+  /**
+   * A bound on an integer money column: minor units (`1250`), or a decimal amount (`12.50`) when the
+   * parameter `currencyParam` names exactly one currency, read with that currency's digits.
+   */
+  | { kind: 'amount'; column: string; bound: 'from' | 'to'; currencyParam?: string }
+  /** Values of a text column (ids, codes) that must match `pattern`; comma-separated: any of them. */
+  | { kind: 'values'; column: string; pattern: RegExp; message: string }
+  /** `true` keeps the records meeting the condition, `false` the others (`alias` is the table's). */
+  | { kind: 'flag'; condition: (alias: SQL) => SQL }
 
 /**
  * The declaration of a record type, from which the index, search, filters, sorts and cursors follow.

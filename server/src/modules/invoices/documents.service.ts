@@ -1,4 +1,4 @@
-import { eq, type SQL, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import type {
   CreateDocumentSchema,
@@ -10,18 +10,11 @@ import { assertCan } from '../../kernel/access/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
-import { type FieldError, Problem, problems } from '../../kernel/http/problem.ts'
-import { type RecordType, searchIndex } from '../../kernel/search/index.ts'
-import { declaredFilters, facetCondition, listValues, searchText } from '../../kernel/search/list.ts'
+import { Problem, problems } from '../../kernel/http/problem.ts'
+import { searchIndex } from '../../kernel/search/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { getBillingClient } from '../clients/index.ts'
-import {
-  type FieldDef,
-  facetFilterValue,
-  loadFieldDefs,
-  rangeTypes,
-  validateCustomValues,
-} from '../custom-fields/index.ts'
+import { loadFieldDefs, validateCustomValues } from '../custom-fields/index.ts'
 import {
   auditTransition,
   type Deps,
@@ -34,10 +27,10 @@ import {
   ref,
   serializeDocument,
   serializeSummary,
-  visibleDocuments,
 } from './documents.ts'
 import { type LineInput, lineRows, resolveLines, totalsOf } from './lines.ts'
 import { countMatching, listPage } from './list.ts'
+import { documentListConditions } from './list-filters.ts'
 import { type Discount, documentLines, documents } from './schema.ts'
 import { documentRecords } from './search.ts'
 import { loadSettings } from './settings.service.ts'
@@ -280,90 +273,6 @@ export async function getDocument(ctx: ServiceContext, kind: DocumentKind, id: s
   })
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/
-
-/** The WHERE conditions of a document list: declared filters, then the module's own column filters. */
-function listConditions(ctx: ServiceContext, kind: DocumentKind, q: Partial<ListQuery>, defs: FieldDef[]) {
-  const errors: FieldError[] = []
-  const type = documentRecords[kind]
-  const conditions = declaredFilters(type, { userId: ctx.actor.userId, seesAll: true }, q, errors)
-  conditions.unshift(sql`d.kind = ${kind}`)
-  const vis = visibleDocuments(ctx)
-  if (vis) conditions.push(vis)
-  const clients = listValues(q.client)
-  if (clients.length) {
-    if (clients.some((c) => !/^cli_[0-9a-f]{32}$/.test(c)))
-      errors.push({ field: 'client', message: 'must be client ids' })
-    else
-      conditions.push(
-        sql`d.client_id in (${sql.join(
-          clients.map((c) => sql`${c}`),
-          sql`, `,
-        )})`,
-      )
-  }
-  const day = (param: 'issuedFrom' | 'issuedTo' | 'dueFrom' | 'dueTo', column: string, op: '>=' | '<=') => {
-    const v = q[param]
-    if (v === undefined) return
-    if (typeof v !== 'string' || !DAY.test(v))
-      errors.push({ field: String(param), message: 'must be a date (YYYY-MM-DD)' })
-    else conditions.push(sql`d.${sql.identifier(column)} ${sql.raw(op)} ${v}::date`)
-  }
-  day('issuedFrom', 'issue_date', '>=')
-  day('issuedTo', 'issue_date', '<=')
-  day('dueFrom', 'due_date', '>=')
-  day('dueTo', 'due_date', '<=')
-  if (q.totalMin !== undefined) conditions.push(sql`d.total >= ${q.totalMin}::bigint`)
-  if (q.totalMax !== undefined) conditions.push(sql`d.total <= ${q.totalMax}::bigint`)
-  if (q.overdue === 'true')
-    conditions.push(
-      sql`d.status in ('sent', 'viewed', 'partially_paid', 'overdue') and d.due_date < ${new Date().toISOString().slice(0, 10)}::date and d.total - d.paid - d.credited > 0`,
-    )
-  if (q.overdue === 'false')
-    conditions.push(
-      sql`not (d.status in ('sent', 'viewed', 'partially_paid', 'overdue') and d.due_date < ${new Date().toISOString().slice(0, 10)}::date and d.total - d.paid - d.credited > 0)`,
-    )
-  conditions.push(...customFieldFilters(type, q, defs, errors))
-  if (errors.length) throw problems.validation(errors, 'The filter is not valid.')
-  return { conditions, search: searchText(q.q) || null }
-}
-
-/** Custom field filters of invoices: `cf.<key>=a,b` (any of them) and `cf.<key>.min` / `.max` ranges. */
-function customFieldFilters(
-  type: RecordType,
-  q: Record<string, unknown>,
-  defs: FieldDef[],
-  errors: FieldError[],
-) {
-  const conditions: SQL[] = []
-  const byKey = new Map(defs.map((d) => [d.key, d]))
-  for (const [param, raw] of Object.entries(q)) {
-    if (!param.startsWith('cf.') || raw === undefined || raw === '') continue
-    const m = /^cf\.([a-z][a-z0-9_]{0,39})(?:\.(min|max))?$/.exec(param)
-    const def = m ? byKey.get(m[1]!) : undefined
-    if (!m || !def) {
-      errors.push({ field: param, message: 'is not a custom field of invoices' })
-      continue
-    }
-    const values = listValues(raw).map((v) => facetFilterValue(def, v))
-    if (!values.length || values.some((v) => v === null)) {
-      errors.push({ field: param, message: 'is not a valid value for this field' })
-      continue
-    }
-    if (m[2]) {
-      if (!rangeTypes.includes(def.type))
-        errors.push({ field: param, message: 'ranges apply to number, money and date fields' })
-      else
-        conditions.push(
-          ...facetCondition(type, `cf.${def.key}`, [values[0]!], 'all', m[2] === 'min' ? '>=' : '<='),
-        )
-    } else conditions.push(...facetCondition(type, `cf.${def.key}`, values as string[], 'any'))
-  }
-  return conditions
-}
-
-const needsDefs = (q: Record<string, unknown>) => Object.keys(q).some((k) => k.startsWith('cf.'))
-
 const extraSorts = {
   number: sql`d.number`,
   issued: sql`d.issue_date`,
@@ -374,8 +283,7 @@ const extraSorts = {
 export async function listDocuments(ctx: ServiceContext, kind: DocumentKind, q: ListQuery) {
   assertCan(ctx.actor, 'invoices:read')
   return withWorkspace(ctx, async (tx) => {
-    const defs = kind === 'invoice' && needsDefs(q) ? await loadFieldDefs(tx, 'invoice') : []
-    const { conditions, search } = listConditions(ctx, kind, q, defs)
+    const { conditions, search } = await documentListConditions(tx, ctx, kind, q)
     const page = await listPage(tx, documentRecords[kind], {
       conditions,
       search,
@@ -392,8 +300,7 @@ export async function listDocuments(ctx: ServiceContext, kind: DocumentKind, q: 
 export async function countDocuments(ctx: ServiceContext, kind: DocumentKind, q: Partial<ListQuery>) {
   assertCan(ctx.actor, 'invoices:read')
   return withWorkspace(ctx, async (tx) => {
-    const defs = kind === 'invoice' && needsDefs(q) ? await loadFieldDefs(tx, 'invoice') : []
-    const { conditions, search } = listConditions(ctx, kind, q, defs)
+    const { conditions, search } = await documentListConditions(tx, ctx, kind, q)
     return { count: await countMatching(tx, documentRecords[kind], conditions, search) }
   })
 }

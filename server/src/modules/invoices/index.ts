@@ -3,6 +3,7 @@ import type { Kernel } from '../../kernel/kernel.ts'
 import { defineModule, job } from '../../kernel/module.ts'
 import './custom-fields.ts'
 import './events.ts'
+import { registerInvoiceBulkRoutes } from './bulk-routes.ts'
 import { seedDemoInvoices } from './demo.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
 import { registerInvoiceRoutes } from './routes.ts'
@@ -31,7 +32,8 @@ export default defineModule({
   },
   // Each file of routes registers its own set; add a set by adding its function here.
   routes: (app, kernel) => {
-    for (const register of [registerInvoiceRoutes, registerSummaryRoutes]) register(app, kernel)
+    for (const register of [registerInvoiceRoutes, registerSummaryRoutes, registerInvoiceBulkRoutes])
+      register(app, kernel)
   },
   jobs: [
     // Overdue invoices and expired quotes, every hour at five past.

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import {
   creditNoteStatuses,
   type DocumentKind,
@@ -52,6 +52,16 @@ export const productRecords = defineRecordType({
   },
 })
 
+const CLIENT_ID = /^cli_[0-9a-f]{32}$/
+const CURRENCY = /^[A-Z]{3}$/
+
+/** An open invoice past its due date with something left to pay (today in UTC). */
+const overdue = (d: SQL) =>
+  sql`(${d}.status in ('sent', 'viewed', 'partially_paid', 'overdue') and ${d}.due_date < ${new Date().toISOString().slice(0, 10)}::date and ${d}.balance > 0)`
+
+/** The filters of invoices only: what is due, and overdue. */
+export const invoiceOnlyFilters = ['balanceMin', 'balanceMax', 'overdue'] as const
+
 function documentRecordType(kind: DocumentKind, statuses: readonly string[]): RecordType {
   return defineRecordType({
     name: kind,
@@ -65,8 +75,23 @@ function documentRecordType(kind: DocumentKind, statuses: readonly string[]): Re
     defaultSort: '-created',
     filters: {
       status: { kind: 'enum', column: 'status', values: statuses },
+      client: { kind: 'values', column: 'client_id', pattern: CLIENT_ID, message: 'must be client ids' },
+      currency: { kind: 'values', column: 'currency', pattern: CURRENCY, message: 'must be currency codes' },
+      issuedFrom: { kind: 'day', column: 'issue_date', bound: 'from' },
+      issuedTo: { kind: 'day', column: 'issue_date', bound: 'to' },
+      dueFrom: { kind: 'day', column: 'due_date', bound: 'from' },
+      dueTo: { kind: 'day', column: 'due_date', bound: 'to' },
       createdFrom: { kind: 'date', column: 'created_at', bound: 'from' },
       createdTo: { kind: 'date', column: 'created_at', bound: 'to' },
+      totalMin: { kind: 'amount', column: 'total', bound: 'from', currencyParam: 'currency' },
+      totalMax: { kind: 'amount', column: 'total', bound: 'to', currencyParam: 'currency' },
+      ...(kind === 'invoice'
+        ? ({
+            balanceMin: { kind: 'amount', column: 'balance', bound: 'from', currencyParam: 'currency' },
+            balanceMax: { kind: 'amount', column: 'balance', bound: 'to', currencyParam: 'currency' },
+            overdue: { kind: 'flag', condition: overdue },
+          } as const)
+        : {}),
     },
     async documents(tx: Tx, list: readonly string[]): Promise<SearchDocument[]> {
       const r = await tx.execute(sql`select d.id, d.number, d.client_name, d.po_number, d.custom,
