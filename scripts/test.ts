@@ -22,6 +22,7 @@ const steps: {
     when: () => Boolean(process.env.TEST_DATABASE_URL),
   },
   { name: 'web build', cmd: 'vite', args: ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'] },
+  { name: 'web budget', cmd: 'node', args: ['scripts/check-web-budget.ts'] },
   {
     name: 'end-to-end tests (Chromium)',
     cmd: 'playwright',

@@ -64,6 +64,17 @@ export default defineConfig({
     bootScript(),
     precompress(),
   ],
+  resolve: {
+    // Preact's React-compatible layer in place of react-dom: the same components and hooks, a runtime
+    // a tenth of the size (the entry's JavaScript is most of the first load of every page).
+    alias: [
+      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+      { find: /^react-dom$/, replacement: 'preact/compat' },
+      { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+      { find: /^react$/, replacement: 'preact/compat' },
+    ],
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

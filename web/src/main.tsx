@@ -1,4 +1,5 @@
 import './styles.css'
+import './lib/autofocus.ts'
 import './lib/i18n/index.ts'
 import './features/shell/load-features.ts'
 import { QueryClientProvider } from '@tanstack/react-query'
