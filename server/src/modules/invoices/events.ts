@@ -1,5 +1,6 @@
 type DocumentRef = { documentId: string; clientId: string; number: string | null }
 type Amounts = { total: number; balance: number; currency: string }
+type RecurringRef = { profileId: string; clientId: string; nextDate: string | null }
 
 declare module '../../kernel/events/index.ts' {
   interface DomainEvents {
@@ -26,6 +27,16 @@ declare module '../../kernel/events/index.ts' {
     'credit_note.created': DocumentRef & { invoiceId: string }
     'credit_note.deleted': DocumentRef & { invoiceId: string }
     'credit_note.issued': DocumentRef & Amounts & { invoiceId: string; applied: number; keptAsCredit: number }
+    /** An invoice written by a recurring profile for one period (a draft, or sent when it auto-sends). */
+    'invoice.generated': DocumentRef & { profileId: string; periodStart: string }
+    /** A payment reminder emailed for an open invoice, `offsetDays` from its due date (negative before). */
+    'invoice.reminder_sent': DocumentRef & Amounts & { offsetDays: number; to: string }
+    'recurring_invoice.created': RecurringRef
+    'recurring_invoice.updated': RecurringRef
+    'recurring_invoice.paused': RecurringRef
+    'recurring_invoice.resumed': RecurringRef
+    'recurring_invoice.completed': RecurringRef
+    'recurring_invoice.deleted': RecurringRef
     'payment.recorded': {
       paymentId: string
       clientId: string
@@ -69,6 +80,14 @@ export const invoiceEvents = [
   'credit_note.created',
   'credit_note.deleted',
   'credit_note.issued',
+  'invoice.generated',
+  'invoice.reminder_sent',
+  'recurring_invoice.created',
+  'recurring_invoice.updated',
+  'recurring_invoice.paused',
+  'recurring_invoice.resumed',
+  'recurring_invoice.completed',
+  'recurring_invoice.deleted',
   'payment.recorded',
   'payment.refunded',
 ] as const

@@ -6,6 +6,9 @@ import './events.ts'
 import { registerInvoiceBulkRoutes } from './bulk-routes.ts'
 import { seedDemoInvoices } from './demo.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
+import { registerRecurringRoutes } from './recurring.routes.ts'
+import { generateDueInvoices, RECURRING_QUEUE } from './recurring.ts'
+import { REMINDERS_QUEUE, sendInvoiceReminders } from './reminders.ts'
 import { registerInvoiceRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 import { registerSummaryRoutes } from './summary.routes.ts'
@@ -29,10 +32,16 @@ export default defineModule({
     crn: 'credit note',
     ln: 'document line',
     pay: 'payment',
+    rec: 'recurring invoice',
   },
   // Each file of routes registers its own set; add a set by adding its function here.
   routes: (app, kernel) => {
-    for (const register of [registerInvoiceRoutes, registerSummaryRoutes, registerInvoiceBulkRoutes])
+    for (const register of [
+      registerInvoiceRoutes,
+      registerSummaryRoutes,
+      registerInvoiceBulkRoutes,
+      registerRecurringRoutes,
+    ])
       register(app, kernel)
   },
   jobs: [
@@ -43,6 +52,33 @@ export default defineModule({
         while ((await sweepDueDocuments(kernel.database, kernel.events)) > 0) {}
       },
       { cron: '5 * * * *', retryLimit: 2 },
+    ),
+    // Recurring invoices whose period has started, every hour at ten past.
+    job<Record<string, never>>(
+      RECURRING_QUEUE,
+      async (_data, kernel: Kernel) => {
+        const deps = {
+          database: kernel.database,
+          events: kernel.events,
+          jobs: kernel.jobs,
+          appUrl: kernel.config.appUrl,
+        }
+        while ((await generateDueInvoices(deps)) > 0) {}
+      },
+      { cron: '10 * * * *', retryLimit: 2 },
+    ),
+    // Payment reminders due today, every hour at a quarter past (each goes out once).
+    job<Record<string, never>>(
+      REMINDERS_QUEUE,
+      async (_data, kernel: Kernel) => {
+        await sendInvoiceReminders({
+          database: kernel.database,
+          events: kernel.events,
+          jobs: kernel.jobs,
+          appUrl: kernel.config.appUrl,
+        })
+      },
+      { cron: '15 * * * *', retryLimit: 2 },
     ),
   ],
   seed: seedDemoInvoices,

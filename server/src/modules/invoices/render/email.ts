@@ -55,11 +55,22 @@ function fact(label: string, value: string, strong = false): ReactNode {
   return h(Row, { key: label, children })
 }
 
-/** Builds the subject, HTML and plain text of the email that sends `doc`, linking to `viewUrl`. */
+/** Wording that replaces the sending email's own: a payment reminder's subject, intro and preview line. */
+export interface EmailWording {
+  subject?: string
+  intro?: string
+  preview?: string
+}
+
+/**
+ * Builds the subject, HTML and plain text of the email that sends `doc`, linking to `viewUrl`; `wording`
+ * turns it into another message about the document (a payment reminder) with the same layout.
+ */
 export async function renderDocumentEmail(
   doc: RenderableDocument,
   branding: EmailBranding,
   viewUrl: string,
+  wording: EmailWording = {},
 ): Promise<DocumentEmail> {
   const locale = fmt.safeLocale(doc.locale)
   const l = fmt.labels(locale)
@@ -72,7 +83,7 @@ export async function renderDocumentEmail(
   const amountLabel = isQuote ? l.total : l.amountDue
   const amount = money(isQuote ? doc.totals.total : doc.totals.amountDue)
   const due = doc.dueDate ? fmt.date(doc.dueDate, locale) : null
-  const subject = `${title} – ${branding.workspaceName}`
+  const subject = wording.subject ?? `${title} – ${branding.workspaceName}`
   const greetingName = doc.buyer.contactName || doc.buyer.name
 
   const facts: ReactNode[] = [
@@ -86,7 +97,11 @@ export async function renderDocumentEmail(
     Html,
     { lang: locale },
     h(Head, null),
-    h(Preview, null, `${title} · ${amountLabel} ${amount}${due ? ` · ${l.emailDue(due)}` : ''}`),
+    h(
+      Preview,
+      null,
+      wording.preview ?? `${title} · ${amountLabel} ${amount}${due ? ` · ${l.emailDue(due)}` : ''}`,
+    ),
     h(
       Body,
       { style: { backgroundColor: '#f3f4f6', fontFamily: FONT, margin: 0, padding: '24px 0' } },
@@ -110,7 +125,11 @@ export async function renderDocumentEmail(
           { style: { padding: '8px 32px' } },
           h(Heading, { as: 'h1', style: { fontSize: '22px', margin: '16px 0 8px' } }, title),
           h(Text, { style: { fontSize: '15px', lineHeight: '22px' } }, `${greetingName},`),
-          h(Text, { style: { fontSize: '15px', lineHeight: '22px' } }, l.emailIntro(kind, number)),
+          h(
+            Text,
+            { style: { fontSize: '15px', lineHeight: '22px' } },
+            wording.intro ?? l.emailIntro(kind, number),
+          ),
           h(
             Section,
             { style: { borderTop: '1px solid #e5e7eb', borderBottom: '1px solid #e5e7eb' } },
