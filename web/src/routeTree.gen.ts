@@ -16,6 +16,7 @@ import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
+import { Route as AppProductsRouteImport } from './routes/_app/products'
 import { Route as InviteTokenRouteImport } from './routes/invite.$token'
 import { Route as WorkspacesNewRouteImport } from './routes/workspaces.new'
 import { Route as AppClientsIndexRouteImport } from './routes/_app/clients.index'
@@ -23,12 +24,16 @@ import { Route as AppClientsClientIdRouteImport } from './routes/_app/clients.$c
 import { Route as AppClientsImportRouteImport } from './routes/_app/clients.import'
 import { Route as AppClientsNewRouteImport } from './routes/_app/clients.new'
 import { Route as AppInvoicesIndexRouteImport } from './routes/_app/invoices.index'
+import { Route as AppInvoicesInvoiceIdRouteImport } from './routes/_app/invoices.$invoiceId'
+import { Route as AppInvoicesNewRouteImport } from './routes/_app/invoices.new'
 import { Route as AppSettingsAppearanceRouteImport } from './routes/_app/settings.appearance'
 import { Route as AppSettingsAuditRouteImport } from './routes/_app/settings.audit'
 import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/settings.custom-fields'
+import { Route as AppSettingsInvoicesRouteImport } from './routes/_app/settings.invoices'
 import { Route as AppSettingsMembersRouteImport } from './routes/_app/settings.members'
 import { Route as AppSettingsProfileRouteImport } from './routes/_app/settings.profile'
 import { Route as AppSettingsSecurityRouteImport } from './routes/_app/settings.security'
+import { Route as AppSettingsTaxRatesRouteImport } from './routes/_app/settings.tax-rates'
 import { Route as AppSettingsWorkspaceRouteImport } from './routes/_app/settings.workspace'
 
 const AppRoute = AppRouteImport.update({
@@ -63,6 +68,11 @@ const VerifyEmailRoute = VerifyEmailRouteImport.update({
 const AppIndexRoute = AppIndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppProductsRoute = AppProductsRouteImport.update({
+  id: '/products',
+  path: '/products',
   getParentRoute: () => AppRoute,
 } as any)
 const InviteTokenRoute = InviteTokenRouteImport.update({
@@ -100,6 +110,16 @@ const AppInvoicesIndexRoute = AppInvoicesIndexRouteImport.update({
   path: '/invoices/',
   getParentRoute: () => AppRoute,
 } as any)
+const AppInvoicesInvoiceIdRoute = AppInvoicesInvoiceIdRouteImport.update({
+  id: '/invoices/$invoiceId',
+  path: '/invoices/$invoiceId',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppInvoicesNewRoute = AppInvoicesNewRouteImport.update({
+  id: '/invoices/new',
+  path: '/invoices/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsAppearanceRoute = AppSettingsAppearanceRouteImport.update({
   id: '/settings/appearance',
   path: '/settings/appearance',
@@ -113,6 +133,11 @@ const AppSettingsAuditRoute = AppSettingsAuditRouteImport.update({
 const AppSettingsCustomFieldsRoute = AppSettingsCustomFieldsRouteImport.update({
   id: '/settings/custom-fields',
   path: '/settings/custom-fields',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppSettingsInvoicesRoute = AppSettingsInvoicesRouteImport.update({
+  id: '/settings/invoices',
+  path: '/settings/invoices',
   getParentRoute: () => AppRoute,
 } as any)
 const AppSettingsMembersRoute = AppSettingsMembersRouteImport.update({
@@ -130,6 +155,11 @@ const AppSettingsSecurityRoute = AppSettingsSecurityRouteImport.update({
   path: '/settings/security',
   getParentRoute: () => AppRoute,
 } as any)
+const AppSettingsTaxRatesRoute = AppSettingsTaxRatesRouteImport.update({
+  id: '/settings/tax-rates',
+  path: '/settings/tax-rates',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsWorkspaceRoute = AppSettingsWorkspaceRouteImport.update({
   id: '/settings/workspace',
   path: '/settings/workspace',
@@ -143,17 +173,22 @@ export interface FileRoutesByFullPath {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/clients/$clientId': typeof AppClientsClientIdRoute
   '/clients/import': typeof AppClientsImportRoute
   '/clients/new': typeof AppClientsNewRoute
+  '/invoices/$invoiceId': typeof AppInvoicesInvoiceIdRoute
+  '/invoices/new': typeof AppInvoicesNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
+  '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
   '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
+  '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/clients/': typeof AppClientsIndexRoute
   '/invoices/': typeof AppInvoicesIndexRoute
@@ -164,18 +199,23 @@ export interface FileRoutesByTo {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/': typeof AppIndexRoute
   '/clients/$clientId': typeof AppClientsClientIdRoute
   '/clients/import': typeof AppClientsImportRoute
   '/clients/new': typeof AppClientsNewRoute
+  '/invoices/$invoiceId': typeof AppInvoicesInvoiceIdRoute
+  '/invoices/new': typeof AppInvoicesNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
+  '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
   '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
+  '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/clients': typeof AppClientsIndexRoute
   '/invoices': typeof AppInvoicesIndexRoute
@@ -188,18 +228,23 @@ export interface FileRoutesById {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/_app/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/_app/': typeof AppIndexRoute
   '/_app/clients/$clientId': typeof AppClientsClientIdRoute
   '/_app/clients/import': typeof AppClientsImportRoute
   '/_app/clients/new': typeof AppClientsNewRoute
+  '/_app/invoices/$invoiceId': typeof AppInvoicesInvoiceIdRoute
+  '/_app/invoices/new': typeof AppInvoicesNewRoute
   '/_app/settings/appearance': typeof AppSettingsAppearanceRoute
   '/_app/settings/audit': typeof AppSettingsAuditRoute
   '/_app/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
+  '/_app/settings/invoices': typeof AppSettingsInvoicesRoute
   '/_app/settings/members': typeof AppSettingsMembersRoute
   '/_app/settings/profile': typeof AppSettingsProfileRoute
   '/_app/settings/security': typeof AppSettingsSecurityRoute
+  '/_app/settings/tax-rates': typeof AppSettingsTaxRatesRoute
   '/_app/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/_app/clients/': typeof AppClientsIndexRoute
   '/_app/invoices/': typeof AppInvoicesIndexRoute
@@ -213,17 +258,22 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/products'
     | '/invite/$token'
     | '/workspaces/new'
     | '/clients/$clientId'
     | '/clients/import'
     | '/clients/new'
+    | '/invoices/$invoiceId'
+    | '/invoices/new'
     | '/settings/appearance'
     | '/settings/audit'
     | '/settings/custom-fields'
+    | '/settings/invoices'
     | '/settings/members'
     | '/settings/profile'
     | '/settings/security'
+    | '/settings/tax-rates'
     | '/settings/workspace'
     | '/clients/'
     | '/invoices/'
@@ -234,18 +284,23 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/products'
     | '/invite/$token'
     | '/workspaces/new'
     | '/'
     | '/clients/$clientId'
     | '/clients/import'
     | '/clients/new'
+    | '/invoices/$invoiceId'
+    | '/invoices/new'
     | '/settings/appearance'
     | '/settings/audit'
     | '/settings/custom-fields'
+    | '/settings/invoices'
     | '/settings/members'
     | '/settings/profile'
     | '/settings/security'
+    | '/settings/tax-rates'
     | '/settings/workspace'
     | '/clients'
     | '/invoices'
@@ -257,18 +312,23 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/_app/products'
     | '/invite/$token'
     | '/workspaces/new'
     | '/_app/'
     | '/_app/clients/$clientId'
     | '/_app/clients/import'
     | '/_app/clients/new'
+    | '/_app/invoices/$invoiceId'
+    | '/_app/invoices/new'
     | '/_app/settings/appearance'
     | '/_app/settings/audit'
     | '/_app/settings/custom-fields'
+    | '/_app/settings/invoices'
     | '/_app/settings/members'
     | '/_app/settings/profile'
     | '/_app/settings/security'
+    | '/_app/settings/tax-rates'
     | '/_app/settings/workspace'
     | '/_app/clients/'
     | '/_app/invoices/'
@@ -336,6 +396,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppIndexRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/products': {
+      id: '/_app/products'
+      path: '/products'
+      fullPath: '/products'
+      preLoaderRoute: typeof AppProductsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/invite/$token': {
       id: '/invite/$token'
       path: '/invite/$token'
@@ -385,6 +452,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppInvoicesIndexRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/invoices/$invoiceId': {
+      id: '/_app/invoices/$invoiceId'
+      path: '/invoices/$invoiceId'
+      fullPath: '/invoices/$invoiceId'
+      preLoaderRoute: typeof AppInvoicesInvoiceIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/invoices/new': {
+      id: '/_app/invoices/new'
+      path: '/invoices/new'
+      fullPath: '/invoices/new'
+      preLoaderRoute: typeof AppInvoicesNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/appearance': {
       id: '/_app/settings/appearance'
       path: '/settings/appearance'
@@ -404,6 +485,13 @@ declare module '@tanstack/react-router' {
       path: '/settings/custom-fields'
       fullPath: '/settings/custom-fields'
       preLoaderRoute: typeof AppSettingsCustomFieldsRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/settings/invoices': {
+      id: '/_app/settings/invoices'
+      path: '/settings/invoices'
+      fullPath: '/settings/invoices'
+      preLoaderRoute: typeof AppSettingsInvoicesRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/settings/members': {
@@ -427,6 +515,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsSecurityRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/settings/tax-rates': {
+      id: '/_app/settings/tax-rates'
+      path: '/settings/tax-rates'
+      fullPath: '/settings/tax-rates'
+      preLoaderRoute: typeof AppSettingsTaxRatesRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/workspace': {
       id: '/_app/settings/workspace'
       path: '/settings/workspace'
@@ -438,32 +533,42 @@ declare module '@tanstack/react-router' {
 }
 
 interface AppRouteChildren {
+  AppProductsRoute: typeof AppProductsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppClientsClientIdRoute: typeof AppClientsClientIdRoute
   AppClientsImportRoute: typeof AppClientsImportRoute
   AppClientsNewRoute: typeof AppClientsNewRoute
+  AppInvoicesInvoiceIdRoute: typeof AppInvoicesInvoiceIdRoute
+  AppInvoicesNewRoute: typeof AppInvoicesNewRoute
   AppSettingsAppearanceRoute: typeof AppSettingsAppearanceRoute
   AppSettingsAuditRoute: typeof AppSettingsAuditRoute
   AppSettingsCustomFieldsRoute: typeof AppSettingsCustomFieldsRoute
+  AppSettingsInvoicesRoute: typeof AppSettingsInvoicesRoute
   AppSettingsMembersRoute: typeof AppSettingsMembersRoute
   AppSettingsProfileRoute: typeof AppSettingsProfileRoute
   AppSettingsSecurityRoute: typeof AppSettingsSecurityRoute
+  AppSettingsTaxRatesRoute: typeof AppSettingsTaxRatesRoute
   AppSettingsWorkspaceRoute: typeof AppSettingsWorkspaceRoute
   AppClientsIndexRoute: typeof AppClientsIndexRoute
   AppInvoicesIndexRoute: typeof AppInvoicesIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
+  AppProductsRoute: AppProductsRoute,
   AppIndexRoute: AppIndexRoute,
   AppClientsClientIdRoute: AppClientsClientIdRoute,
   AppClientsImportRoute: AppClientsImportRoute,
   AppClientsNewRoute: AppClientsNewRoute,
+  AppInvoicesInvoiceIdRoute: AppInvoicesInvoiceIdRoute,
+  AppInvoicesNewRoute: AppInvoicesNewRoute,
   AppSettingsAppearanceRoute: AppSettingsAppearanceRoute,
   AppSettingsAuditRoute: AppSettingsAuditRoute,
   AppSettingsCustomFieldsRoute: AppSettingsCustomFieldsRoute,
+  AppSettingsInvoicesRoute: AppSettingsInvoicesRoute,
   AppSettingsMembersRoute: AppSettingsMembersRoute,
   AppSettingsProfileRoute: AppSettingsProfileRoute,
   AppSettingsSecurityRoute: AppSettingsSecurityRoute,
+  AppSettingsTaxRatesRoute: AppSettingsTaxRatesRoute,
   AppSettingsWorkspaceRoute: AppSettingsWorkspaceRoute,
   AppClientsIndexRoute: AppClientsIndexRoute,
   AppInvoicesIndexRoute: AppInvoicesIndexRoute,
