@@ -1,4 +1,6 @@
+import { lazy } from 'react'
 import { registerNavItem, registerSettingsPage } from '../../lib/registry/navigation.ts'
+import { registerWidget } from '../../lib/registry/widgets.ts'
 
 registerNavItem({
   id: 'products',
@@ -23,4 +25,27 @@ registerSettingsPage({
   order: 56,
   permission: 'invoices:settings',
   keywords: ['vat', 'tax'],
+})
+
+const widgets = () => import('./widgets/summary-widgets.tsx')
+registerWidget({
+  id: 'invoices.outstanding',
+  titleKey: 'invoiceSettings.widgets.outstanding',
+  order: 25,
+  permission: 'invoices:read',
+  component: lazy(() => widgets().then((m) => ({ default: m.OutstandingWidget }))),
+})
+registerWidget({
+  id: 'invoices.overdue',
+  titleKey: 'invoiceSettings.widgets.overdue',
+  order: 26,
+  permission: 'invoices:read',
+  component: lazy(() => widgets().then((m) => ({ default: m.OverdueWidget }))),
+})
+registerWidget({
+  id: 'invoices.paid-this-month',
+  titleKey: 'invoiceSettings.widgets.paidThisMonth',
+  order: 27,
+  permission: 'invoices:read',
+  component: lazy(() => widgets().then((m) => ({ default: m.PaidThisMonthWidget }))),
 })
