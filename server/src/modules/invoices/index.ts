@@ -5,6 +5,7 @@ import './custom-fields.ts'
 import './events.ts'
 import { registerInvoiceBulkRoutes } from './bulk-routes.ts'
 import { seedDemoInvoices } from './demo.ts'
+import { registerInvoiceExportRoutes } from './export-routes.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
 import { registerRecurringRoutes } from './recurring.routes.ts'
 import { generateDueInvoices, RECURRING_QUEUE } from './recurring.ts'
@@ -12,6 +13,7 @@ import { REMINDERS_QUEUE, sendInvoiceReminders } from './reminders.ts'
 import { registerInvoiceRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 import { registerSummaryRoutes } from './summary.routes.ts'
+import { registerInvoiceViewRoutes } from './views.ts'
 
 export const SWEEP_QUEUE = 'invoices.sweep-due'
 
@@ -40,6 +42,8 @@ export default defineModule({
       registerInvoiceRoutes,
       registerSummaryRoutes,
       registerInvoiceBulkRoutes,
+      registerInvoiceExportRoutes,
+      registerInvoiceViewRoutes,
       registerRecurringRoutes,
     ])
       register(app, kernel)
