@@ -40,7 +40,14 @@ export const InvoiceBulkSchema = z
 export const InvoiceBulkResultSchema = z
   .object({
     action: z.enum(invoiceBulkActions),
-    matched: z.number().int().describe('Invoices the request named or its filter matched.'),
+    matched: z
+      .number()
+      .int()
+      .describe('Invoices the request named (that the caller may see) or its filter matched.'),
+    notFound: z
+      .number()
+      .int()
+      .describe('Named ids that are not invoices the caller may see (left out, and not repeated here).'),
     succeeded: z.array(z.string()).describe('Ids of the invoices the action changed.'),
     failed: z
       .array(

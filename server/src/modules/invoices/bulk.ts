@@ -13,7 +13,7 @@ import type { Jobs } from '../../kernel/jobs/index.ts'
 import { searchFrom } from '../../kernel/search/list.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { deleteDocument } from './documents.service.ts'
-import { type Deps, loadDocument } from './documents.ts'
+import { type Deps, loadDocument, visibleDocuments } from './documents.ts'
 import { sendDocument, voidInvoice } from './lifecycle.ts'
 import { countMatching } from './list.ts'
 import { documentListConditions } from './list-filters.ts'
@@ -88,6 +88,22 @@ async function matchingIds(tx: Tx, ctx: ServiceContext, input: InvoiceBulkInput)
   return (r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id)
 }
 
+/**
+ * The named invoices the actor may see, in the order given. The others are only counted in the
+ * answer (`notFound`): it never repeats an id that is not the caller's to see.
+ */
+async function visibleIds(tx: Tx, ctx: ServiceContext, named: string[]): Promise<string[]> {
+  const vis = visibleDocuments(ctx)
+  const r = await tx.execute(
+    sql`select d.id from invoice_documents d where d.kind = 'invoice' and d.id in (${sql.join(
+      named.map((i) => sql`${i}`),
+      sql`, `,
+    )})${vis ? sql` and ${vis}` : sql``}`,
+  )
+  const seen = new Set((r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id))
+  return named.filter((i) => seen.has(i))
+}
+
 /** One invoice's action, through the function its single route calls. */
 async function actOn(deps: BulkDeps, ctx: ServiceContext, input: InvoiceBulkInput, id: string) {
   switch (input.action) {
@@ -132,9 +148,10 @@ async function actOn(deps: BulkDeps, ctx: ServiceContext, input: InvoiceBulkInpu
 export async function bulkInvoices(deps: BulkDeps, ctx: ServiceContext, input: InvoiceBulkInput) {
   assertCan(ctx.actor, permissionOf[input.action])
   checkInput(input)
-  const ids = input.ids
-    ? [...new Set(input.ids)]
-    : await withWorkspace(ctx, (tx) => matchingIds(tx, ctx, input))
+  const named = input.ids ? [...new Set(input.ids)] : null
+  const ids = await withWorkspace(ctx, (tx) =>
+    named ? visibleIds(tx, ctx, named) : matchingIds(tx, ctx, input),
+  )
   const succeeded: string[] = []
   const failed: { id: string; status: number; reason: string; field: string | null }[] = []
   for (const id of ids) {
@@ -151,5 +168,11 @@ export async function bulkInvoices(deps: BulkDeps, ctx: ServiceContext, input: I
       })
     }
   }
-  return { action: input.action, matched: ids.length, succeeded, failed }
+  return {
+    action: input.action,
+    matched: ids.length,
+    notFound: named ? named.length - ids.length : 0,
+    succeeded,
+    failed,
+  }
 }
