@@ -22,5 +22,14 @@ describe('demo data', () => {
     const quotes = (await c.get('/api/v1/quotes')).json().data
     expect(quotes.map((q: { status: string }) => q.status)).toEqual(['accepted'])
     expect((await c.get('/api/v1/credit-notes')).json().data).toHaveLength(1)
+    const recurring = (await c.get('/api/v1/recurring-invoices')).json().data
+    expect(recurring).toHaveLength(1)
+    expect(recurring[0]).toMatchObject({
+      name: 'Managed hosting',
+      status: 'active',
+      frequency: 'monthly',
+      count: 12,
+    })
+    expect(recurring[0].nextDate).toMatch(/-01$/)
   })
 })

@@ -8,6 +8,7 @@ import { addDays, today } from './documents.ts'
 import { acceptQuote, sendDocument, sweepDueDocuments } from './lifecycle.ts'
 import { defaultNumbering } from './numbering.ts'
 import { recordPayment } from './payments.ts'
+import { createProfile } from './recurring.ts'
 import { saveSettings } from './settings.service.ts'
 
 const deps = { events: noEvents }
@@ -162,5 +163,24 @@ export async function seedDemoInvoices(ctx: ServiceContext): Promise<void> {
   })
   await sendDocument(deps, ctx, 'quote', quote.id)
   await acceptQuote(deps, ctx, quote.id, 'Ana Souza')
+  // Managed hosting billed on the first of every month for a year, as drafts to check before sending.
+  const firstOfNextMonth = `${addDays(`${day.slice(0, 8)}28`, 7).slice(0, 8)}01`
+  await createProfile(deps, ctx, {
+    name: 'Managed hosting',
+    clientId: d.id,
+    currency: 'USD',
+    lines: [line(hosting.id, '1')],
+    discount: null,
+    shipping: 0,
+    notes: null,
+    terms: null,
+    frequency: 'monthly',
+    interval: 1,
+    startDate: firstOfNextMonth,
+    endDate: null,
+    count: 12,
+    dueDays: 14,
+    autoSend: false,
+  })
   await sweepDueDocuments(ctx, noEvents)
 }
