@@ -1,16 +1,16 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import type { z } from 'zod'
+import { invoiceStatuses } from '../../../../contracts/invoice-values.ts'
 import type { ViewLink } from '../../../../contracts/invoice-view.ts'
-import {
-  type CreateDocumentSchema,
-  type CreatePaymentSchema,
-  type DocumentSchema,
-  type DocumentSummarySchema,
-  invoiceStatuses,
-  type PaymentSchema,
-  type ProductSchema,
-  type TaxRateSchema,
-  type UpdateDocumentSchema,
+import type {
+  CreateDocumentSchema,
+  CreatePaymentSchema,
+  DocumentSchema,
+  DocumentSummarySchema,
+  PaymentSchema,
+  ProductSchema,
+  TaxRateSchema,
+  UpdateDocumentSchema,
 } from '../../../../contracts/invoices.ts'
 import { api, queryString } from '../../lib/api.ts'
 
