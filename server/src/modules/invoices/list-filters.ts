@@ -6,7 +6,7 @@ import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import type { RecordType } from '../../kernel/search/index.ts'
 import { declaredFilters, facetCondition, listValues, searchText } from '../../kernel/search/list.ts'
 import { type FieldDef, facetFilterValue, loadFieldDefs, rangeTypes } from '../custom-fields/index.ts'
-import { visibleDocuments } from './documents.ts'
+import { type DocumentRow, visibleDocuments } from './documents.ts'
 import { documentRecords, invoiceOnlyFilters } from './search.ts'
 
 /**
@@ -20,6 +20,21 @@ export async function documentListConditions(
   kind: DocumentKind,
   q: Record<string, unknown>,
 ): Promise<{ conditions: SQL[]; search: string | null }> {
+  const defs = needsFieldDefs(kind, q) ? await loadFieldDefs(tx, 'invoice') : []
+  return listConditionsWith(ctx, kind, q, defs)
+}
+
+/** Whether a filter names custom fields (whose definitions are read first). */
+export const needsFieldDefs = (kind: DocumentKind, q: Record<string, unknown>) =>
+  kind === 'invoice' && Object.keys(q).some((k) => k.startsWith('cf.'))
+
+/** `documentListConditions` with the custom field definitions given (none when no `cf.` is asked). */
+export function listConditionsWith(
+  ctx: Pick<ServiceContext, 'actor'>,
+  kind: DocumentKind,
+  q: Record<string, unknown>,
+  defs: FieldDef[],
+): { conditions: SQL[]; search: string | null } {
   const errors: FieldError[] = []
   const type = documentRecords[kind]
   if (kind !== 'invoice')
@@ -30,13 +45,76 @@ export async function documentListConditions(
   conditions.unshift(sql`d.kind = ${kind}`)
   const vis = visibleDocuments(ctx)
   if (vis) conditions.push(vis)
-  const defs =
-    kind === 'invoice' && Object.keys(q).some((k) => k.startsWith('cf.'))
-      ? await loadFieldDefs(tx, 'invoice')
-      : []
   conditions.push(...customFieldFilters(type, q, defs, errors))
   if (errors.length) throw problems.validation(errors, 'The filter is not valid.')
   return { conditions, search: searchText(q.q) || null }
+}
+
+/**
+ * The columns a list page reads in its one statement, in forms both engines return alike (money as
+ * float8, which holds every amount up to 10^15 exactly; days as text; instants as epoch milliseconds).
+ */
+export const listColumns = sql.raw(`d.id, d.workspace_id, d.kind, d.status, d.number, d.client_id,
+  d.client_name, d.currency, d.base_currency, d.exchange_rate::text as exchange_rate,
+  d.issue_date::text as issue_date, d.due_date::text as due_date, d.po_number, d.notes, d.terms,
+  d.footer, d.discount, d.shipping::float8 as shipping, d.subtotal::float8 as subtotal,
+  d.discount_total::float8 as discount_total, d.tax_total::float8 as tax_total,
+  d.total::float8 as total, d.paid::float8 as paid, d.credited::float8 as credited,
+  d.balance::float8 as balance, d.custom, d.quote_id, d.invoice_id, d.void_reason, d.accepted_by,
+  d.decline_reason, ${['sent_at', 'viewed_at', 'accepted_at', 'declined_at', 'paid_at', 'voided_at', 'last_reminder_at', 'created_at', 'updated_at'].map((c) => `(extract(epoch from d.${c}) * 1000)::float8 as ${c}`).join(', ')}`)
+
+export type ListRow = Record<string, unknown> & { id: string; v: string | Date | null }
+
+const at = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)))
+const num = (v: unknown) => Number(v)
+
+/** A row read with `listColumns` as the stored document (the fields a summary shows). */
+export function documentFromListRow(r: ListRow): DocumentRow {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id as string,
+    kind: r.kind as DocumentRow['kind'],
+    status: r.status as string,
+    number: r.number as string | null,
+    clientId: r.client_id as string,
+    clientName: r.client_name as string,
+    currency: r.currency as string,
+    baseCurrency: r.base_currency as string,
+    exchangeRate: r.exchange_rate as string | null,
+    issueDate: r.issue_date as string | null,
+    dueDate: r.due_date as string | null,
+    poNumber: r.po_number as string | null,
+    notes: r.notes as string | null,
+    terms: r.terms as string | null,
+    footer: r.footer as string | null,
+    discount: r.discount as DocumentRow['discount'],
+    shipping: num(r.shipping),
+    subtotal: num(r.subtotal),
+    discountTotal: num(r.discount_total),
+    taxTotal: num(r.tax_total),
+    total: num(r.total),
+    paid: num(r.paid),
+    credited: num(r.credited),
+    balance: num(r.balance),
+    custom: (r.custom ?? {}) as Record<string, unknown>,
+    quoteId: r.quote_id as string | null,
+    invoiceId: r.invoice_id as string | null,
+    voidReason: r.void_reason as string | null,
+    acceptedBy: r.accepted_by as string | null,
+    declineReason: r.decline_reason as string | null,
+    viewTokenHash: null,
+    snapshot: null,
+    sentAt: at(r.sent_at),
+    viewedAt: at(r.viewed_at),
+    acceptedAt: at(r.accepted_at),
+    declinedAt: at(r.declined_at),
+    paidAt: at(r.paid_at),
+    voidedAt: at(r.voided_at),
+    lastReminderAt: at(r.last_reminder_at),
+    createdBy: null,
+    createdAt: at(r.created_at) as Date,
+    updatedAt: at(r.updated_at) as Date,
+  }
 }
 
 /** Custom field filters of invoices: `cf.<key>=a,b` (any of them) and `cf.<key>.min` / `.max` ranges. */

@@ -17,23 +17,22 @@ const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
 
 export type ListPage = { ids: string[]; nextCursor: string | null }
 
+type PageOptions = {
+  conditions: SQL[]
+  search: string | null
+  sort: string | undefined
+  extraSorts?: Record<string, SQL>
+  limit: number
+  cursor: string | undefined
+}
+
 /**
- * One page of a record type's list through the kernel engine: its declared sorts page by keyset,
- * `extraSorts` (nullable or computed columns) and relevance by offset; search text joins the best
- * matches of `search_records`. Returns the ids in order; the caller reads the rows.
+ * One page of a record type's list through the kernel engine, as one statement selecting `columns`
+ * (and the sort value `v`): its declared sorts page by keyset, `extraSorts` (nullable or computed
+ * columns) and relevance by offset; search text joins the best matches of `search_records`. `page`
+ * reads the statement's rows into the page and its next cursor. Bad sorts and cursors throw first.
  */
-export async function listPage(
-  tx: Tx,
-  type: RecordType,
-  opts: {
-    conditions: SQL[]
-    search: string | null
-    sort: string | undefined
-    extraSorts?: Record<string, SQL>
-    limit: number
-    cursor: string | undefined
-  },
-): Promise<ListPage> {
+export function listPageStatement(type: RecordType, opts: PageOptions, columns: SQL) {
   const a = sql.identifier(type.alias)
   const where = [...opts.conditions]
   const raw = opts.sort ?? (opts.search ? undefined : type.defaultSort)
@@ -58,25 +57,31 @@ export async function listPage(
   const depth = raw ? SEARCH_LIMIT : searchDepth(opts.conditions, offset + opts.limit + 1)
   const from = searchFrom(type, opts.search, depth)
   const whereSql = where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``
-  const rows = rowsOf<{ id: string; v: string | Date | null }>(
-    await tx.execute(
-      sql`select ${a}.id, ${value} as v from ${from}${whereSql} order by ${order} limit ${opts.limit + 1} offset ${offset}`,
-    ),
-  )
-  const more = rows.length > opts.limit
-  const page = more ? rows.slice(0, opts.limit) : rows
-  const last = page[page.length - 1]
-  let nextCursor: string | null = null
-  if (more && last) {
-    if (keyset && declared && last.v !== null)
-      nextCursor = keysetCursor(
-        declared,
-        declared.field.kind === 'timestamp' ? new Date(last.v).toISOString() : String(last.v),
-        last.id,
-      )
-    else nextCursor = encodeListCursor({ s: sortKey, o: offset + opts.limit })
+  const statement = sql`select ${columns}, ${value} as v from ${from}${whereSql} order by ${order} limit ${opts.limit + 1} offset ${offset}`
+  const page = <R extends { id: string; v: string | Date | null }>(rows: R[]) => {
+    const more = rows.length > opts.limit
+    const list = more ? rows.slice(0, opts.limit) : rows
+    const last = list[list.length - 1]
+    let nextCursor: string | null = null
+    if (more && last) {
+      if (keyset && declared && last.v !== null)
+        nextCursor = keysetCursor(
+          declared,
+          declared.field.kind === 'timestamp' ? new Date(last.v).toISOString() : String(last.v),
+          last.id,
+        )
+      else nextCursor = encodeListCursor({ s: sortKey, o: offset + opts.limit })
+    }
+    return { rows: list, nextCursor }
   }
-  return { ids: page.map((r) => r.id), nextCursor }
+  return { statement, page }
+}
+
+/** One page of a record type's list (`listPageStatement`) in the caller's transaction: its ids in order. */
+export async function listPage(tx: Tx, type: RecordType, opts: PageOptions): Promise<ListPage> {
+  const { statement, page } = listPageStatement(type, opts, sql`${sql.identifier(type.alias)}.id`)
+  const p = page(rowsOf<{ id: string; v: string | Date | null }>(await tx.execute(statement)))
+  return { ids: p.rows.map((r) => r.id), nextCursor: p.nextCursor }
 }
 
 /** How many records match, searching at most the best thousand. */
