@@ -17,7 +17,7 @@ import {
   waitReady,
 } from './lib.ts'
 
-// npm run bench [-- startup|me|clients|invoices] [--fresh]: start-up time, idle memory, /api/v1/me throughput
+// npm run bench [-- startup|me|clients|invoices|invoices-list] [--fresh]: start-up time, idle memory, /api/v1/me throughput
 // against baselines, and the clients module on 2 million generated clients (bench/clients.ts).
 const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith('--'))
@@ -127,4 +127,8 @@ if (!only || only === 'clients') {
 if (!only || only === 'invoices') {
   const { invoicesPdfBench } = await import('./invoices-pdf.ts')
   await invoicesPdfBench()
+}
+if (!only || only === 'invoices' || only === 'invoices-list') {
+  const { invoicesListBench } = await import('./invoices-list.ts')
+  await invoicesListBench({ fresh: args.includes('--fresh') })
 }
