@@ -99,13 +99,19 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
   await updateFacets(tx, type, docs, fresh, old)
   await updateTitles(tx, type, docs, old)
 
-  // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late, with the
-  //    deletions typos are looked up by), in a
+  // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late), in a
   //    statement of its own: a word another transaction adds at the same time is then visible to the
   //    postings statement once that transaction commits. Sorted, so that concurrent writers lock
   //    dictionary entries in the same order; words already there as they should be are left alone.
+  //    Title words this statement adds (or first sees in a title) get their deletions, for typo
+  //    lookups, in the same statement: only the writer that added a word writes them, so concurrent
+  //    writers never meet there.
+  // The deletions (search_word_deletes, inlined) look like a million rows per word to the planner,
+  // which would then compile the statement with JIT (~0.4 s, more than running it). JIT never pays off
+  // for a writer's statements: it is off for the rest of the transaction.
+  if (docs.length) await tx.execute(sql`select set_config('jit', 'off', true)`)
   const [tokens] = docs.length
-    ? rowsOf<{ t: string; v: string }>(
+    ? rowsOf<{ t: string }>(
         await tx.execute(sql`with t as materialized (${TOKENS(docs, fresh)}),
           added as (
             insert into search_words (workspace_id, record_type, word, in_title)
@@ -116,22 +122,18 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
             on conflict (workspace_id, record_type, word) do update set in_title = true
               where excluded.in_title and not search_words.in_title
             returning id, word, in_title
+          ),
+          variants as (
+            insert into search_word_variants (workspace_id, record_type, variant, word_id)
+            select ${WORKSPACE}, ${type.name}, d.variant, a.id
+            from added a cross join lateral search_word_deletes(a.word) d
+            where a.in_title and length(a.word) >= 4
+            on conflict do nothing
           )
-          select coalesce(jsonb_agg(jsonb_build_object('i', t.id, 'f', t.fresh, 'w', t.word, 'p', t.pos)), '[]')::text as t,
-            (select coalesce(jsonb_agg(a.id order by a.id), '[]') from added a
-              where a.in_title and length(a.word) >= 4)::text as v
+          select coalesce(jsonb_agg(jsonb_build_object('i', t.id, 'f', t.fresh, 'w', t.word, 'p', t.pos)), '[]')::text as t
           from t`),
       )
-    : [{ t: '[]', v: '[]' }]
-
-  // Title words this statement added (or first saw in a title) get their deletions, for typo lookups:
-  // only the writer that added a word writes them, so concurrent writers never meet here.
-  if (tokens!.v !== '[]')
-    await tx.execute(sql`insert into search_word_variants (workspace_id, record_type, variant, word_id)
-      select s.workspace_id, s.record_type, d.variant, s.id
-      from search_words s cross join lateral search_word_deletes(s.word) d
-      where s.id in (select jsonb_array_elements_text(${tokens!.v}::jsonb)::bigint)
-      on conflict do nothing`)
+    : [{ t: '[]' }]
 
   // 2. Postings: each distinct word's id looked up once, then new records' postings inserted; other
   //    records lose the words they no longer hold and gain or move the others (unchanged ones untouched).

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { searchIndex } from '../../kernel/search/index.ts'
 import { memberships } from '../../kernel/tenancy/index.ts'
-import { clients, contacts } from './schema.ts'
+import { clients, type contacts } from './schema.ts'
 import { clientRecords } from './search.ts'
 
 export type ClientRecord = typeof clients.$inferSelect
@@ -171,6 +171,45 @@ const row = (c: ClientRecord) => ({
   updated_at: c.updatedAt,
 })
 
+const INSERT_CHUNK = 2000
+const INSERT_COLUMNS = sql.raw(`id, workspace_id, kind, name, legal_name, email, phone, website, tax_id,
+  billing_address, shipping_address, currency, language, payment_terms_days, status, tags, owner_id,
+  assignee_ids, notes, custom, status_before_archive, archived_at, created_by, created_at, updated_at`)
+const INSERT_RECORD = sql.raw(`v(id text, workspace_id uuid, kind text, name text, legal_name text,
+  email text, phone text, website text, tax_id text, billing_address jsonb, shipping_address jsonb,
+  currency text, language text, payment_terms_days integer, status text, tags text[], owner_id uuid,
+  assignee_ids uuid[], notes text, custom jsonb, status_before_archive text, archived_at timestamptz,
+  created_by uuid, created_at timestamptz, updated_at timestamptz)`)
+
+type NewRow = typeof clients.$inferInsert
+const insertRow = (c: NewRow) => ({
+  id: c.id,
+  workspace_id: c.workspaceId,
+  kind: c.kind,
+  name: c.name,
+  legal_name: c.legalName ?? null,
+  email: c.email ?? null,
+  phone: c.phone ?? null,
+  website: c.website ?? null,
+  tax_id: c.taxId ?? null,
+  billing_address: c.billingAddress ?? null,
+  shipping_address: c.shippingAddress ?? null,
+  currency: c.currency ?? null,
+  language: c.language ?? null,
+  payment_terms_days: c.paymentTermsDays ?? null,
+  status: c.status,
+  tags: c.tags ?? [],
+  owner_id: c.ownerId ?? null,
+  assignee_ids: c.assigneeIds ?? [],
+  notes: c.notes ?? '',
+  custom: c.custom ?? {},
+  status_before_archive: c.statusBeforeArchive ?? null,
+  archived_at: c.archivedAt ?? null,
+  created_by: c.createdBy ?? null,
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+})
+
 export type ChangeResult = { created: string[]; updated: string[]; deleted: string[] }
 
 /**
@@ -237,10 +276,15 @@ export async function applyClientChanges(
       })),
   ])
 
-  // Under PostgreSQL's 65,535 parameters per statement.
-  for (let i = 0; i < inserts.length; i += 1000) await tx.insert(clients).values(inserts.slice(i, i + 1000))
-  for (let i = 0; i < newContacts.length; i += 1000)
-    await tx.insert(contacts).values(newContacts.slice(i, i + 1000))
+  // New rows as one JSON parameter per statement: a few thousand rows cost one parse and one plan.
+  for (let i = 0; i < inserts.length; i += INSERT_CHUNK)
+    await tx.execute(sql`insert into clients (${INSERT_COLUMNS})
+      select ${INSERT_COLUMNS} from jsonb_to_recordset(${JSON.stringify(inserts.slice(i, i + INSERT_CHUNK).map(insertRow))}::jsonb) as ${INSERT_RECORD}`)
+  for (let i = 0; i < newContacts.length; i += INSERT_CHUNK)
+    await tx.execute(sql`insert into contacts (id, workspace_id, client_id, name, email, phone, is_primary)
+      select v.id, v."workspaceId", v."clientId", v.name, v.email, v.phone, v."isPrimary"
+      from jsonb_to_recordset(${JSON.stringify(newContacts.slice(i, i + INSERT_CHUNK))}::jsonb)
+        as v(id text, "workspaceId" uuid, "clientId" text, name text, email text, phone text, "isPrimary" boolean)`)
   if (updates.length)
     await tx.execute(sql`update clients c set ${UPDATE_COLUMNS}
       from jsonb_to_recordset(${JSON.stringify(updates.map((u) => row(u.next)))}::jsonb) as ${UPDATE_RECORD}

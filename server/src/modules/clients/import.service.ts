@@ -20,6 +20,8 @@ export const IMPORT_QUEUE = 'clients.import'
 export const MAX_IMPORT_ROWS = 200_000
 const BATCH = 2000
 const KEPT_ERRORS = 10_000
+/** Rows checked between two turns of the event loop. */
+const SLICE = 250
 
 type ImportRecord = typeof clientImports.$inferSelect
 export type ImportJob = { importId: string; workspaceId: string; userId: string; meta: AuditMeta }
@@ -100,8 +102,28 @@ type Outcome = { created: number; updated: number; skipped: number; errors: Impo
 const keyOf = (c: { email: string | null; name: string }) =>
   c.email ? `e:${c.email}` : `n:${c.name.toLowerCase()}`
 
+type Checked = { errors: ImportRowError[]; valid: { line: number; row: ImportedRow }[] }
+type RowOptions = { mapping: Record<string, string | null>; duplicates: Duplicates; defs: FieldDef[] }
+
 /**
- * Processes rows [from, to) of a file. With `write` false it only predicts (the dry run); with true it
+ * Maps and validates rows [from, to) of a file, a slice at a time, letting other work (the previous
+ * batch's statements) run in between: this needs no database, so the job checks the next batch while
+ * the database writes the current one.
+ */
+async function checkRows(rows: string[][], from: number, to: number, opts: RowOptions): Promise<Checked> {
+  const out: Checked = { errors: [], valid: [] }
+  for (let i = from; i < to; i++) {
+    if (i > from && (i - from) % SLICE === 0) await new Promise((resolve) => setImmediate(resolve))
+    const r = mapRow(rows[i] as string[], opts.mapping, opts.defs)
+    // Line numbers as a spreadsheet shows them: the header is line 1.
+    if (!r.ok) for (const e of r.errors) out.errors.push({ row: i + 1, field: e.field, message: e.message })
+    else out.valid.push({ line: i + 1, row: r.value })
+  }
+  return out
+}
+
+/**
+ * Processes checked rows of a file. With `write` false it only predicts (the dry run); with true it
  * creates and updates clients. `seen` carries the keys of earlier batches so a file that names a client
  * twice does not create it twice.
  */
@@ -109,21 +131,12 @@ async function processRows(
   tx: Tx,
   ctx: Scope,
   events: Events | null,
-  rows: string[][],
-  from: number,
-  to: number,
-  opts: { mapping: Record<string, string | null>; duplicates: Duplicates; defs: FieldDef[]; write: boolean },
+  checked: Checked,
+  opts: RowOptions & { write: boolean },
   seen: Map<string, string>,
 ): Promise<Outcome> {
-  const out: Outcome = { created: 0, updated: 0, skipped: 0, errors: [] }
-  const valid: { line: number; row: ImportedRow; cells: string[] }[] = []
-  for (let i = from; i < to; i++) {
-    const cells = rows[i] as string[]
-    const r = mapRow(cells, opts.mapping, opts.defs)
-    // Line numbers as a spreadsheet shows them: the header is line 1.
-    if (!r.ok) for (const e of r.errors) out.errors.push({ row: i + 1, field: e.field, message: e.message })
-    else valid.push({ line: i + 1, row: r.value, cells })
-  }
+  const out: Outcome = { created: 0, updated: 0, skipped: 0, errors: [...checked.errors] }
+  const { valid } = checked
   // Existing clients with the same email (or, without email, the same name).
   const emails = [...new Set(valid.map((v) => v.row.client.email).filter((e): e is string => !!e))]
   const names = [
@@ -241,7 +254,8 @@ export async function checkImport(
     const seen = new Map<string, string>()
     const total: Outcome = { created: 0, updated: 0, skipped: 0, errors: [] }
     for (let from = 1; from < rows.length; from += BATCH) {
-      const o = await processRows(tx, ctx, null, rows, from, Math.min(from + BATCH, rows.length), opts, seen)
+      const checked = await checkRows(rows, from, Math.min(from + BATCH, rows.length), opts)
+      const o = await processRows(tx, ctx, null, checked, opts, seen)
       total.created += o.created
       total.updated += o.updated
       total.skipped += o.skipped
@@ -340,11 +354,21 @@ export async function processImport(
   const rows = parseCsv(i.content)
   const opts = { mapping: i.mapping, duplicates: i.duplicates, defs, write: true }
   const seen = new Map<string, string>()
+  const check = (from: number) => {
+    const p = checkRows(rows, from, Math.min(from + BATCH, rows.length), opts)
+    // Awaited in its turn; until then a failure must not count as unhandled.
+    p.catch(() => {})
+    return p
+  }
   try {
+    let next = check(1 + i.processedRows)
     for (let from = 1 + i.processedRows; from < rows.length; from += BATCH) {
       const to = Math.min(from + BATCH, rows.length)
+      const checked = await next
+      // Two batches in flight: the next one is checked while this one is written.
+      if (to < rows.length) next = check(to)
       await withWorkspace(ctx, async (tx) => {
-        const o = await processRows(tx, ctx, events, rows, from, to, opts, seen)
+        const o = await processRows(tx, ctx, events, checked, opts, seen)
         await tx
           .update(clientImports)
           .set({

@@ -33,10 +33,9 @@ import { sendCsv } from '../../kernel/http/csv.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
-import { withWorkspace } from '../../kernel/tenancy/index.ts'
-import { displayValue } from '../custom-fields/index.ts'
 import { bulkAction, getBulkRun } from './bulk.ts'
 import * as contacts from './contacts.service.ts'
+import { exportClients } from './export.ts'
 import * as imports from './import.service.ts'
 import * as service from './service.ts'
 import * as views from './views.service.ts'
@@ -121,67 +120,7 @@ export function registerClientRoutes(
         response: { 200: z.string().describe('CSV file'), ...errors },
       },
     },
-    async (req, reply) => {
-      const ctx = workspaceContext(req, db)
-      const { sort, ...filter } = req.query
-      const defs = await withWorkspace(ctx, (tx) => service.loadFieldDefs(tx))
-      const rows = service.iterateClients(ctx, filter, sort)
-      const address = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const
-      const header = [
-        'id',
-        'name',
-        'kind',
-        'legal_name',
-        'email',
-        'phone',
-        'website',
-        'tax_id',
-        'status',
-        'tags',
-        'owner',
-        'assignees',
-        'currency',
-        'language',
-        'payment_terms_days',
-        ...address.map((a) => `billing_${a.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`),
-        'primary_contact',
-        'primary_contact_email',
-        'created_at',
-        'updated_at',
-        ...defs.map((d) => d.key),
-      ]
-      return sendCsv(
-        reply,
-        `clients-${new Date().toISOString().slice(0, 10)}.csv`,
-        header,
-        (async function* () {
-          for await (const c of rows)
-            yield [
-              c.id,
-              c.name,
-              c.kind,
-              c.legalName,
-              c.email,
-              c.phone,
-              c.website,
-              c.taxId,
-              c.status,
-              c.tags.join('; '),
-              c.owner?.email,
-              c.assignees.map((a) => a.email).join('; '),
-              c.currency,
-              c.language,
-              c.paymentTermsDays,
-              ...address.map((a) => c.billingAddress?.[a] ?? ''),
-              c.primaryContact?.name,
-              c.primaryContact?.email,
-              c.createdAt,
-              c.updatedAt,
-              ...defs.map((d) => displayValue(d, c.custom[d.key])),
-            ]
-        })(),
-      )
-    },
+    async (req, reply) => exportClients(workspaceContext(req, db), req.query, reply),
   )
 
   app.post(
