@@ -2,8 +2,10 @@ import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import { createWorkspace, person, signIn, signUp, uniqueSuffix, verifyEmail } from './helpers.ts'
 
-const widgetTitles = (page: Page) =>
-  page.locator('main section h2').filter({ hasNotText: 'Your widgets' }).allTextContents()
+// The widgets this spec moves and hides; other features' widgets may sit between them.
+const core = ['Quick actions', 'Clients by status', 'New clients per week', 'My tasks due', 'Recent activity']
+const widgetTitles = async (page: Page) =>
+  (await page.locator('main section h2').allTextContents()).filter((title) => core.includes(title))
 
 test('the dashboard: widgets chosen, ordered and hidden per member, kept after a reload', async ({
   page,
@@ -53,7 +55,7 @@ test('the dashboard: widgets chosen, ordered and hidden per member, kept after a
   await customize.click()
   await expect(customize).toHaveAttribute('aria-expanded', 'true')
   for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Move Recent activity up' }).click()
-  await expect(page.getByText('Recent activity moved to position 1 of 5.')).toBeAttached()
+  await expect(page.getByText(/^Recent activity moved to position 1 of \d+\.$/)).toBeAttached()
   await page.getByRole('checkbox', { name: 'Show New clients per week' }).uncheck()
   await a11y.scan(page, 'customizing')
   await page.getByRole('button', { name: 'Customize' }).click()

@@ -31,21 +31,21 @@ const widgets = () => import('./widgets/summary-widgets.tsx')
 registerWidget({
   id: 'invoices.outstanding',
   titleKey: 'invoiceSettings.widgets.outstanding',
-  order: 25,
+  order: 50,
   permission: 'invoices:read',
   component: lazy(() => widgets().then((m) => ({ default: m.OutstandingWidget }))),
 })
 registerWidget({
   id: 'invoices.overdue',
   titleKey: 'invoiceSettings.widgets.overdue',
-  order: 26,
+  order: 51,
   permission: 'invoices:read',
   component: lazy(() => widgets().then((m) => ({ default: m.OverdueWidget }))),
 })
 registerWidget({
   id: 'invoices.paid-this-month',
   titleKey: 'invoiceSettings.widgets.paidThisMonth',
-  order: 27,
+  order: 52,
   permission: 'invoices:read',
   component: lazy(() => widgets().then((m) => ({ default: m.PaidThisMonthWidget }))),
 })

@@ -152,12 +152,7 @@ export function InvoiceSettingsPage({ me }: { me: Me }) {
   if (settings.isPending) return <PageSpinner />
   if (settings.isError) return <Alert tone="error">{errorMessage(settings.error, t)}</Alert>
   return (
-    <SettingsForm
-      key={settings.data.updatedAt ?? 'new'}
-      settings={settings.data}
-      next={next.data ?? null}
-      editable={can(me, 'invoices:settings')}
-    />
+    <SettingsForm settings={settings.data} next={next.data ?? null} editable={can(me, 'invoices:settings')} />
   )
 }
 
