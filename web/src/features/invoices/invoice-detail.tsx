@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type ReactNode, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { paymentMethods } from '../../../../contracts/invoices.ts'
+import { paymentMethods } from '../../../../contracts/invoice-values.ts'
 import {
   Alert,
   Button,
