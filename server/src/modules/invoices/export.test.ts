@@ -131,9 +131,11 @@ describe('GET /api/v1/invoices/export.zip', () => {
   })
 
   it('refuses bad ids and filters with a problem, and leaves out what a member may not see', async () => {
-    const bad = await owner.client.get('/api/v1/invoices/export.zip?ids=quo_nope')
-    expect(bad.statusCode).toBe(400)
-    expect((bad.json() as { errors: { field: string }[] }).errors[0]!.field).toBe('ids')
+    for (const ids of ['quo_nope', '%20', ',,']) {
+      const bad = await owner.client.get(`/api/v1/invoices/export.zip?ids=${ids}`)
+      expect(bad.statusCode).toBe(400)
+      expect((bad.json() as { errors: { field: string }[] }).errors[0]!.field).toBe('ids')
+    }
     const badFilter = await owner.client.get('/api/v1/invoices/export.zip?dueFrom=2026-02-30')
     expect(badFilter.statusCode).toBe(400)
     const hidden = await invoice(owner, eur, 100)

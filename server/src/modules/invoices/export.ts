@@ -135,7 +135,7 @@ export async function zipSelection(
     if (ids) {
       const list = [...new Set(listValues(ids))]
       const id = new RegExp(`^${prefixOf[kind]}_[0-9a-f]{32}$`)
-      if (list.length > 200 || list.some((i) => !id.test(i)))
+      if (!list.length || list.length > 200 || list.some((i) => !id.test(i)))
         throw problems.badRequest(`must be up to 200 ids starting with ${prefixOf[kind]}_`, 'ids')
       conditions.push(
         sql`d.id in (${sql.join(
