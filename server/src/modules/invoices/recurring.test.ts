@@ -121,6 +121,31 @@ describe('recurring profiles', () => {
     expect((await owner.client.get(`/api/v1/recurring-invoices/${p.id}`)).statusCode).toBe(404)
   })
 
+  it('honour Idempotency-Key on create: a retry gets the first answer and makes nothing more', async () => {
+    const body = {
+      clientId,
+      lines: [{ description: 'Support', unitPrice: 5000 }],
+      frequency: 'yearly',
+      startDate: '2026-06-01',
+      count: 1,
+    }
+    const send = () =>
+      owner.client.request({
+        method: 'POST',
+        url: '/api/v1/recurring-invoices',
+        payload: body,
+        headers: { 'idempotency-key': 'recurring-create-1' },
+      })
+    const before = await t.database.db.$count(recurringProfiles)
+    const first = await send()
+    const again = await send()
+    expect(first.statusCode, first.body).toBe(201)
+    expect(again.statusCode).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.json().id).toBe(first.json().id)
+    expect(await t.database.db.$count(recurringProfiles)).toBe(before + 1)
+  })
+
   it('refuse bad input naming the field, and change nothing', async () => {
     const before = await t.database.db.$count(recurringProfiles)
     const cases: [Record<string, unknown>, string][] = [

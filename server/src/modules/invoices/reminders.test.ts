@@ -4,7 +4,7 @@ import { createTestApp, type TestApp, type TestUser } from '../../../test/harnes
 import { auditLogs } from '../../kernel/audit/index.ts'
 import { mailMessages } from '../../kernel/mail/schema.ts'
 import { addDays, today } from './documents.ts'
-import { dueOffset, sendInvoiceReminders } from './reminders.ts'
+import { sendInvoiceReminders } from './reminders.ts'
 import { invoiceReminders } from './schema.ts'
 
 /** Payment reminders: the workspace's schedule, one email per invoice and offset, through the mail queue. */
@@ -64,19 +64,6 @@ beforeAll(async () => {
   })
 })
 afterAll(() => t?.close())
-
-describe('the due offset', () => {
-  it('is the latest offset reached, unless it or a later one was sent', () => {
-    const offsets = [-3, 1, 7, 14]
-    expect(dueOffset(offsets, '2026-05-10', '2026-05-06', [])).toBeNull()
-    expect(dueOffset(offsets, '2026-05-10', '2026-05-07', [])).toBe(-3)
-    expect(dueOffset(offsets, '2026-05-10', '2026-05-10', [-3])).toBeNull()
-    expect(dueOffset(offsets, '2026-05-10', '2026-05-11', [-3])).toBe(1)
-    expect(dueOffset(offsets, '2026-05-10', '2026-05-20', [-3])).toBe(7)
-    expect(dueOffset(offsets, '2026-05-10', '2026-05-20', [7])).toBeNull()
-    expect(dueOffset(offsets, '2026-05-10', '2026-06-30', [7])).toBe(14)
-  })
-})
 
 describe('reminders', () => {
   it('send nothing while the schedule is off', async () => {

@@ -32,21 +32,13 @@ const DAY_MS = 86_400_000
 export const offsetsOf = (s: ReminderSchedule) =>
   [...new Set([...s.daysBefore.map((d) => -d), ...s.daysAfter])].sort((a, b) => a - b)
 
+/**
+ * The reminder due for an invoice today is the latest offset of the schedule reached (due date + offset
+ * ≤ today), unless that one or a later one went out already: offsets missed earlier (the schedule was
+ * turned on late, the job did not run) are not sent after the fact.
+ */
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)
-
-/**
- * The reminder due for an invoice today: the latest offset of the schedule reached (due date + offset
- * ≤ today), unless that one or a later one went out already. Earlier offsets that were missed (the
- * schedule was turned on late, the job did not run) are not sent after the fact.
- */
-export function dueOffset(offsets: readonly number[], dueDate: string, day: string, sent: readonly number[]) {
-  const elapsed = daysBetween(dueDate, day)
-  const reached = offsets.filter((o) => o <= elapsed)
-  if (!reached.length) return null
-  const o = reached[reached.length - 1]!
-  return sent.some((s) => s >= o) ? null : o
-}
 
 function wordingOf(number: string, workspaceName: string, dueIn: number, due: string) {
   const when =
@@ -129,9 +121,10 @@ async function remind(
 /**
  * The scheduled run: open invoices (sent, viewed, partially paid, overdue, with a balance) of the
  * workspaces whose reminder schedule is on get the reminder due today, at most once per invoice and
- * offset. The scan of candidates runs as the owner across workspaces (`invoice_documents` and
- * `invoice_reminders` have row-level security enabled, not forced); each workspace's schedule is then
- * read, and each reminder taken, inside that workspace's transactions. Returns how many were sent.
+ * offset. The workspaces with open invoices are found as the owner across workspaces
+ * (`invoice_documents` has row-level security enabled, not forced); each one's schedule is then read,
+ * the reminders due chosen in SQL (the latest offset reached, none sent at or after it), and each
+ * reminder taken, inside that workspace's transactions. Returns how many were sent.
  */
 export async function sendInvoiceReminders(
   deps: ReminderDeps,
@@ -139,24 +132,17 @@ export async function sendInvoiceReminders(
 ) {
   const day = opts.today ?? today()
   // The widest schedule allowed: 90 days before the due date to 365 after.
-  const candidates = await deps.database.db
-    .select({ id: documents.id, workspaceId: documents.workspaceId })
+  const open = and(
+    eq(documents.kind, 'invoice'),
+    inArray(documents.status, OPEN),
+    sql`${documents.dueDate} between ${addDays(day, -365)}::date and ${addDays(day, 90)}::date`,
+  )
+  const spaces = await deps.database.db
+    .selectDistinct({ id: documents.workspaceId })
     .from(documents)
-    .where(
-      and(
-        eq(documents.kind, 'invoice'),
-        inArray(documents.status, OPEN),
-        sql`${documents.dueDate} between ${addDays(day, -365)}::date and ${addDays(day, 90)}::date`,
-        sql`${documents.total} - ${documents.paid} - ${documents.credited} > 0`,
-      ),
-    )
-    .orderBy(documents.workspaceId, documents.dueDate)
-    .limit(opts.batch ?? 5000)
-  const byWorkspace = new Map<string, string[]>()
-  for (const c of candidates)
-    byWorkspace.set(c.workspaceId, [...(byWorkspace.get(c.workspaceId) ?? []), c.id])
+    .where(open)
   let sent = 0
-  for (const [workspaceId, ids] of byWorkspace) {
+  for (const { id: workspaceId } of spaces) {
     const ctx: ServiceContext = {
       db: deps.database.db,
       workspaceId,
@@ -165,23 +151,22 @@ export async function sendInvoiceReminders(
     }
     const due = await withWorkspace(ctx, async (tx) => {
       const settings = await loadSettings(tx)
-      if (!settings.reminders.enabled) return []
       const offsets = offsetsOf(settings.reminders)
-      if (!offsets.length) return []
-      const rows = await tx
-        .select({ id: documents.id, dueDate: documents.dueDate })
-        .from(documents)
-        .where(inArray(documents.id, ids))
-      const done = await tx
-        .select({ id: invoiceReminders.invoiceId, offset: invoiceReminders.offsetDays })
-        .from(invoiceReminders)
-        .where(inArray(invoiceReminders.invoiceId, ids))
-      const sentOf = new Map<string, number[]>()
-      for (const r of done) sentOf.set(r.id, [...(sentOf.get(r.id) ?? []), r.offset])
-      return rows.flatMap((r) => {
-        const o = r.dueDate ? dueOffset(offsets, r.dueDate, day, sentOf.get(r.id) ?? []) : null
-        return o === null ? [] : [{ id: r.id, offset: o }]
-      })
+      if (!settings.reminders.enabled || !offsets.length) return []
+      const list = sql`${`{${offsets.join(',')}}`}::int[]`
+      const r = await tx.execute(sql`select d.id, o.off
+        from invoice_documents d
+        cross join lateral (select max(x) as off from unnest(${list}) x where d.due_date + x <= ${day}::date) o
+        where d.kind = 'invoice' and d.status in ('sent', 'viewed', 'partially_paid', 'overdue')
+          and d.due_date between ${addDays(day, -365)}::date and ${addDays(day, -offsets[0]!)}::date
+          and d.total - d.paid - d.credited > 0 and o.off is not null
+          and not exists (select 1 from invoice_reminders r where r.invoice_id = d.id and r.offset_days >= o.off)
+        order by d.due_date, d.id
+        limit ${opts.batch ?? 1000}`)
+      return (r as unknown as { rows: { id: string; off: number | string }[] }).rows.map((x) => ({
+        id: x.id,
+        offset: Number(x.off),
+      }))
     })
     // One transaction per reminder: a failing one (a render error) leaves the others sent.
     for (const r of due)
