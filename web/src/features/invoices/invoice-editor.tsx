@@ -1,7 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useNavigate } from '@tanstack/react-router'
 import { useWindowVirtualizer } from '@tanstack/react-virtual'
-import { type Dispatch, useDeferredValue, useMemo, useReducer, useRef, useState } from 'react'
+import {
+  type Dispatch,
+  useDeferredValue,
+  useLayoutEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from 'react'
 import { useTranslation } from 'react-i18next'
 import { Combobox } from '../../components/ui/combobox.tsx'
 import {
@@ -98,7 +106,8 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
 
   const save = useMutation({
     mutationFn: (input: EditorDraft) => {
-      const body = inputOf({ ...input, currency: input.currency })
+      // Amounts are read in the currency shown (the base one until another is chosen).
+      const body = inputOf({ ...input, currency: input.currency || base })
       if (invoice) return invoicesApi.update({ invoiceId: invoice.id, input: body })
       return invoicesApi.create(body)
     },
@@ -481,11 +490,17 @@ function Row({
 /** Long invoices: rows are measured as they render and only those near the viewport are mounted. */
 function VirtualLines(props: LinesProps) {
   const list = useRef<HTMLDivElement>(null)
+  const [margin, setMargin] = useState(0)
+  // Where the list starts in the page, for the virtualizer to know which rows the window shows.
+  useLayoutEffect(() => {
+    const top = (list.current?.getBoundingClientRect().top ?? 0) + window.scrollY
+    if (Math.abs(top - margin) > 1) setMargin(top)
+  })
   const virtualizer = useWindowVirtualizer({
     count: props.lines.length,
     estimateSize: () => 58,
     overscan: 8,
-    scrollMargin: list.current?.offsetTop ?? 0,
+    scrollMargin: margin,
     getItemKey: (index) => props.lines[index]?.key ?? index,
   })
   return (
