@@ -5,6 +5,7 @@ import './custom-fields.ts'
 import './events.ts'
 import { registerInvoiceBulkRoutes } from './bulk-routes.ts'
 import { seedDemoInvoices } from './demo.ts'
+import { registerEInvoiceRoutes } from './einvoice.routes.ts'
 import { registerInvoiceExportRoutes } from './export-routes.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
 import { registerRecurringRoutes } from './recurring.routes.ts'
@@ -45,6 +46,7 @@ export default defineModule({
       registerInvoiceExportRoutes,
       registerInvoiceViewRoutes,
       registerRecurringRoutes,
+      registerEInvoiceRoutes,
     ])
       register(app, kernel)
   },
