@@ -8,7 +8,7 @@ import { workspaceContext } from '../../kernel/http/context.ts'
 import { sendCsv } from '../../kernel/http/csv.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { csvHeader, csvRows, zipPdfs, zipSelection } from './export.ts'
-import { renderPdf } from './render/pdf.ts'
+import { renderPdf } from './render/lazy.ts'
 
 const lists = [
   ['invoice', '/api/v1/invoices', 'Invoices', 'invoices'],
