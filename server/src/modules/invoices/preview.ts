@@ -8,7 +8,7 @@ import { today } from './documents.ts'
 import { formatNumber, periodOf } from './numbering.ts'
 import type { DocumentTemplate, RenderableDocument } from './render/document.ts'
 import { sampleDocument } from './render/fixtures.ts'
-import { renderPdf } from './render/pdf.ts'
+import { renderPdf } from './render/lazy.ts'
 import type { SellerDetails } from './render-map.ts'
 import { loadSettings } from './settings.service.ts'
 
