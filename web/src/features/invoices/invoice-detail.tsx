@@ -48,13 +48,23 @@ function useRefresh(invoiceId: string) {
 }
 
 /** Sends a draft: it takes its number, is frozen, and the email with its PDF and view link is queued. */
-export function SendButton({ invoice }: { invoice: InvoiceDocument }) {
+export function SendButton({
+  invoice,
+  beforeSend,
+}: {
+  invoice: InvoiceDocument
+  /** Saves what is typed first, so what is sent is what the user sees. */
+  beforeSend?: () => Promise<unknown>
+}) {
   const { t } = useTranslation()
   const [open, setOpen] = useState(false)
   const [to, setTo] = useState('')
   const refresh = useRefresh(invoice.id)
   const send = useMutation({
-    mutationFn: () => invoicesApi.send({ invoiceId: invoice.id, to: to.trim() || undefined }),
+    mutationFn: async () => {
+      await beforeSend?.()
+      return invoicesApi.send({ invoiceId: invoice.id, to: to.trim() || undefined })
+    },
     onSuccess: (sent) => {
       setOpen(false)
       showToast({ message: t('invoices.detail.sent') })

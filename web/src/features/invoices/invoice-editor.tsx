@@ -49,6 +49,7 @@ import {
   type LineDraft,
   liveTotals,
 } from './editor-state.ts'
+import { SendButton } from './invoice-detail.tsx'
 import { DiscountKindSelect, type LineErrors, LineRow } from './line-row.tsx'
 
 /** Above this many lines only the rows in view are in the DOM. */
@@ -374,6 +375,10 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
             </a>
           ) : null}
         </div>
+        {invoice ? (
+          // Outside the editor's form (the send dialog has its own); it saves what is typed, then sends.
+          <SendButton invoice={invoice} beforeSend={() => save.mutateAsync(draft)} />
+        ) : null}
         <DocumentPreview doc={preview} />
       </aside>
       {invoice ? (

@@ -7,7 +7,7 @@ import { can, useMe } from '../auth/api.ts'
 import { PageHeader } from '../shell/app-shell.tsx'
 import { invoiceQuery } from './api.ts'
 import { InvoiceStatusBadge } from './badges.tsx'
-import { InvoiceDetail, SendButton } from './invoice-detail.tsx'
+import { InvoiceDetail } from './invoice-detail.tsx'
 import { InvoiceEditor } from './invoice-editor.tsx'
 
 /** A draft opens in the editor (for those who may change it); a sent invoice shows as it was sent. */
@@ -43,7 +43,6 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
           />
           <InvoiceStatusBadge status={invoice.status} />
         </div>
-        {draft && can(me, 'invoices:write') ? <SendButton invoice={invoice} /> : null}
       </div>
       {draft && can(me, 'invoices:write') ? (
         <InvoiceEditor key={invoice.id} me={me} invoice={invoice} />
