@@ -1,5 +1,5 @@
 import { desc } from 'drizzle-orm'
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Logger } from 'pino'
 import type { Database, Db } from '../db/index.ts'
 import type { Jobs } from '../jobs/index.ts'
@@ -26,10 +26,13 @@ export function createMailer(opts: {
   log: Logger
 }): Mailer {
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl)
+    const smtpUrl = opts.smtpUrl
+    // Loaded with the first message: a server that has sent nothing does not hold Nodemailer.
+    let transport: Promise<Transporter> | null = null
     return {
       async deliver(msg) {
-        await transport.sendMail({
+        transport ??= import('nodemailer').then((m) => m.default.createTransport(smtpUrl))
+        await (await transport).sendMail({
           from: opts.from,
           ...msg,
           attachments: msg.attachments?.map((a) => ({ ...a, encoding: 'base64' })),
