@@ -10,7 +10,7 @@ import { loadFieldDefs, queryClients, serializeClient } from './service.ts'
 
 /**
  * Rows per page. Each page is read in its own short transaction (keyset cursor), turned into CSV text
- * at once and dropped: its row objects die young, so the heap does not fill with promoted pages.
+ * at once and its rows dropped.
  */
 const PAGE = 250
 const ADDRESS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const
