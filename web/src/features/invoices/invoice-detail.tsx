@@ -31,6 +31,7 @@ import {
 } from './api.ts'
 import { InvoiceStatusBadge, Money, useFormatDay } from './badges.tsx'
 import { DocumentPreview, type PreviewDocument } from './document-preview.tsx'
+import { EInvoiceMenu } from './e-invoice-menu.tsx'
 
 const today = () => {
   const now = new Date()
@@ -175,6 +176,7 @@ export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocumen
             >
               {t('invoices.preview.openPdf')}
             </a>
+            {invoice.number ? <EInvoiceMenu invoiceId={invoice.id} /> : null}
             {invoice.status !== 'void' && can(me, 'invoices:credit') ? (
               <CreditNoteButton invoice={invoice} />
             ) : null}
