@@ -18,6 +18,7 @@ import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppProductsRouteImport } from './routes/_app/products'
 import { Route as InviteTokenRouteImport } from './routes/invite.$token'
+import { Route as ViewTokenRouteImport } from './routes/view.$token'
 import { Route as WorkspacesNewRouteImport } from './routes/workspaces.new'
 import { Route as AppClientsIndexRouteImport } from './routes/_app/clients.index'
 import { Route as AppClientsClientIdRouteImport } from './routes/_app/clients.$clientId'
@@ -78,6 +79,11 @@ const AppProductsRoute = AppProductsRouteImport.update({
 const InviteTokenRoute = InviteTokenRouteImport.update({
   id: '/invite/$token',
   path: '/invite/$token',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ViewTokenRoute = ViewTokenRouteImport.update({
+  id: '/view/$token',
+  path: '/view/$token',
   getParentRoute: () => rootRouteImport,
 } as any)
 const WorkspacesNewRoute = WorkspacesNewRouteImport.update({
@@ -175,6 +181,7 @@ export interface FileRoutesByFullPath {
   '/verify-email': typeof VerifyEmailRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
+  '/view/$token': typeof ViewTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/clients/$clientId': typeof AppClientsClientIdRoute
   '/clients/import': typeof AppClientsImportRoute
@@ -201,6 +208,7 @@ export interface FileRoutesByTo {
   '/verify-email': typeof VerifyEmailRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
+  '/view/$token': typeof ViewTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/': typeof AppIndexRoute
   '/clients/$clientId': typeof AppClientsClientIdRoute
@@ -230,6 +238,7 @@ export interface FileRoutesById {
   '/verify-email': typeof VerifyEmailRoute
   '/_app/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
+  '/view/$token': typeof ViewTokenRoute
   '/workspaces/new': typeof WorkspacesNewRoute
   '/_app/': typeof AppIndexRoute
   '/_app/clients/$clientId': typeof AppClientsClientIdRoute
@@ -260,6 +269,7 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/products'
     | '/invite/$token'
+    | '/view/$token'
     | '/workspaces/new'
     | '/clients/$clientId'
     | '/clients/import'
@@ -286,6 +296,7 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/products'
     | '/invite/$token'
+    | '/view/$token'
     | '/workspaces/new'
     | '/'
     | '/clients/$clientId'
@@ -314,6 +325,7 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/_app/products'
     | '/invite/$token'
+    | '/view/$token'
     | '/workspaces/new'
     | '/_app/'
     | '/_app/clients/$clientId'
@@ -342,6 +354,7 @@ export interface RootRouteChildren {
   SignUpRoute: typeof SignUpRoute
   VerifyEmailRoute: typeof VerifyEmailRoute
   InviteTokenRoute: typeof InviteTokenRoute
+  ViewTokenRoute: typeof ViewTokenRoute
   WorkspacesNewRoute: typeof WorkspacesNewRoute
 }
 
@@ -408,6 +421,13 @@ declare module '@tanstack/react-router' {
       path: '/invite/$token'
       fullPath: '/invite/$token'
       preLoaderRoute: typeof InviteTokenRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/view/$token': {
+      id: '/view/$token'
+      path: '/view/$token'
+      fullPath: '/view/$token'
+      preLoaderRoute: typeof ViewTokenRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/workspaces/new': {
@@ -584,6 +604,7 @@ const rootRouteChildren: RootRouteChildren = {
   SignUpRoute: SignUpRoute,
   VerifyEmailRoute: VerifyEmailRoute,
   InviteTokenRoute: InviteTokenRoute,
+  ViewTokenRoute: ViewTokenRoute,
   WorkspacesNewRoute: WorkspacesNewRoute,
 }
 export const routeTree = rootRouteImport
