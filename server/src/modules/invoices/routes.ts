@@ -589,6 +589,12 @@ export function registerInvoiceRoutes(
 
   // ---- PDFs --------------------------------------------------------------------------------------
   const pdfFilename = (number: string | null) => `${(number ?? 'draft').replace(/[^\w.-]+/g, '-')}.pdf`
+  // The app shows these PDFs in an <iframe> beside the document: they alone may be framed, and only by
+  // the app's own origin (every other API response keeps DENY and frame-ancestors 'none').
+  const framedBySelf = {
+    'x-frame-options': 'SAMEORIGIN',
+    'content-security-policy': "frame-ancestors 'self'",
+  }
   for (const [kind, base, idSchema, tag] of [
     ['invoice', '/api/v1/invoices', InvoiceIdSchema, 'Invoices'],
     ['quote', '/api/v1/quotes', QuoteIdSchema, 'Quotes'],
@@ -614,6 +620,7 @@ export function registerInvoiceRoutes(
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${pdfFilename(doc.number)}"`)
           .header('cache-control', 'private, no-store')
+          .headers(framedBySelf)
           .send(pdf as never)
       },
     )

@@ -32,6 +32,7 @@ import {
 import { InvoiceStatusBadge, Money, useFormatDay } from './badges.tsx'
 import { DocumentPreview, type PreviewDocument } from './document-preview.tsx'
 import { EInvoiceMenu } from './e-invoice-menu.tsx'
+import { PdfFrame } from './pdf-frame.tsx'
 
 const today = () => {
   const now = new Date()
@@ -256,7 +257,14 @@ export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocumen
       </div>
       <aside aria-label={t('invoices.preview.title')} className="space-y-2 xl:sticky xl:top-4 xl:self-start">
         <h2 className="text-lg font-semibold">{t('invoices.preview.title')}</h2>
-        <DocumentPreview doc={doc} />
+        {invoice.number ? (
+          <PdfFrame
+            url={invoicePdfUrl(invoice.id)}
+            title={t('invoices.preview.pdfFrame', { number: invoice.number })}
+          />
+        ) : (
+          <DocumentPreview doc={doc} />
+        )}
       </aside>
     </div>
   )

@@ -51,6 +51,7 @@ import {
 } from './editor-state.ts'
 import { SendButton } from './invoice-detail.tsx'
 import { DiscountKindSelect, type LineErrors, LineRow } from './line-row.tsx'
+import { PdfFrame } from './pdf-frame.tsx'
 
 /** Above this many lines only the rows in view are in the DOM. */
 const virtualizeFrom = 40
@@ -105,6 +106,8 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
   const deferred = useDeferredValue(draft)
   const live = useMemo(() => liveTotals({ ...deferred, currency }, rateMap), [deferred, currency, rateMap])
 
+  // Each save reloads the PDF preview (PdfFrame folds quick successions into one reload).
+  const [pdfVersion, setPdfVersion] = useState(0)
   const save = useMutation({
     mutationFn: (input: EditorDraft) => {
       // Amounts are read in the currency shown (the base one until another is chosen).
@@ -117,6 +120,7 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
       void queryClient.invalidateQueries({ queryKey: [...invoicesKey, 'list'] })
       void queryClient.invalidateQueries({ queryKey: [...invoicesKey, 'count'] })
       showToast({ message: t('invoices.editor.saved') })
+      setPdfVersion((v) => v + 1)
       if (!invoice) void navigate({ to: '/invoices/$invoiceId', params: { invoiceId: saved.id } })
     },
   })
@@ -380,6 +384,21 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
           <SendButton invoice={invoice} beforeSend={() => save.mutateAsync(draft)} />
         ) : null}
         <DocumentPreview doc={preview} />
+        {invoice ? (
+          <>
+            <div className="flex items-center justify-between gap-2">
+              <h3 className="font-semibold">{t('invoices.preview.pdfTitle')}</h3>
+              <Button variant="secondary" loading={save.isPending} onClick={() => save.mutate(draft)}>
+                {t('invoices.preview.refreshPdf')}
+              </Button>
+            </div>
+            <PdfFrame
+              url={invoicePdfUrl(invoice.id)}
+              title={t('invoices.preview.pdfFrame', { number: t('invoices.draftNumber') })}
+              version={pdfVersion}
+            />
+          </>
+        ) : null}
       </aside>
       {invoice ? (
         <ConfirmDialog
