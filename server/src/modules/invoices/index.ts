@@ -8,6 +8,7 @@ import { seedDemoInvoices } from './demo.ts'
 import { registerEInvoiceRoutes } from './einvoice.routes.ts'
 import { registerInvoiceExportRoutes } from './export-routes.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
+import { registerPublicQuoteRoutes } from './public-quotes.routes.ts'
 import { registerRecurringRoutes } from './recurring.routes.ts'
 import { generateDueInvoices, RECURRING_QUEUE } from './recurring.ts'
 import { REMINDERS_QUEUE, sendInvoiceReminders } from './reminders.ts'
@@ -47,6 +48,7 @@ export default defineModule({
       registerInvoiceViewRoutes,
       registerRecurringRoutes,
       registerEInvoiceRoutes,
+      registerPublicQuoteRoutes,
     ])
       register(app, kernel)
   },

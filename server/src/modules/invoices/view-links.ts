@@ -75,7 +75,7 @@ const labelOf = (d: DocumentRow) => ({ id: d.id, kind: d.kind, number: d.number,
  * row-level security is enabled, not forced, so the owner connection reads it, as the sweep does).
  * Unknown, revoked and rotated tokens, drafts and voided documents answer 404 alike.
  */
-async function byToken(db: Db, token: string) {
+export async function byToken(db: Db, token: string) {
   const [row] = await db
     .select({ id: documents.id, workspaceId: documents.workspaceId, kind: documents.kind })
     .from(documents)
@@ -91,7 +91,7 @@ async function byToken(db: Db, token: string) {
 }
 
 /** The viewer's context: the token's workspace, read as its system, audited as an anonymous viewer. */
-function viewerContext(db: Db, workspaceId: string, meta: AuditMeta): ServiceContext {
+export function viewerContext(db: Db, workspaceId: string, meta: AuditMeta): ServiceContext {
   return {
     db,
     workspaceId,
