@@ -12,6 +12,7 @@ import { registerPublicQuoteRoutes } from './public-quotes.routes.ts'
 import { registerRecurringRoutes } from './recurring.routes.ts'
 import { generateDueInvoices, RECURRING_QUEUE } from './recurring.ts'
 import { REMINDERS_QUEUE, sendInvoiceReminders } from './reminders.ts'
+import { registerResendRoutes } from './resend.routes.ts'
 import { registerInvoiceRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 import { registerSummaryRoutes } from './summary.routes.ts'
@@ -48,6 +49,7 @@ export default defineModule({
       registerInvoiceViewRoutes,
       registerRecurringRoutes,
       registerEInvoiceRoutes,
+      registerResendRoutes,
       registerPublicQuoteRoutes,
     ])
       register(app, kernel)
