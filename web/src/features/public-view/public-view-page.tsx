@@ -138,47 +138,51 @@ function DocumentView({ token, doc }: { token: string; doc: PublicDocument }) {
         </dl>
       </div>
 
-      <section aria-labelledby="public-lines">
+      {/* Scrolls sideways on a phone; focusable so the keyboard can scroll it too. */}
+      <section
+        aria-labelledby="public-lines"
+        className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-indigo-600"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+        tabIndex={0}
+      >
         <h2 id="public-lines" className="sr-only">
           {t('publicView.lines')}
         </h2>
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[32rem] text-sm">
-            <thead>
-              <tr className="border-b border-slate-200 text-left text-slate-700 dark:border-slate-700 dark:text-slate-300">
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  {t('publicView.description')}
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  {t('publicView.quantity')}
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  {t('publicView.unitPrice')}
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  {t('publicView.tax')}
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  {t('publicView.lineTotal')}
-                </th>
+        <table className="w-full min-w-[32rem] text-sm">
+          <thead>
+            <tr className="border-b border-slate-200 text-left text-slate-700 dark:border-slate-700 dark:text-slate-300">
+              <th scope="col" className="py-2 pr-3 font-medium">
+                {t('publicView.description')}
+              </th>
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
+                {t('publicView.quantity')}
+              </th>
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
+                {t('publicView.unitPrice')}
+              </th>
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
+                {t('publicView.tax')}
+              </th>
+              <th scope="col" className="py-2 text-right font-medium">
+                {t('publicView.lineTotal')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {doc.lines.map((line, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: lines have no ids in the public view and never reorder
+              <tr key={i} className="border-b border-slate-100 align-top dark:border-slate-800">
+                <td className="py-2 pr-3 whitespace-pre-line">{line.description}</td>
+                <td className="py-2 pr-3 text-right tabular-nums">
+                  {line.quantity} {line.unit}
+                </td>
+                <td className="py-2 pr-3 text-right tabular-nums">{money(line.unitPrice)}</td>
+                <td className="py-2 pr-3 text-right tabular-nums">{money(line.tax)}</td>
+                <td className="py-2 text-right tabular-nums">{money(line.total)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {doc.lines.map((line, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: lines have no ids in the public view and never reorder
-                <tr key={i} className="border-b border-slate-100 align-top dark:border-slate-800">
-                  <td className="py-2 pr-3 whitespace-pre-line">{line.description}</td>
-                  <td className="py-2 pr-3 text-right tabular-nums">
-                    {line.quantity} {line.unit}
-                  </td>
-                  <td className="py-2 pr-3 text-right tabular-nums">{money(line.unitPrice)}</td>
-                  <td className="py-2 pr-3 text-right tabular-nums">{money(line.tax)}</td>
-                  <td className="py-2 text-right tabular-nums">{money(line.total)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </table>
       </section>
 
       <dl className="mt-4 ml-auto grid w-full max-w-xs grid-cols-2 gap-y-1 text-sm">
