@@ -70,6 +70,24 @@ test('invoices: draft with two lines and a discount, send, viewed, paid in two p
   const number = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? ''
   expect(number).toMatch(/^INV-\d{4}-\d{5}$/)
   await expect(page.getByTestId('amount-due')).toHaveText('€396.00')
+  await expect(page.locator(`iframe[title="PDF of invoice ${number}"]`)).toHaveAttribute('src', /\/pdf$/)
+
+  // The e-invoice menu opens from the keyboard; without a seller VAT id it says why, and where to fix it.
+  const eInvoice = page.getByRole('button', { name: 'Download e-invoice' })
+  await eInvoice.focus()
+  await page.keyboard.press('Enter')
+  await expect(eInvoice).toHaveAttribute('aria-expanded', 'true')
+  const formats = page.getByRole('list', { name: 'Download e-invoice' })
+  await expect(formats.getByRole('button')).toHaveText(['Factur-X PDF', 'XRechnung UBL', 'XRechnung CII'])
+  await formats.getByRole('button', { name: 'XRechnung UBL' }).click()
+  await expect(page.getByText(/cannot be exported as an EN 16931 e-invoice/)).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Open invoice settings' })).toHaveAttribute(
+    'href',
+    '/settings/invoices',
+  )
+  await page.keyboard.press('Escape')
+  await expect(eInvoice).toHaveAttribute('aria-expanded', 'false')
+  await expect(eInvoice).toBeFocused()
 
   // 4. The email in the dev mailbox carries the view link.
   const message = page
@@ -93,6 +111,11 @@ test('invoices: draft with two lines and a discount, send, viewed, paid in two p
   await other.close()
   await page.goto(invoiceUrl)
   await expect(page.getByText('Viewed', { exact: true }).first()).toBeVisible()
+
+  // Emailed again, to the client's address.
+  await page.getByRole('button', { name: 'Email again' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Email again' }).click()
+  await expect(page.getByText(`Invoice emailed to ${clientEmail}`)).toBeVisible()
 
   // 6. A partial payment, then the rest: "Partially paid", then "Paid".
   await page.getByRole('button', { name: 'Record payment' }).click()

@@ -133,6 +133,8 @@ export const invoicesApi = {
     api.post<InvoiceDocument>(`/api/v1/invoices/${id(invoiceId)}/send`, to ? { to } : { email: true }),
   sendWithoutEmail: (invoiceId: string) =>
     api.post<InvoiceDocument>(`/api/v1/invoices/${id(invoiceId)}/send`, {}),
+  emailAgain: ({ invoiceId, to }: { invoiceId: string; to?: string }) =>
+    api.post<{ to: string }>(`/api/v1/invoices/${id(invoiceId)}/email`, to ? { to } : {}),
   rotateLink: (invoiceId: string) => api.post<ViewLink>(`/api/v1/invoices/${id(invoiceId)}/view-link`, {}),
   revokeLink: (invoiceId: string) => api.delete(`/api/v1/invoices/${id(invoiceId)}/view-link`),
   void: ({ invoiceId, reason }: { invoiceId: string; reason: string }) =>

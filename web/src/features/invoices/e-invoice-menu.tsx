@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router'
-import { type KeyboardEvent, useId, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, buttonClasses } from '../../components/ui/index.ts'
 import { ApiError, type ProblemBody } from '../../lib/api.ts'
@@ -62,18 +62,21 @@ export function EInvoiceMenu({ invoiceId }: { invoiceId: string }) {
     }
   }
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && open) {
-      e.stopPropagation()
+  // Escape closes the list from anywhere (focus may have left it while a file was fetched).
+  useEffect(() => {
+    if (!open) return
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return
       setOpen(false)
       toggle.current?.focus()
     }
-  }
+    document.addEventListener('keydown', onKeyDown)
+    return () => document.removeEventListener('keydown', onKeyDown)
+  }, [open])
 
   const settingsFault = error instanceof ApiError && error.status === 422
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere inside the disclosure closes it
-    <div className="relative" onKeyDown={onKeyDown}>
+    <div className="relative">
       <button
         ref={toggle}
         type="button"

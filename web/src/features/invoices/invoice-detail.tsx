@@ -107,6 +107,60 @@ export function SendButton({
   )
 }
 
+/** Emails a sent invoice again: its PDF and a fresh view link (the previous link stops working). */
+function EmailAgainButton({ invoice }: { invoice: InvoiceDocument }) {
+  const { t } = useTranslation()
+  const [open, setOpen] = useState(false)
+  const [to, setTo] = useState('')
+  const email = useMutation({
+    mutationFn: () => invoicesApi.emailAgain({ invoiceId: invoice.id, to: to.trim() || undefined }),
+    onSuccess: (done) => {
+      setOpen(false)
+      showToast({ message: t('invoices.detail.emailed', { to: done.to }) })
+    },
+  })
+  const fields = fieldErrorsOf(email.error)
+  return (
+    <>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          email.reset()
+          setOpen(true)
+        }}
+      >
+        {t('invoices.detail.emailAgain')}
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={t('invoices.detail.emailAgainTitle')}
+        description={t('invoices.detail.emailAgainHint')}
+      >
+        <Form onSubmit={() => email.mutate()}>
+          <Input
+            type="email"
+            label={t('invoices.detail.sendTo')}
+            hint={t('invoices.detail.sendToHint')}
+            value={to}
+            error={fields.to}
+            onChange={(e) => setTo(e.target.value)}
+          />
+          {email.error && !fields.to ? <Alert tone="error">{errorMessage(email.error, t)}</Alert> : null}
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={email.isPending}>
+              {t('invoices.detail.emailAgain')}
+            </Button>
+          </div>
+        </Form>
+      </Dialog>
+    </>
+  )
+}
+
 /** A sent invoice: the document as it was sent, where it stands, and what may be done with it. */
 export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocument }) {
   const { t } = useTranslation()
@@ -178,6 +232,9 @@ export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocumen
               {t('invoices.preview.openPdf')}
             </a>
             {invoice.number ? <EInvoiceMenu invoiceId={invoice.id} /> : null}
+            {invoice.number && invoice.status !== 'void' && can(me, 'invoices:write') ? (
+              <EmailAgainButton invoice={invoice} />
+            ) : null}
             {invoice.status !== 'void' && can(me, 'invoices:credit') ? (
               <CreditNoteButton invoice={invoice} />
             ) : null}
