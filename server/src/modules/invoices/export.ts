@@ -199,7 +199,8 @@ export async function* zipPdfs(
     const doc = await renderableDocument(ctx, kind, id)
     const pdf = await render(doc)
     const entry = new ZipPassThrough(entryName(doc.number, id, taken))
-    entry.mtime = new Date()
+    // The document's own date, not the clock: the same selection downloads as the same bytes.
+    entry.mtime = new Date(`${doc.issueDate}T12:00:00Z`)
     zip.add(entry)
     entry.push(pdf, true)
     yield* flush()
