@@ -79,6 +79,9 @@ test('public view page: the client opens an invoice by its link (number, total, 
   await dialog.getByRole('button', { name: 'Accept quote' }).click()
   await expect(dialog).toBeHidden()
   await expect(clientPage.getByText('Accepted', { exact: true })).toBeVisible()
+  await expect(
+    clientPage.getByRole('status').filter({ hasText: 'This quote has been accepted' }),
+  ).toBeVisible()
   await expect(clientPage.getByRole('button', { name: 'Accept', exact: true })).toHaveCount(0)
 
   // An unknown link says so.

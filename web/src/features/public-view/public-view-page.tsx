@@ -148,7 +148,7 @@ function DocumentView({ token, doc }: { token: string; doc: PublicDocument }) {
         <h2 id="public-lines" className="sr-only">
           {t('publicView.lines')}
         </h2>
-        <table className="w-full min-w-[32rem] text-sm">
+        <table className="w-full text-sm">
           <thead>
             <tr className="border-b border-slate-200 text-left text-slate-700 dark:border-slate-700 dark:text-slate-300">
               <th scope="col" className="py-2 pr-3 font-medium">
@@ -160,7 +160,7 @@ function DocumentView({ token, doc }: { token: string; doc: PublicDocument }) {
               <th scope="col" className="py-2 pr-3 text-right font-medium">
                 {t('publicView.unitPrice')}
               </th>
-              <th scope="col" className="py-2 pr-3 text-right font-medium">
+              <th scope="col" className="hidden py-2 pr-3 text-right font-medium sm:table-cell">
                 {t('publicView.tax')}
               </th>
               <th scope="col" className="py-2 text-right font-medium">
@@ -177,7 +177,7 @@ function DocumentView({ token, doc }: { token: string; doc: PublicDocument }) {
                   {line.quantity} {line.unit}
                 </td>
                 <td className="py-2 pr-3 text-right tabular-nums">{money(line.unitPrice)}</td>
-                <td className="py-2 pr-3 text-right tabular-nums">{money(line.tax)}</td>
+                <td className="hidden py-2 pr-3 text-right tabular-nums sm:table-cell">{money(line.tax)}</td>
                 <td className="py-2 text-right tabular-nums">{money(line.total)}</td>
               </tr>
             ))}
@@ -199,6 +199,11 @@ function DocumentView({ token, doc }: { token: string; doc: PublicDocument }) {
       </dl>
 
       {canAnswer ? <QuoteAnswer token={token} /> : null}
+      {doc.kind === 'quote' && (doc.status === 'accepted' || doc.status === 'declined') ? (
+        <Alert tone={doc.status === 'accepted' ? 'success' : 'info'} className="mt-6">
+          {t(doc.status === 'accepted' ? 'publicView.accept.done' : 'publicView.decline.done')}
+        </Alert>
+      ) : null}
 
       <div className="mt-6 grid gap-4 sm:grid-cols-2">
         <TextBlock
@@ -259,6 +264,7 @@ function QuoteAnswer({ token }: { token: string }) {
   const [open, setOpen] = useState<'accept' | 'decline' | null>(null)
   const [name, setName] = useState('')
   const [reason, setReason] = useState('')
+  const [nameMissing, setNameMissing] = useState(false)
   const formId = useId()
   const mutation = useMutation({
     mutationFn: (step: 'accept' | 'decline') =>
@@ -272,17 +278,20 @@ function QuoteAnswer({ token }: { token: string }) {
   })
   const close = () => {
     setOpen(null)
+    setNameMissing(false)
     mutation.reset()
   }
   const submit = (event: FormEvent) => {
     event.preventDefault()
+    if (open === 'accept' && !name.trim()) return setNameMissing(true)
     if (open) mutation.mutate(open)
   }
   const fieldError = fieldErrorsOf(mutation.error)
   const otherError =
     mutation.error && !fieldError.name && !fieldError.reason ? errorMessage(mutation.error, t) : null
   return (
-    <div className="mt-6 flex flex-col gap-3 rounded-md border border-slate-200 p-4 sm:flex-row sm:items-center sm:justify-end dark:border-slate-700">
+    <div className="mt-6 flex flex-col gap-3 rounded-md border border-slate-200 p-4 sm:flex-row sm:items-center dark:border-slate-700">
+      <p className="text-sm sm:mr-auto">{t('publicView.answer')}</p>
       <Button variant="secondary" onClick={() => setOpen('decline')}>
         {t('publicView.decline.open')}
       </Button>
@@ -313,17 +322,24 @@ function QuoteAnswer({ token }: { token: string }) {
             <Input
               label={t('publicView.accept.name')}
               value={name}
-              onChange={(e) => setName(e.target.value)}
+              onChange={(e) => {
+                setName(e.target.value)
+                setNameMissing(false)
+                if (mutation.isError) mutation.reset()
+              }}
               autoComplete="name"
               maxLength={200}
               required
-              error={fieldError.name}
+              error={nameMissing ? t('validation.required') : fieldError.name}
             />
           ) : (
             <Textarea
               label={t('publicView.decline.reason')}
               value={reason}
-              onChange={(e) => setReason(e.target.value)}
+              onChange={(e) => {
+                setReason(e.target.value)
+                if (mutation.isError) mutation.reset()
+              }}
               maxLength={500}
               rows={3}
               error={fieldError.reason}
