@@ -213,10 +213,12 @@ async function quoteStep(
   id: string,
   step: 'accepted' | 'declined',
   detail: string | null,
+  check?: QuoteCheck,
 ) {
   assertCan(ctx.actor, 'invoices:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadDocument(tx, ctx, 'quote', id, true)
+    check?.(before)
     if (before.status !== 'sent' && before.status !== 'viewed')
       throw problems.conflict(`A ${before.status} quote cannot be ${step}.`, 'status')
     if (before.dueDate && before.dueDate < today())
@@ -240,11 +242,19 @@ async function quoteStep(
   })
 }
 
+/** Runs on the locked quote before the step, e.g. to check the view link it was reached by. */
+export type QuoteCheck = (before: DocumentRow) => void
+
 /** The client accepted the quote, typing their name. */
-export const acceptQuote = (deps: Deps, ctx: ServiceContext, id: string, name: string) =>
-  quoteStep(deps, ctx, id, 'accepted', name)
-export const declineQuote = (deps: Deps, ctx: ServiceContext, id: string, reason: string | null) =>
-  quoteStep(deps, ctx, id, 'declined', reason)
+export const acceptQuote = (deps: Deps, ctx: ServiceContext, id: string, name: string, check?: QuoteCheck) =>
+  quoteStep(deps, ctx, id, 'accepted', name, check)
+export const declineQuote = (
+  deps: Deps,
+  ctx: ServiceContext,
+  id: string,
+  reason: string | null,
+  check?: QuoteCheck,
+) => quoteStep(deps, ctx, id, 'declined', reason, check)
 
 /** An accepted quote becomes a draft invoice with the same lines (taxes as quoted); the quote is converted. */
 export async function convertQuote(deps: Deps, ctx: ServiceContext, id: string) {

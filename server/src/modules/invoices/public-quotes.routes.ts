@@ -12,7 +12,7 @@ import type { Kernel } from '../../kernel/kernel.ts'
 import type { Deps } from './documents.ts'
 import { acceptQuote, declineQuote } from './lifecycle.ts'
 import { renderableDocument } from './render.service.ts'
-import { byToken, publicView, viewerContext } from './view-links.ts'
+import { byToken, hashToken, publicView, viewerContext } from './view-links.ts'
 
 /**
  * The client answers a quote from its view page: accepts it, typing their name, or declines it. The
@@ -30,10 +30,14 @@ export async function answerQuoteByToken(
   if (found.kind !== 'quote')
     throw problems.conflict('This link is to an invoice; only a quote can be accepted or declined.', 'token')
   const ctx = viewerContext(db, found.workspaceId, meta)
+  // The link is checked again under the quote's row lock: one revoked or replaced meanwhile answers 404.
+  const sameLink = (before: { viewTokenHash: string | null }) => {
+    if (before.viewTokenHash !== hashToken(token)) throw problems.notFound('Document')
+  }
   const after =
     'accept' in answer
-      ? await acceptQuote(deps, ctx, found.id, answer.accept)
-      : await declineQuote(deps, ctx, found.id, answer.decline)
+      ? await acceptQuote(deps, ctx, found.id, answer.accept, sameLink)
+      : await declineQuote(deps, ctx, found.id, answer.decline, sameLink)
   const doc = await renderableDocument(ctx, 'quote', found.id)
   return publicView(doc, after.viewedAt ? new Date(after.viewedAt) : null)
 }
