@@ -30,7 +30,7 @@ export function bulkIndexStatements(
     `insert into search_word_variants (workspace_id, record_type, variant, word_id)
        select w.workspace_id, w.record_type, d.variant, w.id
        from search_words w cross join lateral search_word_deletes(w.word) d
-       where w.record_type = ${type} and w.in_title and length(w.word) >= 4
+       where w.record_type = ${type} and w.in_title and length(w.word) >= 4 and w.word !~ '[0-9]'
          and w.workspace_id in (select distinct workspace_id from bulk_index_tokens)
          and w.word in (select word from bulk_index_tokens where pos < 100)
        on conflict do nothing`,

@@ -105,7 +105,8 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
   //    dictionary entries in the same order; words already there as they should be are left alone.
   //    Title words this statement adds (or first sees in a title) get their deletions, for typo
   //    lookups, in the same statement: only the writer that added a word writes them, so concurrent
-  //    writers never meet there.
+  //    writers never meet there. Words with digits (document numbers, postcodes, phone numbers) get
+  //    none: a number one digit off is another record, not a typo, and each would cost ~30 rows.
   // The deletions (search_word_deletes, inlined) look like a million rows per word to the planner,
   // which would then compile the statement with JIT (~0.4 s, more than running it). JIT never pays off
   // for a writer's statements: it is off for the rest of the transaction.
@@ -127,7 +128,7 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
             insert into search_word_variants (workspace_id, record_type, variant, word_id)
             select ${WORKSPACE}, ${type.name}, d.variant, a.id
             from added a cross join lateral search_word_deletes(a.word) d
-            where a.in_title and length(a.word) >= 4
+            where a.in_title and length(a.word) >= 4 and a.word !~ '[0-9]'
             on conflict do nothing
           )
           select coalesce(jsonb_agg(jsonb_build_object('i', t.id, 'f', t.fresh, 'w', t.word, 'p', t.pos)), '[]')::text as t

@@ -67,7 +67,8 @@ export const searchTitles = pgTable(
 /**
  * Title words by the strings one or two deleted letters make of them (`search_word_deletes`, the word
  * itself included; two from 5 letters): a typo'd query word finds its candidates by looking up its own
- * deletions here (equality on one btree), whatever the size of the dictionary.
+ * deletions here (equality on one btree), whatever the size of the dictionary. Words with digits have
+ * none: a number one digit off names another record.
  */
 export const searchWordVariants = pgTable(
   'search_word_variants',
