@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures.ts'
 import { createWorkspace, person, signIn, signUp, uniqueSuffix, verifyEmail } from './helpers.ts'
 
-test('public view page: the client opens an invoice by its link (number, total, PDF) and accepts a quote', async ({
+test('public view page: the client opens an invoice by its link (number, total, PDF), accepts a quote and declines another', async ({
   page,
   a11y,
   browser,
@@ -39,6 +39,7 @@ test('public view page: the client opens an invoice by its link (number, total, 
   }
   const invoice = await sentWithLink('invoices')
   const quote = await sentWithLink('quotes')
+  const declined = await sentWithLink('quotes')
 
   // A second browser without a session opens the invoice's link.
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } })
@@ -84,6 +85,17 @@ test('public view page: the client opens an invoice by its link (number, total, 
   ).toBeVisible()
   await expect(clientPage.getByRole('button', { name: 'Accept', exact: true })).toHaveCount(0)
 
+  // Another quote: declined, with a reason.
+  await clientPage.goto(declined.path)
+  await clientPage.getByRole('button', { name: 'Decline', exact: true }).click()
+  await dialog.getByLabel('Reason (optional)').fill('Over budget this quarter')
+  await dialog.getByRole('button', { name: 'Decline quote' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(clientPage.getByText('Declined', { exact: true })).toBeVisible()
+  await expect(
+    clientPage.getByRole('status').filter({ hasText: 'This quote has been declined' }),
+  ).toBeVisible()
+
   // An unknown link says so.
   await clientPage.goto(`/view/${'A'.repeat(43)}`)
   await expect(clientPage.getByText(/This link is no longer valid/)).toBeVisible()
@@ -96,4 +108,7 @@ test('public view page: the client opens an invoice by its link (number, total, 
   const ownedQuote = await owned.json()
   expect(ownedQuote.status).toBe('accepted')
   expect(ownedQuote.acceptedBy).toBe('Nadia Northwind')
+  const ownedDeclined = await (await page.request.get(`/api/v1/quotes/${declined.id}`)).json()
+  expect(ownedDeclined.status).toBe('declined')
+  expect(ownedDeclined.declineReason).toBe('Over budget this quarter')
 })
