@@ -77,4 +77,12 @@ test('board: move a card by drag and by the keyboard "Move to…" menu, group by
   await page.getByLabel('Group by').selectOption('status')
   await expect(lane('Lead')).toContainText('Contoso Pharma')
   await page.screenshot({ path: 'docs/screenshot-board.png' })
+
+  // The board in dark, as stored and restored on reload.
+  await page.evaluate(() => localStorage.setItem('atrium.theme', 'dark'))
+  await page.reload()
+  await expect(page.locator('html')).toHaveClass(/dark/)
+  await expect(lane('Lead')).toContainText('Contoso Pharma')
+  await a11y.scan(page, 'board, dark')
+  await page.screenshot({ path: 'docs/screenshot-board-dark.png' })
 })

@@ -1,6 +1,6 @@
 import { useQueries } from '@tanstack/react-query'
-import { Command } from 'cmdk'
-import { useEffect, useRef, useState } from 'react'
+import { Command, defaultFilter } from 'cmdk'
+import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Spinner } from '../../components/ui/index.ts'
 import { type CommandContext, commands, type SearchResult, searchers } from '../../lib/registry/commands.ts'
@@ -14,6 +14,33 @@ const itemClasses =
   'flex cursor-pointer items-center justify-between gap-3 rounded px-3 py-2 text-sm data-[selected=true]:bg-indigo-100 data-[selected=true]:text-indigo-950 dark:data-[selected=true]:bg-indigo-950 dark:data-[selected=true]:text-indigo-50'
 const groupClasses =
   '[&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:pt-3 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:uppercase [&_[cmdk-group-heading]]:text-slate-600 dark:[&_[cmdk-group-heading]]:text-slate-300'
+
+type PaletteEntry = { value: string; keywords: string[]; onSelect: () => void; content: ReactNode }
+
+const wordsOf = (text: string) => text.split(/[\s\-_/]+/).filter(Boolean)
+
+/**
+ * Ranks an item by what the user reads (its label, then its keywords), never by its internal value:
+ * the label itself, then a label that starts with the text, then one whose words start with each typed
+ * word, then one containing the text, then keywords whose words start with each typed word; anything
+ * else only by cmdk's fuzzy score, kept below those. So "sign out" finds Sign out before a page whose
+ * keywords happen to hold those letters in order. Records come from the server already ranked.
+ */
+export function paletteFilter(value: string, search: string, keywords: string[] = []): number {
+  if (value.startsWith('record:')) return 1
+  const query = search.trim().toLowerCase()
+  if (!query) return 1
+  const texts = keywords.map((k) => k.toLowerCase())
+  const label = texts[0] ?? ''
+  const typed = wordsOf(query)
+  const startsEach = (text: string) => typed.every((t) => wordsOf(text).some((w) => w.startsWith(t)))
+  if (label === query) return 1
+  if (label.startsWith(query)) return 0.9
+  if (startsEach(label)) return 0.8
+  if (label.includes(query)) return 0.7
+  if (startsEach(texts.join(' '))) return 0.6
+  return defaultFilter(texts.join(' '), query) * 0.5
+}
 
 /** Records found by every registered searcher the user may use; each searcher's code loads on first use. */
 function useRecordSearch(query: string, context: CommandContext) {
@@ -99,6 +126,63 @@ export default function Palette({
     void Promise.resolve().then(action)
   }
 
+  // Pages and actions ranked here, best first, and the group holding the best match shown first:
+  // the order people read is the order Enter follows.
+  const rank = (list: PaletteEntry[]) =>
+    query.trim()
+      ? list
+          .map((entry) => ({ entry, score: paletteFilter(entry.value, query, entry.keywords) }))
+          .filter(({ score }) => score > 0)
+          .sort((a, b) => b.score - a.score)
+          .map(({ entry, score }) => ({ ...entry, score }))
+      : list.map((entry) => ({ ...entry, score: 1 }))
+  const bestOf = (list: { score: number }[]) => list[0]?.score ?? 0
+  const pageEntries = rank(
+    pages.map((page) => ({
+      value: `page:${page.id}`,
+      keywords: [t(page.labelKey), ...(page.keywords ?? [])],
+      onSelect: () => run(() => context.navigate({ to: page.to })),
+      content: (
+        <>
+          <span>{t('palette.goTo', { page: t(page.labelKey) })}</span>
+          {page.goKey ? <Keys keys={['G', page.goKey.toUpperCase()]} /> : null}
+        </>
+      ),
+    })),
+  )
+  const actionEntries = rank([
+    ...actions.flatMap((command): PaletteEntry[] =>
+      command.items
+        ? command.items(context).map((item) => ({
+            value: `command:${command.id}:${item.id}`,
+            keywords: [item.label, ...(command.keywords ?? [])],
+            onSelect: () => run(() => item.run(context)),
+            content: item.label,
+          }))
+        : [
+            {
+              value: `command:${command.id}`,
+              keywords: [t(command.labelKey), ...(command.keywords ?? [])],
+              onSelect: () => run(() => command.run(context)),
+              content: <span>{t(command.labelKey)}</span>,
+            },
+          ],
+    ),
+    {
+      value: 'command:shortcuts',
+      keywords: [t('palette.shortcuts.title'), 'keyboard', 'help'],
+      onSelect: onShowShortcuts,
+      content: (
+        <>
+          <span>{t('palette.shortcuts.title')}</span>
+          <Keys keys={['?']} />
+        </>
+      ),
+    },
+  ])
+  const pageGroup = { id: 'pages', heading: t('palette.pages'), entries: pageEntries }
+  const actionGroup = { id: 'actions', heading: t('palette.actions'), entries: actionEntries }
+
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes it; Escape does the same by keyboard
     <dialog
@@ -115,6 +199,7 @@ export default function Palette({
     >
       <Command
         label={t('palette.title')}
+        filter={paletteFilter}
         loop
         value={selected}
         onValueChange={(value) => setSelected((current) => (current === undefined ? current : value))}
@@ -161,56 +246,26 @@ export default function Palette({
               </Command.Group>
             ) : null,
           )}
-          <Command.Group heading={t('palette.pages')} className={groupClasses}>
-            {pages.map((page) => (
-              <Command.Item
-                key={page.id}
-                value={`page:${page.id}`}
-                keywords={[t(page.labelKey), ...(page.keywords ?? [])]}
-                onSelect={() => run(() => context.navigate({ to: page.to }))}
-                className={itemClasses}
-              >
-                <span>{t('palette.goTo', { page: t(page.labelKey) })}</span>
-                {page.goKey ? <Keys keys={['G', page.goKey.toUpperCase()]} /> : null}
-              </Command.Item>
-            ))}
-          </Command.Group>
-          <Command.Group heading={t('palette.actions')} className={groupClasses}>
-            {actions.flatMap((command) =>
-              command.items ? (
-                command.items(context).map((item) => (
+          {(query.trim() && bestOf(actionEntries) > bestOf(pageEntries)
+            ? [actionGroup, pageGroup]
+            : [pageGroup, actionGroup]
+          ).map((group) =>
+            group.entries.length ? (
+              <Command.Group key={group.id} heading={group.heading} className={groupClasses}>
+                {group.entries.map((entry) => (
                   <Command.Item
-                    key={`${command.id}:${item.id}`}
-                    value={`command:${command.id}:${item.id}`}
-                    keywords={[item.label, ...(command.keywords ?? [])]}
-                    onSelect={() => run(() => item.run(context))}
+                    key={entry.value}
+                    value={entry.value}
+                    keywords={entry.keywords}
+                    onSelect={entry.onSelect}
                     className={itemClasses}
                   >
-                    {item.label}
+                    {entry.content}
                   </Command.Item>
-                ))
-              ) : (
-                <Command.Item
-                  key={command.id}
-                  value={`command:${command.id}`}
-                  keywords={[t(command.labelKey), ...(command.keywords ?? [])]}
-                  onSelect={() => run(() => command.run(context))}
-                  className={itemClasses}
-                >
-                  <span>{t(command.labelKey)}</span>
-                </Command.Item>
-              ),
-            )}
-            <Command.Item
-              value="command:shortcuts"
-              keywords={[t('palette.shortcuts.title'), 'keyboard', 'help']}
-              onSelect={onShowShortcuts}
-              className={itemClasses}
-            >
-              <span>{t('palette.shortcuts.title')}</span>
-              <Keys keys={['?']} />
-            </Command.Item>
-          </Command.Group>
+                ))}
+              </Command.Group>
+            ) : null,
+          )}
         </Command.List>
       </Command>
     </dialog>
