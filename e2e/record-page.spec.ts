@@ -93,6 +93,19 @@ test('record page: edit fields in place, add a note and a task, read the activit
   await tasks.getByRole('checkbox', { name: 'Mark “Send the renewal offer” done' }).click()
   await expect(tasks.getByText('No open tasks.')).toBeVisible()
 
+  // Contacts: the form dialog saves with Enter, then lists the contact; focus comes back to the button.
+  await page.getByRole('tab', { name: 'Contacts' }).click()
+  const addContact = page.getByRole('button', { name: 'Add contact' }).first()
+  await addContact.click()
+  const contactDialog = page.getByRole('dialog', { name: 'Add a contact' })
+  await contactDialog.getByLabel('Name').fill('Nora North')
+  await contactDialog.getByLabel('Email').fill('nora@northwind.example')
+  await contactDialog.getByLabel('Email').press('Enter')
+  await expect(contactDialog).toBeHidden()
+  await expect(page.getByRole('row', { name: /Nora North/ })).toContainText('nora@northwind.example')
+  await expect(addContact).toBeFocused()
+  await a11y.scan(page, 'record page, contacts')
+
   // Phones: the panes stack and nothing scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 })
   await page.reload()

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button } from './button.tsx'
+import { Form } from './form.tsx'
 
 export type DialogProps = {
   open: boolean
@@ -119,6 +120,51 @@ export function ConfirmDialog({
       <div aria-live="assertive">
         {error ? <p className="text-sm text-red-700 dark:text-red-400">{error}</p> : null}
       </div>
+    </Dialog>
+  )
+}
+
+export type FormDialogProps = Omit<DialogProps, 'open' | 'footer'> & {
+  /** Called on submit (Enter in a field or the submit button), after the browser's own handling. */
+  onSubmit: () => void
+  submitLabel: ReactNode
+  pending?: boolean
+}
+
+/**
+ * A form in a dialog: the fields (children) in a form, Cancel and the submit button in the footer,
+ * bound to the form by its id so Enter in any field submits. The caller puts its error line first
+ * among the children.
+ */
+export function FormDialog({
+  onSubmit,
+  submitLabel,
+  pending,
+  children,
+  onClose,
+  ...dialog
+}: FormDialogProps) {
+  const { t } = useTranslation()
+  const formId = useId()
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      {...dialog}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" form={formId} loading={pending}>
+            {submitLabel}
+          </Button>
+        </>
+      }
+    >
+      <Form id={formId} onSubmit={onSubmit} className="space-y-3">
+        {children}
+      </Form>
     </Dialog>
   )
 }

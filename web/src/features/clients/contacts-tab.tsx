@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ActionFeedback,
@@ -7,9 +7,8 @@ import {
   Card,
   Checkbox,
   ConfirmDialog,
-  Dialog,
   EmptyState,
-  Form,
+  FormDialog,
   HeaderRow,
   Input,
   QueryState,
@@ -193,7 +192,6 @@ function ContactDialog({
   onSaved: (contact: Contact) => void
 }) {
   const { t } = useTranslation()
-  const formId = useId()
   const [draft, setDraft] = useState({
     name: contact?.name ?? '',
     email: contact?.email ?? '',
@@ -228,73 +226,63 @@ function ContactDialog({
     setDraft((d) => ({ ...d, [key]: value }))
   const formError = formErrorOf(save.error, t, ['name', 'email', 'phone', 'role', 'isPrimary'])
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={contact ? t('clients.contacts.editTitle') : t('clients.contacts.addTitle')}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" form={formId} loading={save.isPending}>
-            {contact ? t('common.save') : t('clients.contacts.add')}
-          </Button>
-        </>
-      }
+      onSubmit={form.onSubmit}
+      submitLabel={contact ? t('common.save') : t('clients.contacts.add')}
+      pending={save.isPending}
     >
-      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
-        <div aria-live="assertive">
-          {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
-        </div>
-        <Input
-          name="name"
-          label={
-            <>
-              {t('clients.contacts.fields.name')}
-              <RequiredMark />
-            </>
-          }
-          aria-required
-          autoComplete="off"
-          value={draft.name}
-          onChange={(e) => set('name', e.target.value)}
-          error={form.errorFor('name')}
-        />
-        <Input
-          name="email"
-          type="email"
-          label={t('clients.contacts.fields.email')}
-          autoComplete="off"
-          value={draft.email}
-          onChange={(e) => set('email', e.target.value)}
-          error={form.errorFor('email')}
-        />
-        <Input
-          name="phone"
-          type="tel"
-          label={t('clients.contacts.fields.phone')}
-          autoComplete="off"
-          value={draft.phone}
-          onChange={(e) => set('phone', e.target.value)}
-          error={form.errorFor('phone')}
-        />
-        <Input
-          name="role"
-          label={t('clients.contacts.fields.role')}
-          hint={t('clients.contacts.fields.roleHint')}
-          autoComplete="off"
-          value={draft.role}
-          onChange={(e) => set('role', e.target.value)}
-          error={form.errorFor('role')}
-        />
-        <Checkbox
-          label={t('clients.contacts.fields.isPrimary')}
-          checked={draft.isPrimary}
-          onChange={(e) => setDraft((d) => ({ ...d, isPrimary: e.target.checked }))}
-          error={form.errorFor('isPrimary')}
-        />
-      </Form>
-    </Dialog>
+      <div aria-live="assertive">
+        {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
+      </div>
+      <Input
+        name="name"
+        label={
+          <>
+            {t('clients.contacts.fields.name')}
+            <RequiredMark />
+          </>
+        }
+        aria-required
+        autoComplete="off"
+        value={draft.name}
+        onChange={(e) => set('name', e.target.value)}
+        error={form.errorFor('name')}
+      />
+      <Input
+        name="email"
+        type="email"
+        label={t('clients.contacts.fields.email')}
+        autoComplete="off"
+        value={draft.email}
+        onChange={(e) => set('email', e.target.value)}
+        error={form.errorFor('email')}
+      />
+      <Input
+        name="phone"
+        type="tel"
+        label={t('clients.contacts.fields.phone')}
+        autoComplete="off"
+        value={draft.phone}
+        onChange={(e) => set('phone', e.target.value)}
+        error={form.errorFor('phone')}
+      />
+      <Input
+        name="role"
+        label={t('clients.contacts.fields.role')}
+        hint={t('clients.contacts.fields.roleHint')}
+        autoComplete="off"
+        value={draft.role}
+        onChange={(e) => set('role', e.target.value)}
+        error={form.errorFor('role')}
+      />
+      <Checkbox
+        label={t('clients.contacts.fields.isPrimary')}
+        checked={draft.isPrimary}
+        onChange={(e) => setDraft((d) => ({ ...d, isPrimary: e.target.checked }))}
+        error={form.errorFor('isPrimary')}
+      />
+    </FormDialog>
   )
 }

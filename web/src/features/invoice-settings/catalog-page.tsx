@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Combobox } from '../../components/ui/combobox.tsx'
 import {
@@ -7,10 +7,9 @@ import {
   Button,
   Card,
   Checkbox,
-  Dialog,
   EmptyState,
   Fieldset,
-  Form,
+  FormDialog,
   HeaderRow,
   Input,
   QueryState,
@@ -218,7 +217,6 @@ function ProductDialog({
   onSaved: (p: Product) => void
 }) {
   const { t } = useTranslation()
-  const formId = useId()
   const intl = useIntlOptions()
   const settings = useQuery(settingsQuery)
   const taxRates = useQuery(taxRateListQuery('false'))
@@ -262,90 +260,80 @@ function ProductDialog({
   const fields = ['name', 'description', 'unit', 'unitPrice', 'currency', 'taxRateIds']
   const rates = (taxRates.data?.data ?? []).filter((r) => !r.archivedAt || draft.taxRateIds.includes(r.id))
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={product ? t('invoiceSettings.products.editTitle') : t('invoiceSettings.products.addTitle')}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" form={formId} loading={save.isPending}>
-            {product ? t('common.save') : t('invoiceSettings.products.add')}
-          </Button>
-        </>
-      }
+      onSubmit={form.onSubmit}
+      submitLabel={product ? t('common.save') : t('invoiceSettings.products.add')}
+      pending={save.isPending}
     >
-      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
-        <ActionFeedback error={formErrorOf(save.error, t, fields)} />
+      <ActionFeedback error={formErrorOf(save.error, t, fields)} />
+      <Input
+        label={t('invoiceSettings.products.fields.name')}
+        name="name"
+        autoComplete="off"
+        value={draft.name}
+        onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
+        error={form.errorFor('name')}
+      />
+      <Textarea
+        label={t('invoiceSettings.products.fields.description')}
+        name="description"
+        rows={2}
+        value={draft.description}
+        onChange={(e) => setDraft((d) => ({ ...d, description: e.target.value }))}
+        error={form.errorFor('description')}
+      />
+      <div className="grid gap-3 sm:grid-cols-2">
         <Input
-          label={t('invoiceSettings.products.fields.name')}
-          name="name"
-          autoComplete="off"
-          value={draft.name}
-          onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
-          error={form.errorFor('name')}
+          label={t('invoiceSettings.products.fields.unit')}
+          hint={t('invoiceSettings.products.fields.unitHint')}
+          name="unit"
+          value={draft.unit}
+          onChange={(e) => setDraft((d) => ({ ...d, unit: e.target.value }))}
+          error={form.errorFor('unit')}
         />
-        <Textarea
-          label={t('invoiceSettings.products.fields.description')}
-          name="description"
-          rows={2}
-          value={draft.description}
-          onChange={(e) => setDraft((d) => ({ ...d, description: e.target.value }))}
-          error={form.errorFor('description')}
+        <Input
+          label={t('invoiceSettings.products.fields.unitPrice')}
+          hint={t('invoiceSettings.products.fields.unitPriceHint', { currency, digits })}
+          name="unitPrice"
+          inputMode="decimal"
+          value={draft.price}
+          onChange={(e) => setDraft((d) => ({ ...d, price: e.target.value }))}
+          error={form.errorFor('unitPrice')}
         />
-        <div className="grid gap-3 sm:grid-cols-2">
-          <Input
-            label={t('invoiceSettings.products.fields.unit')}
-            hint={t('invoiceSettings.products.fields.unitHint')}
-            name="unit"
-            value={draft.unit}
-            onChange={(e) => setDraft((d) => ({ ...d, unit: e.target.value }))}
-            error={form.errorFor('unit')}
-          />
-          <Input
-            label={t('invoiceSettings.products.fields.unitPrice')}
-            hint={t('invoiceSettings.products.fields.unitPriceHint', { currency, digits })}
-            name="unitPrice"
-            inputMode="decimal"
-            value={draft.price}
-            onChange={(e) => setDraft((d) => ({ ...d, price: e.target.value }))}
-            error={form.errorFor('unitPrice')}
-          />
-        </div>
-        <Combobox
-          label={t('invoiceSettings.products.fields.currency')}
-          options={intl.currencies()}
-          value={currency}
-          onChange={(v) => v && setDraft((d) => ({ ...d, currency: v }))}
-          error={form.errorFor('currency')}
-          inline
-        />
-        <Fieldset legend={t('invoiceSettings.products.fields.taxes')} error={form.errorFor('taxRateIds')}>
-          {rates.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-300">
-              {t('invoiceSettings.products.fields.noTaxes')}
-            </p>
-          ) : (
-            rates.map((r) => (
-              <Checkbox
-                key={r.id}
-                label={`${r.name} (${r.percent} %)`}
-                checked={draft.taxRateIds.includes(r.id)}
-                onChange={(e) =>
-                  setDraft((d) => ({
-                    ...d,
-                    taxRateIds: e.target.checked
-                      ? [...d.taxRateIds, r.id]
-                      : d.taxRateIds.filter((x) => x !== r.id),
-                  }))
-                }
-              />
-            ))
-          )}
-        </Fieldset>
-      </Form>
-    </Dialog>
+      </div>
+      <Combobox
+        label={t('invoiceSettings.products.fields.currency')}
+        options={intl.currencies()}
+        value={currency}
+        onChange={(v) => v && setDraft((d) => ({ ...d, currency: v }))}
+        error={form.errorFor('currency')}
+        inline
+      />
+      <Fieldset legend={t('invoiceSettings.products.fields.taxes')} error={form.errorFor('taxRateIds')}>
+        {rates.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            {t('invoiceSettings.products.fields.noTaxes')}
+          </p>
+        ) : (
+          rates.map((r) => (
+            <Checkbox
+              key={r.id}
+              label={`${r.name} (${r.percent} %)`}
+              checked={draft.taxRateIds.includes(r.id)}
+              onChange={(e) =>
+                setDraft((d) => ({
+                  ...d,
+                  taxRateIds: e.target.checked
+                    ? [...d.taxRateIds, r.id]
+                    : d.taxRateIds.filter((x) => x !== r.id),
+                }))
+              }
+            />
+          ))
+        )}
+      </Fieldset>
+    </FormDialog>
   )
 }

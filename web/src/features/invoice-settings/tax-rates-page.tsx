@@ -1,14 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ActionFeedback,
   Button,
   Card,
   Checkbox,
-  Dialog,
   EmptyState,
-  Form,
+  FormDialog,
   HeaderRow,
   Input,
   QueryState,
@@ -171,7 +170,6 @@ function TaxRateDialog({
   onSaved: (rate: TaxRate) => void
 }) {
   const { t } = useTranslation()
-  const formId = useId()
   const [draft, setDraft] = useState({
     name: rate?.name ?? '',
     percent: rate?.percent ?? '',
@@ -206,74 +204,64 @@ function TaxRateDialog({
   )
   const fields = ['name', 'percent', 'inclusive', 'compound', 'categoryCode', 'exemptionReason']
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={rate ? t('invoiceSettings.taxRates.editTitle') : t('invoiceSettings.taxRates.addTitle')}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" form={formId} loading={save.isPending}>
-            {rate ? t('common.save') : t('invoiceSettings.taxRates.add')}
-          </Button>
-        </>
-      }
+      onSubmit={form.onSubmit}
+      submitLabel={rate ? t('common.save') : t('invoiceSettings.taxRates.add')}
+      pending={save.isPending}
     >
-      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
-        <ActionFeedback error={formErrorOf(save.error, t, fields)} />
-        <Input
-          label={t('invoiceSettings.taxRates.fields.name')}
-          name="name"
-          autoComplete="off"
-          value={draft.name}
-          onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
-          error={form.errorFor('name')}
-        />
-        <Input
-          label={t('invoiceSettings.taxRates.fields.percent')}
-          hint={t('invoiceSettings.taxRates.fields.percentHint')}
-          name="percent"
-          inputMode="decimal"
-          value={draft.percent}
-          onChange={(e) => setDraft((d) => ({ ...d, percent: e.target.value }))}
-          error={form.errorFor('percent')}
-        />
-        <Checkbox
-          label={t('invoiceSettings.taxRates.fields.inclusive')}
-          checked={draft.inclusive}
-          onChange={(e) => setDraft((d) => ({ ...d, inclusive: e.target.checked }))}
-          error={form.errorFor('inclusive')}
-        />
-        <Checkbox
-          label={t('invoiceSettings.taxRates.fields.compound')}
-          checked={draft.compound}
-          onChange={(e) => setDraft((d) => ({ ...d, compound: e.target.checked }))}
-          error={form.errorFor('compound')}
-        />
-        <Select
-          label={t('invoiceSettings.taxRates.fields.category')}
-          name="categoryCode"
-          value={draft.categoryCode}
-          onChange={(e) => setDraft((d) => ({ ...d, categoryCode: e.target.value as Category }))}
-          error={form.errorFor('categoryCode')}
-        >
-          {categories.map((c) => (
-            <option key={c} value={c}>
-              {c} — {t(`invoiceSettings.taxRates.categories.${c}`)}
-            </option>
-          ))}
-        </Select>
-        <Input
-          label={t('invoiceSettings.taxRates.fields.exemptionReason')}
-          hint={t('invoiceSettings.taxRates.fields.exemptionReasonHint')}
-          name="exemptionReason"
-          value={draft.exemptionReason}
-          onChange={(e) => setDraft((d) => ({ ...d, exemptionReason: e.target.value }))}
-          error={form.errorFor('exemptionReason')}
-        />
-      </Form>
-    </Dialog>
+      <ActionFeedback error={formErrorOf(save.error, t, fields)} />
+      <Input
+        label={t('invoiceSettings.taxRates.fields.name')}
+        name="name"
+        autoComplete="off"
+        value={draft.name}
+        onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
+        error={form.errorFor('name')}
+      />
+      <Input
+        label={t('invoiceSettings.taxRates.fields.percent')}
+        hint={t('invoiceSettings.taxRates.fields.percentHint')}
+        name="percent"
+        inputMode="decimal"
+        value={draft.percent}
+        onChange={(e) => setDraft((d) => ({ ...d, percent: e.target.value }))}
+        error={form.errorFor('percent')}
+      />
+      <Checkbox
+        label={t('invoiceSettings.taxRates.fields.inclusive')}
+        checked={draft.inclusive}
+        onChange={(e) => setDraft((d) => ({ ...d, inclusive: e.target.checked }))}
+        error={form.errorFor('inclusive')}
+      />
+      <Checkbox
+        label={t('invoiceSettings.taxRates.fields.compound')}
+        checked={draft.compound}
+        onChange={(e) => setDraft((d) => ({ ...d, compound: e.target.checked }))}
+        error={form.errorFor('compound')}
+      />
+      <Select
+        label={t('invoiceSettings.taxRates.fields.category')}
+        name="categoryCode"
+        value={draft.categoryCode}
+        onChange={(e) => setDraft((d) => ({ ...d, categoryCode: e.target.value as Category }))}
+        error={form.errorFor('categoryCode')}
+      >
+        {categories.map((c) => (
+          <option key={c} value={c}>
+            {c} — {t(`invoiceSettings.taxRates.categories.${c}`)}
+          </option>
+        ))}
+      </Select>
+      <Input
+        label={t('invoiceSettings.taxRates.fields.exemptionReason')}
+        hint={t('invoiceSettings.taxRates.fields.exemptionReasonHint')}
+        name="exemptionReason"
+        value={draft.exemptionReason}
+        onChange={(e) => setDraft((d) => ({ ...d, exemptionReason: e.target.value }))}
+        error={form.errorFor('exemptionReason')}
+      />
+    </FormDialog>
   )
 }
