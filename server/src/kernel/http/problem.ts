@@ -83,6 +83,9 @@ export const problems = {
       detail,
       errors: field ? [{ field, message: detail }] : undefined,
     }),
+  /** Well-formed input the server cannot act on (e.g. a document an e-invoice cannot express). */
+  unprocessable: (type: string, title: string, detail: string, errors: FieldError[]) =>
+    new Problem({ status: 422, type, title, detail, errors }),
   unsupportedMediaType: (detail: string, expected: string) =>
     new Problem({
       status: 415,

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { problemResponses } from '../../../../contracts/common.ts'
 import { CreditNoteIdSchema, InvoiceIdSchema } from '../../../../contracts/invoices.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
-import { Problem } from '../../kernel/http/problem.ts'
+import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { renderEInvoice } from './render/lazy.ts'
 import { renderableDocument } from './render.service.ts'
@@ -21,15 +21,13 @@ const QuerySchema = z.object({
 })
 
 /** Data that cannot form a valid EN 16931 invoice: 422, with the part at fault. */
-function unprocessable(errors: { field: string; message: string }[]): Problem {
-  return new Problem({
-    status: 422,
-    type: 'e-invoice-invalid',
-    title: 'Not a valid e-invoice',
-    detail: `This document cannot be exported as an EN 16931 e-invoice: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
+const unprocessable = (errors: FieldError[]) =>
+  problems.unprocessable(
+    'e-invoice-invalid',
+    'Not a valid e-invoice',
+    `This document cannot be exported as an EN 16931 e-invoice: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
     errors,
-  })
-}
+  )
 
 /** Library and mapping errors become 422 problems; anything else is a fault and stays one. */
 function asProblem(error: unknown): unknown {
@@ -76,15 +74,11 @@ export function registerEInvoiceRoutes(root: FastifyInstance, kernel: Pick<Kerne
       },
       async (req, reply) => {
         const doc = await renderableDocument(workspaceContext(req, db), kind, req.params.id)
-        if (!doc.number) {
-          throw new Problem({
-            status: 409,
-            type: 'conflict',
-            title: 'Conflict',
-            detail: 'A draft has no number yet: send it (or issue the credit note) first.',
-            errors: [{ field: 'id', message: 'is a draft' }],
-          })
-        }
+        if (!doc.number)
+          throw problems.conflict(
+            'A draft has no number yet: send it (or issue the credit note) first.',
+            'id',
+          )
         const file = await renderEInvoice(doc, req.query.format).catch((error: unknown) => {
           throw asProblem(error)
         })
