@@ -49,6 +49,53 @@ function useRefresh(invoiceId: string) {
   }
 }
 
+/** The address a document is emailed to (empty: the client's), for sending and for sending again. */
+function AddressDialog({
+  open,
+  onClose,
+  title,
+  description,
+  submitLabel,
+  to,
+  onToChange,
+  mutation,
+}: {
+  open: boolean
+  onClose: () => void
+  title: string
+  description: string
+  submitLabel: string
+  to: string
+  onToChange: (to: string) => void
+  mutation: { mutate: () => void; error: unknown; isPending: boolean }
+}) {
+  const { t } = useTranslation()
+  const fields = fieldErrorsOf(mutation.error)
+  return (
+    <Dialog open={open} onClose={onClose} title={title} description={description}>
+      <Form onSubmit={() => mutation.mutate()}>
+        <Input
+          type="email"
+          label={t('invoices.detail.sendTo')}
+          hint={t('invoices.detail.sendToHint')}
+          value={to}
+          error={fields.to}
+          onChange={(e) => onToChange(e.target.value)}
+        />
+        {mutation.error && !fields.to ? <Alert tone="error">{errorMessage(mutation.error, t)}</Alert> : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={mutation.isPending}>
+            {submitLabel}
+          </Button>
+        </div>
+      </Form>
+    </Dialog>
+  )
+}
+
 /** Sends a draft: it takes its number, is frozen, and the email with its PDF and view link is queued. */
 export function SendButton({
   invoice,
@@ -73,36 +120,19 @@ export function SendButton({
       void refresh(sent)
     },
   })
-  const fields = fieldErrorsOf(send.error)
   return (
     <>
       <Button onClick={() => setOpen(true)}>{t('invoices.detail.send')}</Button>
-      <Dialog
+      <AddressDialog
         open={open}
         onClose={() => setOpen(false)}
         title={t('invoices.detail.sendTitle')}
         description={t('invoices.detail.sendHint')}
-      >
-        <Form onSubmit={() => send.mutate()}>
-          <Input
-            type="email"
-            label={t('invoices.detail.sendTo')}
-            hint={t('invoices.detail.sendToHint')}
-            value={to}
-            error={fields.to}
-            onChange={(e) => setTo(e.target.value)}
-          />
-          {send.error && !fields.to ? <Alert tone="error">{errorMessage(send.error, t)}</Alert> : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={send.isPending}>
-              {t('invoices.detail.send')}
-            </Button>
-          </div>
-        </Form>
-      </Dialog>
+        submitLabel={t('invoices.detail.send')}
+        to={to}
+        onToChange={setTo}
+        mutation={send}
+      />
     </>
   )
 }
@@ -119,7 +149,6 @@ function EmailAgainButton({ invoice }: { invoice: InvoiceDocument }) {
       showToast({ message: t('invoices.detail.emailed', { to: done.to }) })
     },
   })
-  const fields = fieldErrorsOf(email.error)
   return (
     <>
       <Button
@@ -131,32 +160,16 @@ function EmailAgainButton({ invoice }: { invoice: InvoiceDocument }) {
       >
         {t('invoices.detail.emailAgain')}
       </Button>
-      <Dialog
+      <AddressDialog
         open={open}
         onClose={() => setOpen(false)}
         title={t('invoices.detail.emailAgainTitle')}
         description={t('invoices.detail.emailAgainHint')}
-      >
-        <Form onSubmit={() => email.mutate()}>
-          <Input
-            type="email"
-            label={t('invoices.detail.sendTo')}
-            hint={t('invoices.detail.sendToHint')}
-            value={to}
-            error={fields.to}
-            onChange={(e) => setTo(e.target.value)}
-          />
-          {email.error && !fields.to ? <Alert tone="error">{errorMessage(email.error, t)}</Alert> : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={email.isPending}>
-              {t('invoices.detail.emailAgain')}
-            </Button>
-          </div>
-        </Form>
-      </Dialog>
+        submitLabel={t('invoices.detail.emailAgain')}
+        to={to}
+        onToChange={setTo}
+        mutation={email}
+      />
     </>
   )
 }
