@@ -40,6 +40,7 @@ import {
   taxRateListQuery,
   toMinorUnits,
 } from './api.ts'
+import { EditArchiveActions } from './row-actions.tsx'
 
 /** The catalog: products and services searched on the server, added, edited, archived and restored. */
 export function CatalogPage({ me }: { me: Me }) {
@@ -148,33 +149,17 @@ export function CatalogPage({ me }: { me: Me }) {
                     <TD>{p.taxRateIds.map((id) => rateName.get(id) ?? id).join(', ') || '—'}</TD>
                     {canWrite ? (
                       <TD>
-                        <div className="flex justify-end gap-2">
-                          <Button
-                            variant="secondary"
-                            aria-label={t('invoiceSettings.products.editNamed', { name: p.name })}
-                            onClick={() => {
-                              setNotice(null)
-                              setEditing({ product: p })
-                            }}
-                          >
-                            {t('invoiceSettings.products.edit')}
-                          </Button>
-                          <Button
-                            variant="ghost"
-                            loading={archive.isPending && archive.variables?.id === p.id}
-                            aria-label={t(
-                              p.archivedAt
-                                ? 'invoiceSettings.products.restoreNamed'
-                                : 'invoiceSettings.products.archiveNamed',
-                              { name: p.name },
-                            )}
-                            onClick={() => archive.mutate(p)}
-                          >
-                            {p.archivedAt
-                              ? t('invoiceSettings.products.restore')
-                              : t('invoiceSettings.products.archive')}
-                          </Button>
-                        </div>
+                        <EditArchiveActions
+                          strings="invoiceSettings.products"
+                          name={p.name}
+                          archived={Boolean(p.archivedAt)}
+                          pending={archive.isPending && archive.variables?.id === p.id}
+                          onEdit={() => {
+                            setNotice(null)
+                            setEditing({ product: p })
+                          }}
+                          onArchive={() => archive.mutate(p)}
+                        />
                       </TD>
                     ) : null}
                   </TR>

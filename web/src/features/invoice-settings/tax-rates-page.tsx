@@ -22,6 +22,7 @@ import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
 import { can, type Me } from '../auth/api.ts'
 import { invoiceSettingsApi, type TaxRate, type TaxRateInput, taxRateListQuery, taxRatesKey } from './api.ts'
+import { EditArchiveActions } from './row-actions.tsx'
 
 const categories = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] as const
 type Category = (typeof categories)[number]
@@ -110,33 +111,17 @@ export function TaxRatesPage({ me }: { me: Me }) {
                     <TD>{t(`invoiceSettings.taxRates.categories.${rate.categoryCode}`)}</TD>
                     {canWrite ? (
                       <TD>
-                        <div className="flex justify-end gap-2">
-                          <Button
-                            variant="secondary"
-                            aria-label={t('invoiceSettings.taxRates.editNamed', { name: rate.name })}
-                            onClick={() => {
-                              setNotice(null)
-                              setEditing({ rate })
-                            }}
-                          >
-                            {t('invoiceSettings.taxRates.edit')}
-                          </Button>
-                          <Button
-                            variant="ghost"
-                            loading={archive.isPending && archive.variables?.id === rate.id}
-                            aria-label={t(
-                              rate.archivedAt
-                                ? 'invoiceSettings.taxRates.restoreNamed'
-                                : 'invoiceSettings.taxRates.archiveNamed',
-                              { name: rate.name },
-                            )}
-                            onClick={() => archive.mutate(rate)}
-                          >
-                            {rate.archivedAt
-                              ? t('invoiceSettings.taxRates.restore')
-                              : t('invoiceSettings.taxRates.archive')}
-                          </Button>
-                        </div>
+                        <EditArchiveActions
+                          strings="invoiceSettings.taxRates"
+                          name={rate.name}
+                          archived={Boolean(rate.archivedAt)}
+                          pending={archive.isPending && archive.variables?.id === rate.id}
+                          onEdit={() => {
+                            setNotice(null)
+                            setEditing({ rate })
+                          }}
+                          onArchive={() => archive.mutate(rate)}
+                        />
                       </TD>
                     ) : null}
                   </TR>
