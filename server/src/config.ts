@@ -17,25 +17,53 @@ const optionalUrl = (protocols: string[]) =>
       message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     })
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  APP_URL: z.url({ message: 'must be an absolute URL such as http://localhost:3000' }).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
-  SMTP_URL: optionalUrl(['smtp', 'smtps']),
-  MAIL_FROM: z.string().min(3).default('Atrium <no-reply@localhost>'),
-  REDIS_URL: optionalUrl(['redis', 'rediss']),
-  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
-  ATRIUM_SEED: bool.default(true),
-  ATRIUM_DEV_MAIL: bool.optional(),
-  SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
-  SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-})
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    APP_URL: z.url({ message: 'must be an absolute URL such as http://localhost:3000' }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+    SMTP_URL: optionalUrl(['smtp', 'smtps']),
+    MAIL_FROM: z.string().min(3).default('Atrium <no-reply@localhost>'),
+    REDIS_URL: optionalUrl(['redis', 'rediss']),
+    SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+    ATRIUM_SEED: bool.default(true),
+    ATRIUM_DEV_MAIL: bool.optional(),
+    SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    S3_ENDPOINT: optionalUrl(['http', 'https']),
+    S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    FILES_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(100 * 1024 * 1024),
+    FILES_ALLOWED_TYPES: z
+      .string()
+      .trim()
+      .regex(
+        /^[a-z0-9.+*/-]+(\s*,\s*[a-z0-9.+*/-]+)*$/,
+        'must be media types separated by commas (image/*, application/pdf)',
+      )
+      .optional(),
+  })
+  .refine((e) => !!e.S3_BUCKET || !(e.S3_ENDPOINT || e.S3_ACCESS_KEY_ID || e.S3_SECRET_ACCESS_KEY), {
+    path: ['S3_BUCKET'],
+    message: 'is required when another S3_ variable is set',
+  })
+  .refine((e) => !e.S3_ACCESS_KEY_ID === !e.S3_SECRET_ACCESS_KEY, {
+    path: ['S3_SECRET_ACCESS_KEY'],
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together',
+  })
 
 export type Config = {
   env: 'development' | 'production' | 'test'
@@ -57,6 +85,19 @@ export type Config = {
   devMail: boolean
   signInRateLimit: { max: number; windowSeconds: number }
   sessionCacheMs: number
+  /** Uploaded files: local disk under DATA_DIR/files, or an S3-compatible bucket when S3_BUCKET is set. */
+  files: {
+    s3: {
+      endpoint: string | undefined
+      bucket: string
+      region: string
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined
+      forcePathStyle: boolean
+    } | null
+    maxBytes: number
+    /** Media types accepted, by content; `image/*` accepts any image. Null: the built-in list. */
+    allowedTypes: string[] | null
+  }
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +134,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMail: e.ATRIUM_DEV_MAIL ?? (e.NODE_ENV !== 'production' && !e.SMTP_URL),
     signInRateLimit: { max: e.SIGNIN_RATE_LIMIT, windowSeconds: e.SIGNIN_RATE_WINDOW_SECONDS },
     sessionCacheMs: e.SESSION_CACHE_MS,
+    files: {
+      s3: e.S3_BUCKET
+        ? {
+            endpoint: e.S3_ENDPOINT,
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            credentials:
+              e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+                : undefined,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : null,
+      maxBytes: e.FILES_MAX_BYTES,
+      allowedTypes: e.FILES_ALLOWED_TYPES?.split(',').map((t) => t.trim()) ?? null,
+    },
   }
 }
 
