@@ -3,12 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { createBetterAuth } from './kernel/auth/better-auth.ts'
@@ -20,7 +15,12 @@ import { checkReady } from './kernel/health/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
 import { registerErrorHandling } from './kernel/http/errors.ts'
 import { registerIdempotency } from './kernel/http/idempotency.ts'
-import { clientErrorHandler, frameworkErrors, registerInputGuards } from './kernel/http/input.ts'
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  registerInputGuards,
+  validatorCompiler,
+} from './kernel/http/input.ts'
 import { declareProblems } from './kernel/http/openapi.ts'
 import { registerSecurityHeaders } from './kernel/http/security-headers.ts'
 import { inlineScriptHashes, registerWebApp } from './kernel/http/web.ts'

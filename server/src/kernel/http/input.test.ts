@@ -210,3 +210,33 @@ describe('sign-up from a loopback address', () => {
     expect(body.detail).toContain(APP_URL)
   })
 })
+
+describe('a POST without a body', () => {
+  const draft = async () => {
+    const client = (
+      await owner.client.post('/api/v1/clients', { name: 'No Body Ltd', currency: 'EUR' })
+    ).json()
+    const res = await owner.client.post('/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 100 }],
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    return res.json().id as string
+  }
+
+  it('is taken by a route whose body is optional, with or without a JSON content type', async () => {
+    for (const headers of [{}, { 'content-type': 'application/json' }]) {
+      const id = await draft()
+      const res = await owner.client.request({ method: 'POST', url: `/api/v1/invoices/${id}/send`, headers })
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json().status).toBe('sent')
+    }
+  })
+
+  it('is refused with 400 naming `body` by a route that needs one', async () => {
+    for (const headers of [{}, { 'content-type': 'application/json' }]) {
+      const res = await owner.client.request({ method: 'POST', url: '/api/v1/clients', headers })
+      expect(problem(res, 400).errors?.[0]?.field).toBe('body')
+    }
+  })
+})

@@ -1,15 +1,39 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaCompiler,
+} from 'fastify'
+import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod'
 import { Problem, problems } from './problem.ts'
+
+/**
+ * The schema validator of every route. Fastify hands a missing body to the validator as `null`; here it
+ * stays missing, so that an optional body (`z.object(…).optional()`) accepts a request without one.
+ */
+export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
+  const validate = zodValidatorCompiler(route as Parameters<typeof zodValidatorCompiler>[0])
+  return route.httpPart === 'body' ? (data) => validate(data ?? undefined) : validate
+}
 
 /**
  * Input rules every route inherits, applied before any schema or handler sees the request:
  * - bodies must be UTF-8 (a declared charset other than utf-8 is refused with 415);
  * - no text may hold a NUL character (U+0000): PostgreSQL text cannot store it, so it is refused with
- *   400 naming the field, in the body, the query string and the path alike.
+ *   400 naming the field, in the body, the query string and the path alike;
+ * - a POST without a body, or with an empty one declared as JSON, is a request with no body: a route
+ *   whose body is optional takes it, one that needs a body says so with 400 naming `body`.
  */
 export function registerInputGuards(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined)
+    json(req, body, done)
+  })
   app.addHook('onRequest', async (req) => {
     const type = req.headers['content-type']
     if (!type) return
