@@ -223,12 +223,39 @@ async function onPooledClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => P
  * as a parameter is, so the statement means the same.
  */
 export function inlineParams(text: string, params: readonly unknown[]): string {
-  return text.replace(/\$(\d+)\b/g, (_, n: string) => {
-    const v = pgUtils.prepareValue(params[Number(n) - 1]) as string | Buffer | null
-    if (v === null) return 'NULL'
-    if (Buffer.isBuffer(v)) return `'\\x${v.toString('hex')}'::bytea`
-    return pg.escapeLiteral(String(v))
-  })
+  return text.replace(/\$(\d+)\b/g, (_, n: string) => literalOf(params[Number(n) - 1]))
+}
+
+function literalOf(value: unknown): string {
+  const v = pgUtils.prepareValue(value) as string | Buffer | null
+  if (v === null) return 'NULL'
+  if (Buffer.isBuffer(v)) return `'\\x${v.toString('hex')}'::bytea`
+  return pg.escapeLiteral(String(v))
+}
+
+/** The SQL-level prepared statements (`PREPARE`) each connection holds for `readWithPrelude`, oldest first. */
+const preparedOn = new WeakMap<pg.PoolClient, Set<string>>()
+const MAX_PREPARED = 200
+const statementNames = new Map<string, string>()
+
+function preparedName(text: string): string {
+  let name = statementNames.get(text)
+  if (!name) {
+    if (statementNames.size >= 1000) statementNames.clear()
+    name = `atrium_read_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+export type ReadOptions = {
+  /**
+   * Run the statement as an SQL prepared statement of the connection (`PREPARE` once, then `EXECUTE`
+   * with the values as literals, still one round trip): PostgreSQL plans it once per connection
+   * instead of per request. For statements of a few fixed shapes whose parameters all have a type
+   * PostgreSQL can infer from where they stand (comparisons, casts, IN lists).
+   */
+  prepare?: boolean
 }
 
 /**
@@ -237,7 +264,12 @@ export function inlineParams(text: string, params: readonly unknown[]): string {
  * in one round trip instead of three; the transaction is READ ONLY, so the statement cannot write.
  * On PGlite, or inside a request whose first transaction must hold a claim, it is a plain transaction.
  */
-export async function readWithPrelude<T>(db: Db, prelude: string, query: SQL): Promise<T[]> {
+export async function readWithPrelude<T>(
+  db: Db,
+  prelude: string,
+  query: SQL,
+  opts: ReadOptions = {},
+): Promise<T[]> {
   const pool = (db as unknown as { $client?: unknown }).$client
   const scope = heldScope.getStore()
   if (!(pool instanceof pg.Pool) || (scope && !scope.claimed))
@@ -246,10 +278,39 @@ export async function readWithPrelude<T>(db: Db, prelude: string, query: SQL): P
   const { dialect } = db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
   const q = dialect.sqlToQuery(query)
   return onPooledClient(pool, async (client) => {
-    const results = (await client.query(
-      `begin read only; ${prelude}; ${inlineParams(q.sql, q.params)}; commit`,
-    )) as unknown as pg.QueryResult[]
-    return results[2]!.rows as T[]
+    if (!opts.prepare) {
+      const results = (await client.query(
+        `begin read only; ${prelude}; ${inlineParams(q.sql, q.params)}; commit`,
+      )) as unknown as pg.QueryResult[]
+      return results[2]!.rows as T[]
+    }
+    const name = preparedName(q.sql)
+    const held = preparedOn.get(client) ?? new Set<string>()
+    preparedOn.set(client, held)
+    let text = ''
+    if (held.has(name)) held.delete(name)
+    else {
+      if (held.size >= MAX_PREPARED) {
+        const oldest = held.values().next().value as string
+        held.delete(oldest)
+        text = `deallocate ${oldest}; `
+      }
+      text += `prepare ${name} as ${q.sql}; `
+    }
+    const args = q.params.length ? `(${q.params.map(literalOf).join(', ')})` : ''
+    try {
+      const results = (await client.query(
+        `${text}begin read only; ${prelude}; execute ${name}${args}; commit`,
+      )) as unknown as pg.QueryResult[]
+      held.add(name)
+      return results[results.length - 2]!.rows as T[]
+    } catch (err) {
+      // A statement prepared before the failure outlives it (PREPARE is not transactional): drop it,
+      // so that the next request prepares it again from a known state.
+      await client.query('rollback').catch(() => {})
+      await client.query(`deallocate ${name}`).catch(() => {})
+      throw err
+    }
   })
 }
 

@@ -1,6 +1,6 @@
 import type { SQL } from 'drizzle-orm'
 import { sql } from 'drizzle-orm'
-import { type Db, readWithPrelude, type Tx, transactionWithPrelude } from '../db/index.ts'
+import { type Db, type ReadOptions, readWithPrelude, type Tx, transactionWithPrelude } from '../db/index.ts'
 
 export const APP_ROLE = 'atrium_app'
 
@@ -27,11 +27,15 @@ export async function withWorkspace<T>(scope: WorkspaceScope, fn: (tx: Tx) => Pr
 /**
  * One read-only statement in the workspace, in a single round trip on PostgreSQL: for reads that need
  * nothing else from the transaction (a list page, one record). Row-level security applies as in
- * `withWorkspace`.
+ * `withWorkspace`. `{ prepare: true }` plans it once per connection (`ReadOptions`).
  */
-export async function readInWorkspace<T>(scope: WorkspaceScope, query: SQL): Promise<T[]> {
+export async function readInWorkspace<T>(
+  scope: WorkspaceScope,
+  query: SQL,
+  opts: ReadOptions = {},
+): Promise<T[]> {
   if (!UUID.test(scope.workspaceId)) throw new Error('readInWorkspace needs a workspace UUID')
-  return readWithPrelude<T>(scope.db, preludeOf(scope.workspaceId), query)
+  return readWithPrelude<T>(scope.db, preludeOf(scope.workspaceId), query, opts)
 }
 
 const preludeOf = (workspaceId: string) =>

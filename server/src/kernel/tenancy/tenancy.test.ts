@@ -83,4 +83,34 @@ describe('readInWorkspace', () => {
     )
     expect(outside[0]).toEqual({ role: 'none', ws: null })
   })
+
+  it('prepared, plans once per connection and still applies each request’s workspace', async () => {
+    const other = await t.user()
+    const mine = { db: t.database.db, workspaceId: u.workspaceId as string }
+    const theirs = { db: t.database.db, workspaceId: other.workspaceId as string }
+    const read = (scope: typeof mine, n: number) =>
+      readInWorkspace<{ id: string; role: string; n: number }>(
+        scope,
+        sql`select id, current_setting('role') as role, ${n}::int + 1 as n from workspaces where name <> ${'x'}`,
+        { prepare: true },
+      )
+    for (let i = 0; i < 12; i++) {
+      const scope = i % 2 ? theirs : mine
+      expect(await read(scope, i)).toEqual([{ id: scope.workspaceId, role: 'atrium_app', n: i + 1 }])
+    }
+    const failed = await readInWorkspace(mine, sql`select 1 / ${0}::int as x`, { prepare: true }).catch(
+      (e: Error) => e,
+    )
+    expect(String((failed as Error).cause ?? failed)).toMatch(/division by zero/)
+    expect(await readInWorkspace(mine, sql`select 1 / ${1}::int as x`, { prepare: true })).toEqual([{ x: 1 }])
+    expect(await read(theirs, 41)).toEqual([{ id: other.workspaceId, role: 'atrium_app', n: 42 }])
+    if (t.database.kind === 'postgres')
+      await expect(
+        readInWorkspace(mine, sql`update workspaces set name = ${'Written by a read'}`, { prepare: true }),
+      ).rejects.toThrow(/read-only/)
+    const outside = await t.database.query<{ role: string; ws: string | null }>(
+      "select current_setting('role') as role, nullif(current_setting('app.workspace_id', true), '') as ws",
+    )
+    expect(outside[0]).toEqual({ role: 'none', ws: null })
+  })
 })
