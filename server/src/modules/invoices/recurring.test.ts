@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, joinWorkspace, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { auditLogs } from '../../kernel/audit/index.ts'
 import { mailMessages } from '../../kernel/mail/schema.ts'
-import { generateDueInvoices, periodStart } from './recurring.ts'
+import { periodStart } from './recurring.ts'
+import { generateDueInvoices } from './recurring-job.ts'
 import { documents, recurringProfiles, recurringRuns } from './schema.ts'
 
 /** Recurring invoices: profiles through HTTP, and the job that writes one invoice per period. */
