@@ -1,18 +1,20 @@
 import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
+import { type SQL, sql } from 'drizzle-orm'
 import type { FastifyReply } from 'fastify'
+import { currencyDigits } from '../../../../contracts/money.ts'
 import { assertCan } from '../../kernel/access/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
-import { neutralise } from '../../kernel/http/csv.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
-import { displayValue, type FieldDef } from '../custom-fields/index.ts'
-import { loadFieldDefs, queryClients, serializeClient } from './service.ts'
+import type { FieldDef } from '../custom-fields/index.ts'
+import { clientPageQuery, loadFieldDefs } from './service.ts'
 
 /**
- * Rows per page. Each page is read in its own short transaction (keyset cursor), turned into CSV text
- * at once and its rows dropped.
+ * Rows per page (tests make pages small). Each page is read in its own short transaction (keyset
+ * cursor) and arrives as one string of CSV text: PostgreSQL writes the lines, so the server holds no
+ * object per client.
  */
-const PAGE = 250
+export const exportOptions = { page: 500 }
 const ADDRESS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const
 
 const headerOf = (defs: FieldDef[]) => [
@@ -39,39 +41,82 @@ const headerOf = (defs: FieldDef[]) => [
   ...defs.map((d) => d.key),
 ]
 
-const cell = (c: string | number | null | undefined) => (typeof c === 'number' ? String(c) : neutralise(c))
+// What a JavaScript `\s` matches, for the same rule as `isFormula` (kernel/http/csv.ts).
+const SPACE = String.raw`\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`
+const SIGNED_NUMBER = `^[+-][0-9${SPACE}()./-]*[0-9][0-9${SPACE}()./-]*$`
 
-function cellsOf(c: ReturnType<typeof serializeClient>, defs: FieldDef[]): string[] {
-  return [
-    c.id,
-    c.name,
-    c.kind,
-    c.legalName,
-    c.email,
-    c.phone,
-    c.website,
-    c.taxId,
-    c.status,
-    c.tags.join('; '),
-    c.owner?.email,
-    c.assignees.map((a) => a.email).join('; '),
-    c.currency,
-    c.language,
-    c.paymentTermsDays,
-    ...ADDRESS.map((a) => c.billingAddress?.[a] ?? ''),
-    c.primaryContact?.name,
-    c.primaryContact?.email,
-    c.createdAt,
-    c.updatedAt,
-    ...defs.map((d) => displayValue(d, c.custom[d.key])),
-  ].map(cell)
+/**
+ * One CSV cell from a text value, as `neutralise` and csv-stringify write it: a formula-like value
+ * gets a leading `'` (a sign followed only by number punctuation is a number and stays), and a value
+ * holding a quote, comma or line break is quoted with its quotes doubled. `v` is a column name.
+ */
+function cell(v: string): string {
+  const neutralised = `(case when ${v} ~ '^[=@\\t\\r]' or (${v} ~ '^[+-]' and ${v} !~ '${SIGNED_NUMBER}')
+    then '''' || ${v} else ${v} end)`
+  return `case when ${v} is null then ''
+    when ${v} !~ '^[=@\\t\\r+-]|[",\\n\\r]' then ${v}
+    when ${v} ~ '[",\\n\\r]' then '"' || replace(${neutralised}, '"', '""') || '"'
+    else ${neutralised} end`
+}
+
+/** A custom value as `displayValue` shows it: money with its currency's digits, lists joined by `; `. */
+function customValue(d: FieldDef): SQL {
+  const v = sql`(c.custom -> ${d.key})`
+  if (d.type === 'money') {
+    const digits = currencyDigits(d.currency)
+    return sql`case when jsonb_typeof(${v}) = 'number' and ${v}::numeric = trunc(${v}::numeric)
+        and abs(${v}::numeric) <= 9007199254740991
+      then round(${v}::numeric / ${sql.raw(String(10 ** digits))}, ${sql.raw(String(digits))})::text end`
+  }
+  return sql`case jsonb_typeof(${v})
+      when 'array' then (select string_agg(e.v, '; ' order by e.n) from jsonb_array_elements_text(${v}) with ordinality e(v, n))
+      when 'null' then null
+      else ${v} #>> '{}' end`
+}
+
+/**
+ * The page's cells as text, in the header's order (null for an empty cell), then its keys. Computed
+ * once per row below a window function, so the cells' expressions are not inlined and run again.
+ */
+function cellsOf(page: SQL, defs: FieldDef[]): { select: SQL; names: string[] } {
+  const values: SQL[] = [
+    sql`c.id`,
+    sql`c.name`,
+    sql`c.kind::text`,
+    sql`c.legal_name`,
+    sql`c.email`,
+    sql`c.phone`,
+    sql`c.website`,
+    sql`c.tax_id`,
+    sql`c.status::text`,
+    sql`array_to_string(c.tags, '; ')`,
+    sql`c.owner ->> 'email'`,
+    sql`(select string_agg(a.v ->> 'email', '; ' order by a.n) from json_array_elements(c.assignees) with ordinality a(v, n))`,
+    sql`c.currency`,
+    sql`c.language`,
+    sql`c.payment_terms_days::text`,
+    ...ADDRESS.map((a) => sql`c.billing_address ->> ${a}`),
+    sql`c.primary_contact ->> 'name'`,
+    sql`c.primary_contact ->> 'email'`,
+    sql`to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    sql`to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    ...defs.map(customValue),
+  ]
+  const names = values.map((_, i) => `v${i}`)
+  const select = sql`select ${sql.join(
+    values.map((v, i) => sql`${v} as ${sql.raw(names[i]!)}`),
+    sql`, `,
+  )}, row_number() over () as n, c.id, c.sort_name, c.created_at, c.updated_at from (${page}) c`
+  return { select, names }
 }
 
 /**
  * `GET /clients/export`: every client of a view as CSV (every field, custom fields as columns, formula
  * cells neutralised). Pages are read as the client reads the file: the response stream holds at most
- * one page of text beyond what the socket takes, so memory stays flat whatever the size. The first
- * page is read before the answer starts, so a failing query still answers with a problem.
+ * one page of text beyond what the socket takes, so memory stays flat whatever the size. Each page is
+ * one statement whose answer is one row: the page's CSV lines as one text, its row count and the keys
+ * of its last row for the next cursor. The first page is read before the answer starts, so a failing
+ * query still answers with a problem.
  */
 export async function exportClients(
   ctx: ServiceContext,
@@ -81,25 +126,34 @@ export async function exportClients(
   assertCan(ctx.actor, 'clients:export')
   const { sort, ...filter } = query
   const defs = await withWorkspace(ctx, (tx) => loadFieldDefs(tx))
-  const header = headerOf(defs)
-  const read = async (cursor: string | undefined, first: boolean) => {
-    const p = await withWorkspace(ctx, (tx) =>
-      queryClients(tx, ctx, { ...filter, sort, limit: PAGE, cursor }, defs),
+  const header = stringify([headerOf(defs)])
+  const PAGE = exportOptions.page
+  const read = async (cursor: string | undefined) => {
+    const { statement, page } = clientPageQuery(ctx, { ...filter, sort, limit: PAGE, cursor }, defs)
+    const { select, names } = cellsOf(statement, defs)
+    const line = sql.raw(`concat_ws(',', ${names.map((n) => cell(`r.${n}`)).join(', ')}) || E'\\n'`)
+    const r = await withWorkspace(ctx, (tx) =>
+      tx.execute(sql`select coalesce(string_agg(${line}, '' order by r.n) filter (where r.n <= ${PAGE}), '') as text,
+          count(*)::int as rows,
+          (array_agg(json_build_object('id', r.id, 'sort_name', r.sort_name, 'created_at', r.created_at,
+            'updated_at', r.updated_at)::text order by r.n desc) filter (where r.n <= ${PAGE}))[1] as last
+        from (${select}) r`),
     )
-    const text = stringify(
-      p.rows.map((r) => cellsOf(serializeClient(r), defs)),
-      { header: first, columns: header },
-    )
-    return { text, next: p.nextCursor }
+    const row = (r as unknown as { rows: { text: string; rows: number; last: string | null }[] }).rows[0]!
+    // The cursor as the list computes it, which reads only how many rows came and the last kept one.
+    const last = row.last ? JSON.parse(row.last) : null
+    const { nextCursor } = page(Array.from({ length: Number(row.rows) }, () => last))
+    return { text: row.text, next: nextCursor }
   }
-  let page: { text: string; next: string | null } | null = await read(undefined, true)
+  let page: { text: string; next: string | null } | null = await read(undefined)
+  page.text = header + page.text
   const body = Readable.from(
     (async function* () {
       while (page) {
         const { text, next } = page
         page = null
-        yield text
-        if (next) page = await read(next, false)
+        if (text) yield text
+        if (next) page = await read(next)
       }
     })(),
     // Bytes, not objects: one page of text is more than the mark, so the next is read only once the

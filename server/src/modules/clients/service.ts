@@ -162,7 +162,7 @@ type ListQuery = Record<string, unknown> & { sort?: string; limit: number; curso
 
 /** Runs one page of a client view. Shared by the list, export and bulk actions. */
 /** A page of a client view as one statement, and how to read its rows (built before any query runs). */
-function clientPageQuery(ctx: ServiceContext, q: ListQuery, fieldDefs: FieldDef[]) {
+export function clientPageQuery(ctx: ServiceContext, q: ListQuery, fieldDefs: FieldDef[]) {
   const { conditions, search } = filterConditions(ctx, q, fieldDefs)
   const sort = parseSort(q.sort, fieldDefs, search !== null)
   const sortKey = sort?.key ?? 'relevance'
