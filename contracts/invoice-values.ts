@@ -27,3 +27,5 @@ export const paymentMethods = ['bank_transfer', 'cash', 'cheque', 'card', 'other
 export const taxCategoryCodes = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] as const
 export const templates = ['classic', 'modern', 'compact'] as const
 export const numberResets = ['yearly', 'monthly', 'never'] as const
+export const recurringFrequencies = ['weekly', 'monthly', 'quarterly', 'yearly'] as const
+export const recurringStatuses = ['active', 'paused', 'completed'] as const

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { prefixedId } from './clients.ts'
 import { TimestampSchema } from './common.ts'
+import { recurringFrequencies, recurringStatuses } from './invoice-values.ts'
 import { CurrencySchema, DaySchema, DiscountSchema, LineInputSchema, MoneySchema } from './invoices.ts'
 
 /**
@@ -8,8 +9,7 @@ import { CurrencySchema, DaySchema, DiscountSchema, LineInputSchema, MoneySchema
  * scheduled job writes one invoice per period, as a draft or sent with its email.
  */
 export const RecurringIdSchema = prefixedId('rec')
-export const recurringFrequencies = ['weekly', 'monthly', 'quarterly', 'yearly'] as const
-export const recurringStatuses = ['active', 'paused', 'completed'] as const
+export { recurringFrequencies, recurringStatuses }
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)
 const optionalText = (max: number) =>

@@ -24,9 +24,17 @@ import { Route as AppClientsIndexRouteImport } from './routes/_app/clients.index
 import { Route as AppClientsClientIdRouteImport } from './routes/_app/clients.$clientId'
 import { Route as AppClientsImportRouteImport } from './routes/_app/clients.import'
 import { Route as AppClientsNewRouteImport } from './routes/_app/clients.new'
+import { Route as AppCreditNotesIndexRouteImport } from './routes/_app/credit-notes.index'
+import { Route as AppCreditNotesCreditNoteIdRouteImport } from './routes/_app/credit-notes.$creditNoteId'
 import { Route as AppInvoicesIndexRouteImport } from './routes/_app/invoices.index'
 import { Route as AppInvoicesInvoiceIdRouteImport } from './routes/_app/invoices.$invoiceId'
 import { Route as AppInvoicesNewRouteImport } from './routes/_app/invoices.new'
+import { Route as AppQuotesIndexRouteImport } from './routes/_app/quotes.index'
+import { Route as AppQuotesQuoteIdRouteImport } from './routes/_app/quotes.$quoteId'
+import { Route as AppQuotesNewRouteImport } from './routes/_app/quotes.new'
+import { Route as AppRecurringIndexRouteImport } from './routes/_app/recurring.index'
+import { Route as AppRecurringRecurringIdRouteImport } from './routes/_app/recurring.$recurringId'
+import { Route as AppRecurringNewRouteImport } from './routes/_app/recurring.new'
 import { Route as AppSettingsAppearanceRouteImport } from './routes/_app/settings.appearance'
 import { Route as AppSettingsAuditRouteImport } from './routes/_app/settings.audit'
 import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/settings.custom-fields'
@@ -111,6 +119,17 @@ const AppClientsNewRoute = AppClientsNewRouteImport.update({
   path: '/clients/new',
   getParentRoute: () => AppRoute,
 } as any)
+const AppCreditNotesIndexRoute = AppCreditNotesIndexRouteImport.update({
+  id: '/credit-notes/',
+  path: '/credit-notes/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppCreditNotesCreditNoteIdRoute =
+  AppCreditNotesCreditNoteIdRouteImport.update({
+    id: '/credit-notes/$creditNoteId',
+    path: '/credit-notes/$creditNoteId',
+    getParentRoute: () => AppRoute,
+  } as any)
 const AppInvoicesIndexRoute = AppInvoicesIndexRouteImport.update({
   id: '/invoices/',
   path: '/invoices/',
@@ -124,6 +143,36 @@ const AppInvoicesInvoiceIdRoute = AppInvoicesInvoiceIdRouteImport.update({
 const AppInvoicesNewRoute = AppInvoicesNewRouteImport.update({
   id: '/invoices/new',
   path: '/invoices/new',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppQuotesIndexRoute = AppQuotesIndexRouteImport.update({
+  id: '/quotes/',
+  path: '/quotes/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppQuotesQuoteIdRoute = AppQuotesQuoteIdRouteImport.update({
+  id: '/quotes/$quoteId',
+  path: '/quotes/$quoteId',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppQuotesNewRoute = AppQuotesNewRouteImport.update({
+  id: '/quotes/new',
+  path: '/quotes/new',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppRecurringIndexRoute = AppRecurringIndexRouteImport.update({
+  id: '/recurring/',
+  path: '/recurring/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppRecurringRecurringIdRoute = AppRecurringRecurringIdRouteImport.update({
+  id: '/recurring/$recurringId',
+  path: '/recurring/$recurringId',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppRecurringNewRoute = AppRecurringNewRouteImport.update({
+  id: '/recurring/new',
+  path: '/recurring/new',
   getParentRoute: () => AppRoute,
 } as any)
 const AppSettingsAppearanceRoute = AppSettingsAppearanceRouteImport.update({
@@ -186,8 +235,13 @@ export interface FileRoutesByFullPath {
   '/clients/$clientId': typeof AppClientsClientIdRoute
   '/clients/import': typeof AppClientsImportRoute
   '/clients/new': typeof AppClientsNewRoute
+  '/credit-notes/$creditNoteId': typeof AppCreditNotesCreditNoteIdRoute
   '/invoices/$invoiceId': typeof AppInvoicesInvoiceIdRoute
   '/invoices/new': typeof AppInvoicesNewRoute
+  '/quotes/$quoteId': typeof AppQuotesQuoteIdRoute
+  '/quotes/new': typeof AppQuotesNewRoute
+  '/recurring/$recurringId': typeof AppRecurringRecurringIdRoute
+  '/recurring/new': typeof AppRecurringNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
@@ -198,7 +252,10 @@ export interface FileRoutesByFullPath {
   '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/clients/': typeof AppClientsIndexRoute
+  '/credit-notes/': typeof AppCreditNotesIndexRoute
   '/invoices/': typeof AppInvoicesIndexRoute
+  '/quotes/': typeof AppQuotesIndexRoute
+  '/recurring/': typeof AppRecurringIndexRoute
 }
 export interface FileRoutesByTo {
   '/forgot-password': typeof ForgotPasswordRoute
@@ -214,8 +271,13 @@ export interface FileRoutesByTo {
   '/clients/$clientId': typeof AppClientsClientIdRoute
   '/clients/import': typeof AppClientsImportRoute
   '/clients/new': typeof AppClientsNewRoute
+  '/credit-notes/$creditNoteId': typeof AppCreditNotesCreditNoteIdRoute
   '/invoices/$invoiceId': typeof AppInvoicesInvoiceIdRoute
   '/invoices/new': typeof AppInvoicesNewRoute
+  '/quotes/$quoteId': typeof AppQuotesQuoteIdRoute
+  '/quotes/new': typeof AppQuotesNewRoute
+  '/recurring/$recurringId': typeof AppRecurringRecurringIdRoute
+  '/recurring/new': typeof AppRecurringNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
@@ -226,7 +288,10 @@ export interface FileRoutesByTo {
   '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
   '/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/clients': typeof AppClientsIndexRoute
+  '/credit-notes': typeof AppCreditNotesIndexRoute
   '/invoices': typeof AppInvoicesIndexRoute
+  '/quotes': typeof AppQuotesIndexRoute
+  '/recurring': typeof AppRecurringIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -244,8 +309,13 @@ export interface FileRoutesById {
   '/_app/clients/$clientId': typeof AppClientsClientIdRoute
   '/_app/clients/import': typeof AppClientsImportRoute
   '/_app/clients/new': typeof AppClientsNewRoute
+  '/_app/credit-notes/$creditNoteId': typeof AppCreditNotesCreditNoteIdRoute
   '/_app/invoices/$invoiceId': typeof AppInvoicesInvoiceIdRoute
   '/_app/invoices/new': typeof AppInvoicesNewRoute
+  '/_app/quotes/$quoteId': typeof AppQuotesQuoteIdRoute
+  '/_app/quotes/new': typeof AppQuotesNewRoute
+  '/_app/recurring/$recurringId': typeof AppRecurringRecurringIdRoute
+  '/_app/recurring/new': typeof AppRecurringNewRoute
   '/_app/settings/appearance': typeof AppSettingsAppearanceRoute
   '/_app/settings/audit': typeof AppSettingsAuditRoute
   '/_app/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
@@ -256,7 +326,10 @@ export interface FileRoutesById {
   '/_app/settings/tax-rates': typeof AppSettingsTaxRatesRoute
   '/_app/settings/workspace': typeof AppSettingsWorkspaceRoute
   '/_app/clients/': typeof AppClientsIndexRoute
+  '/_app/credit-notes/': typeof AppCreditNotesIndexRoute
   '/_app/invoices/': typeof AppInvoicesIndexRoute
+  '/_app/quotes/': typeof AppQuotesIndexRoute
+  '/_app/recurring/': typeof AppRecurringIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -274,8 +347,13 @@ export interface FileRouteTypes {
     | '/clients/$clientId'
     | '/clients/import'
     | '/clients/new'
+    | '/credit-notes/$creditNoteId'
     | '/invoices/$invoiceId'
     | '/invoices/new'
+    | '/quotes/$quoteId'
+    | '/quotes/new'
+    | '/recurring/$recurringId'
+    | '/recurring/new'
     | '/settings/appearance'
     | '/settings/audit'
     | '/settings/custom-fields'
@@ -286,7 +364,10 @@ export interface FileRouteTypes {
     | '/settings/tax-rates'
     | '/settings/workspace'
     | '/clients/'
+    | '/credit-notes/'
     | '/invoices/'
+    | '/quotes/'
+    | '/recurring/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/forgot-password'
@@ -302,8 +383,13 @@ export interface FileRouteTypes {
     | '/clients/$clientId'
     | '/clients/import'
     | '/clients/new'
+    | '/credit-notes/$creditNoteId'
     | '/invoices/$invoiceId'
     | '/invoices/new'
+    | '/quotes/$quoteId'
+    | '/quotes/new'
+    | '/recurring/$recurringId'
+    | '/recurring/new'
     | '/settings/appearance'
     | '/settings/audit'
     | '/settings/custom-fields'
@@ -314,7 +400,10 @@ export interface FileRouteTypes {
     | '/settings/tax-rates'
     | '/settings/workspace'
     | '/clients'
+    | '/credit-notes'
     | '/invoices'
+    | '/quotes'
+    | '/recurring'
   id:
     | '__root__'
     | '/_app'
@@ -331,8 +420,13 @@ export interface FileRouteTypes {
     | '/_app/clients/$clientId'
     | '/_app/clients/import'
     | '/_app/clients/new'
+    | '/_app/credit-notes/$creditNoteId'
     | '/_app/invoices/$invoiceId'
     | '/_app/invoices/new'
+    | '/_app/quotes/$quoteId'
+    | '/_app/quotes/new'
+    | '/_app/recurring/$recurringId'
+    | '/_app/recurring/new'
     | '/_app/settings/appearance'
     | '/_app/settings/audit'
     | '/_app/settings/custom-fields'
@@ -343,7 +437,10 @@ export interface FileRouteTypes {
     | '/_app/settings/tax-rates'
     | '/_app/settings/workspace'
     | '/_app/clients/'
+    | '/_app/credit-notes/'
     | '/_app/invoices/'
+    | '/_app/quotes/'
+    | '/_app/recurring/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -465,6 +562,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppClientsNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/credit-notes/': {
+      id: '/_app/credit-notes/'
+      path: '/credit-notes'
+      fullPath: '/credit-notes/'
+      preLoaderRoute: typeof AppCreditNotesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/credit-notes/$creditNoteId': {
+      id: '/_app/credit-notes/$creditNoteId'
+      path: '/credit-notes/$creditNoteId'
+      fullPath: '/credit-notes/$creditNoteId'
+      preLoaderRoute: typeof AppCreditNotesCreditNoteIdRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/invoices/': {
       id: '/_app/invoices/'
       path: '/invoices'
@@ -484,6 +595,48 @@ declare module '@tanstack/react-router' {
       path: '/invoices/new'
       fullPath: '/invoices/new'
       preLoaderRoute: typeof AppInvoicesNewRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/quotes/': {
+      id: '/_app/quotes/'
+      path: '/quotes'
+      fullPath: '/quotes/'
+      preLoaderRoute: typeof AppQuotesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/quotes/$quoteId': {
+      id: '/_app/quotes/$quoteId'
+      path: '/quotes/$quoteId'
+      fullPath: '/quotes/$quoteId'
+      preLoaderRoute: typeof AppQuotesQuoteIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/quotes/new': {
+      id: '/_app/quotes/new'
+      path: '/quotes/new'
+      fullPath: '/quotes/new'
+      preLoaderRoute: typeof AppQuotesNewRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/recurring/': {
+      id: '/_app/recurring/'
+      path: '/recurring'
+      fullPath: '/recurring/'
+      preLoaderRoute: typeof AppRecurringIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/recurring/$recurringId': {
+      id: '/_app/recurring/$recurringId'
+      path: '/recurring/$recurringId'
+      fullPath: '/recurring/$recurringId'
+      preLoaderRoute: typeof AppRecurringRecurringIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/recurring/new': {
+      id: '/_app/recurring/new'
+      path: '/recurring/new'
+      fullPath: '/recurring/new'
+      preLoaderRoute: typeof AppRecurringNewRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/settings/appearance': {
@@ -558,8 +711,13 @@ interface AppRouteChildren {
   AppClientsClientIdRoute: typeof AppClientsClientIdRoute
   AppClientsImportRoute: typeof AppClientsImportRoute
   AppClientsNewRoute: typeof AppClientsNewRoute
+  AppCreditNotesCreditNoteIdRoute: typeof AppCreditNotesCreditNoteIdRoute
   AppInvoicesInvoiceIdRoute: typeof AppInvoicesInvoiceIdRoute
   AppInvoicesNewRoute: typeof AppInvoicesNewRoute
+  AppQuotesQuoteIdRoute: typeof AppQuotesQuoteIdRoute
+  AppQuotesNewRoute: typeof AppQuotesNewRoute
+  AppRecurringRecurringIdRoute: typeof AppRecurringRecurringIdRoute
+  AppRecurringNewRoute: typeof AppRecurringNewRoute
   AppSettingsAppearanceRoute: typeof AppSettingsAppearanceRoute
   AppSettingsAuditRoute: typeof AppSettingsAuditRoute
   AppSettingsCustomFieldsRoute: typeof AppSettingsCustomFieldsRoute
@@ -570,7 +728,10 @@ interface AppRouteChildren {
   AppSettingsTaxRatesRoute: typeof AppSettingsTaxRatesRoute
   AppSettingsWorkspaceRoute: typeof AppSettingsWorkspaceRoute
   AppClientsIndexRoute: typeof AppClientsIndexRoute
+  AppCreditNotesIndexRoute: typeof AppCreditNotesIndexRoute
   AppInvoicesIndexRoute: typeof AppInvoicesIndexRoute
+  AppQuotesIndexRoute: typeof AppQuotesIndexRoute
+  AppRecurringIndexRoute: typeof AppRecurringIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -579,8 +740,13 @@ const AppRouteChildren: AppRouteChildren = {
   AppClientsClientIdRoute: AppClientsClientIdRoute,
   AppClientsImportRoute: AppClientsImportRoute,
   AppClientsNewRoute: AppClientsNewRoute,
+  AppCreditNotesCreditNoteIdRoute: AppCreditNotesCreditNoteIdRoute,
   AppInvoicesInvoiceIdRoute: AppInvoicesInvoiceIdRoute,
   AppInvoicesNewRoute: AppInvoicesNewRoute,
+  AppQuotesQuoteIdRoute: AppQuotesQuoteIdRoute,
+  AppQuotesNewRoute: AppQuotesNewRoute,
+  AppRecurringRecurringIdRoute: AppRecurringRecurringIdRoute,
+  AppRecurringNewRoute: AppRecurringNewRoute,
   AppSettingsAppearanceRoute: AppSettingsAppearanceRoute,
   AppSettingsAuditRoute: AppSettingsAuditRoute,
   AppSettingsCustomFieldsRoute: AppSettingsCustomFieldsRoute,
@@ -591,7 +757,10 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsTaxRatesRoute: AppSettingsTaxRatesRoute,
   AppSettingsWorkspaceRoute: AppSettingsWorkspaceRoute,
   AppClientsIndexRoute: AppClientsIndexRoute,
+  AppCreditNotesIndexRoute: AppCreditNotesIndexRoute,
   AppInvoicesIndexRoute: AppInvoicesIndexRoute,
+  AppQuotesIndexRoute: AppQuotesIndexRoute,
+  AppRecurringIndexRoute: AppRecurringIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -1,6 +1,7 @@
 export { DataGrid, type DataGridProps, type GridSelection } from './data-grid.tsx'
 export { GridList } from './grid-list.tsx'
 export { nextSort } from './grid-parts.tsx'
+export { gridRoute } from './grid-route.ts'
 export { ColumnChooser, DensityToggle, Popover } from './grid-toolbar.tsx'
 export { type GridColumn, type GridDensity, type GridDisplay, rowHeights } from './types.ts'
 export { useGridDisplay, useMediaQuery } from './use-grid-display.ts'

@@ -4,16 +4,21 @@ import { useTranslation } from 'react-i18next'
 import { Alert, Button, buttonClasses } from '../../components/ui/index.ts'
 import { ApiError, type ProblemBody } from '../../lib/api.ts'
 import { errorMessage } from '../../lib/errors.ts'
+import { docPath } from './api.ts'
 
 const formats = ['factur-x', 'xrechnung-ubl', 'xrechnung-cii'] as const
 type Format = (typeof formats)[number]
 
-export const eInvoiceUrl = (invoiceId: string, format: Format) =>
-  `/api/v1/invoices/${encodeURIComponent(invoiceId)}/e-invoice?format=${format}`
+export const eInvoiceUrl = (kind: 'invoice' | 'credit_note', documentId: string, format: Format) =>
+  `/api/v1/${docPath(kind)}/${encodeURIComponent(documentId)}/e-invoice?format=${format}`
 
 /** Fetches the file; a refusal (a 409 draft, a 422 the data cannot form) becomes an ApiError. */
-async function fetchEInvoice(invoiceId: string, format: Format): Promise<{ blob: Blob; filename: string }> {
-  const response = await fetch(eInvoiceUrl(invoiceId, format), {
+async function fetchEInvoice(
+  kind: 'invoice' | 'credit_note',
+  invoiceId: string,
+  format: Format,
+): Promise<{ blob: Blob; filename: string }> {
+  const response = await fetch(eInvoiceUrl(kind, invoiceId, format), {
     credentials: 'include',
     headers: { accept: 'application/pdf, application/xml, application/problem+json' },
   })
@@ -32,7 +37,13 @@ async function fetchEInvoice(invoiceId: string, format: Format): Promise<{ blob:
  * fetched first, so data that cannot form an EN 16931 invoice shows the reason and where to fix it
  * rather than a broken download. A disclosure: Enter/Space opens it, Escape closes it and returns focus.
  */
-export function EInvoiceMenu({ invoiceId }: { invoiceId: string }) {
+export function EInvoiceMenu({
+  invoiceId,
+  kind = 'invoice',
+}: {
+  invoiceId: string
+  kind?: 'invoice' | 'credit_note'
+}) {
   const { t } = useTranslation()
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState<Format | null>(null)
@@ -44,7 +55,7 @@ export function EInvoiceMenu({ invoiceId }: { invoiceId: string }) {
     setBusy(format)
     setError(null)
     try {
-      const { blob, filename } = await fetchEInvoice(invoiceId, format)
+      const { blob, filename } = await fetchEInvoice(kind, invoiceId, format)
       const url = URL.createObjectURL(blob)
       const a = document.createElement('a')
       a.href = url

@@ -2,7 +2,7 @@ import { Link } from '@tanstack/react-router'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { GridColumn } from '../../components/grid/index.ts'
-import type { InvoiceSummary } from './api.ts'
+import type { DocKind, InvoiceSummary } from './api.ts'
 import { InvoiceStatusBadge, Money, useFormatDay } from './badges.tsx'
 
 export const defaultInvoiceColumns = [
@@ -15,11 +15,74 @@ export const defaultInvoiceColumns = [
   'balance',
 ]
 
-export function useInvoiceColumns(): GridColumn<InvoiceSummary>[] {
+/** The columns a kind shows at first (quotes have no amount due, credit notes no due date). */
+export function defaultColumns(kind: DocKind): string[] {
+  if (kind === 'invoice') return defaultInvoiceColumns
+  if (kind === 'quote') return ['number', 'client', 'status', 'issueDate', 'dueDate', 'total']
+  return ['number', 'client', 'status', 'issueDate', 'total']
+}
+
+/** Where a document opens, for `navigate`. */
+export function documentRoute(kind: DocKind, documentId: string) {
+  if (kind === 'quote') return { to: '/quotes/$quoteId', params: { quoteId: documentId } } as const
+  if (kind === 'credit_note')
+    return { to: '/credit-notes/$creditNoteId', params: { creditNoteId: documentId } } as const
+  return { to: '/invoices/$invoiceId', params: { invoiceId: documentId } } as const
+}
+
+const linkClasses = 'font-medium text-indigo-800 hover:underline dark:text-indigo-300'
+
+/** A document's number (or "Draft") linking to its page. */
+export function DocumentLink({
+  kind,
+  documentId,
+  children,
+  tabIndex,
+}: {
+  kind: DocKind
+  documentId: string
+  children: string
+  tabIndex?: number
+}) {
+  if (kind === 'quote')
+    return (
+      <Link
+        to="/quotes/$quoteId"
+        params={{ quoteId: documentId }}
+        tabIndex={tabIndex}
+        className={linkClasses}
+      >
+        {children}
+      </Link>
+    )
+  if (kind === 'credit_note')
+    return (
+      <Link
+        to="/credit-notes/$creditNoteId"
+        params={{ creditNoteId: documentId }}
+        tabIndex={tabIndex}
+        className={linkClasses}
+      >
+        {children}
+      </Link>
+    )
+  return (
+    <Link
+      to="/invoices/$invoiceId"
+      params={{ invoiceId: documentId }}
+      tabIndex={tabIndex}
+      className={linkClasses}
+    >
+      {children}
+    </Link>
+  )
+}
+
+export function useInvoiceColumns(kind: DocKind = 'invoice'): GridColumn<InvoiceSummary>[] {
   const { t } = useTranslation()
   const date = useFormatDay()
-  return useMemo(
-    () => [
+  return useMemo(() => {
+    const columns: GridColumn<InvoiceSummary>[] = [
       {
         id: 'number',
         label: t('invoices.fields.number'),
@@ -27,14 +90,9 @@ export function useInvoiceColumns(): GridColumn<InvoiceSummary>[] {
         sortKey: 'number',
         size: 170,
         cell: (invoice) => (
-          <Link
-            to="/invoices/$invoiceId"
-            params={{ invoiceId: invoice.id }}
-            tabIndex={-1}
-            className="font-medium text-indigo-800 hover:underline dark:text-indigo-300"
-          >
+          <DocumentLink kind={kind} documentId={invoice.id} tabIndex={-1}>
             {invoice.number ?? t('invoices.draftNumber')}
-          </Link>
+          </DocumentLink>
         ),
       },
       { id: 'client', label: t('invoices.fields.client'), size: 220, cell: (invoice) => invoice.client.name },
@@ -51,21 +109,24 @@ export function useInvoiceColumns(): GridColumn<InvoiceSummary>[] {
         size: 140,
         cell: (invoice) => date(invoice.issueDate),
       },
-      {
+    ]
+    if (kind !== 'credit_note')
+      columns.push({
         id: 'dueDate',
-        label: t('invoices.fields.dueDate'),
+        label: kind === 'quote' ? t('quotes.fields.validUntil') : t('invoices.fields.dueDate'),
         sortKey: 'due',
         size: 140,
         cell: (invoice) => date(invoice.dueDate),
-      },
-      {
-        id: 'total',
-        label: t('invoices.fields.total'),
-        sortKey: 'total',
-        size: 140,
-        cell: (invoice) => <Money value={invoice.total} currency={invoice.currency} />,
-      },
-      {
+      })
+    columns.push({
+      id: 'total',
+      label: t('invoices.fields.total'),
+      sortKey: 'total',
+      size: 140,
+      cell: (invoice) => <Money value={invoice.total} currency={invoice.currency} />,
+    })
+    if (kind === 'invoice')
+      columns.push({
         id: 'balance',
         label: t('invoices.fields.balance'),
         size: 140,
@@ -75,8 +136,7 @@ export function useInvoiceColumns(): GridColumn<InvoiceSummary>[] {
           ) : (
             <Money value={invoice.balance} currency={invoice.currency} />
           ),
-      },
-    ],
-    [t, date],
-  )
+      })
+    return columns
+  }, [t, date, kind])
 }

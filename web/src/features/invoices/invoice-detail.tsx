@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import { type ReactNode, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { paymentMethods } from '../../../../contracts/invoice-values.ts'
@@ -6,7 +6,6 @@ import {
   Alert,
   Button,
   buttonClasses,
-  Card,
   Checkbox,
   Dialog,
   Form,
@@ -18,20 +17,19 @@ import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
 import { can, type Me } from '../auth/api.ts'
 import {
-  creditNotePdfUrl,
   creditNotesQuery,
   fromMinorUnits,
   type InvoiceDocument,
   invoicePdfUrl,
-  invoiceQuery,
   invoicesApi,
-  invoicesKey,
   paymentsQuery,
   toMinorUnits,
 } from './api.ts'
 import { InvoiceStatusBadge, Money, useFormatDay } from './badges.tsx'
+import { EmailAgainButton, useDocumentRefresh, ViewLink } from './document-actions.tsx'
 import { DocumentPreview, type PreviewDocument } from './document-preview.tsx'
 import { EInvoiceMenu } from './e-invoice-menu.tsx'
+import { DocumentLink } from './invoice-columns.tsx'
 import { PdfFrame } from './pdf-frame.tsx'
 
 const today = () => {
@@ -40,139 +38,7 @@ const today = () => {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
-/** After a change, the invoice, its payments and credit notes and the lists are read again. */
-function useRefresh(invoiceId: string) {
-  const queryClient = useQueryClient()
-  return (next?: InvoiceDocument) => {
-    if (next) queryClient.setQueryData(invoiceQuery(invoiceId).queryKey, next)
-    return queryClient.invalidateQueries({ queryKey: invoicesKey })
-  }
-}
-
-/** The address a document is emailed to (empty: the client's), for sending and for sending again. */
-function AddressDialog({
-  open,
-  onClose,
-  title,
-  description,
-  submitLabel,
-  to,
-  onToChange,
-  mutation,
-}: {
-  open: boolean
-  onClose: () => void
-  title: string
-  description: string
-  submitLabel: string
-  to: string
-  onToChange: (to: string) => void
-  mutation: { mutate: () => void; error: unknown; isPending: boolean }
-}) {
-  const { t } = useTranslation()
-  const fields = fieldErrorsOf(mutation.error)
-  return (
-    <Dialog open={open} onClose={onClose} title={title} description={description}>
-      <Form onSubmit={() => mutation.mutate()}>
-        <Input
-          type="email"
-          label={t('invoices.detail.sendTo')}
-          hint={t('invoices.detail.sendToHint')}
-          value={to}
-          error={fields.to}
-          onChange={(e) => onToChange(e.target.value)}
-        />
-        {mutation.error && !fields.to ? <Alert tone="error">{errorMessage(mutation.error, t)}</Alert> : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={mutation.isPending}>
-            {submitLabel}
-          </Button>
-        </div>
-      </Form>
-    </Dialog>
-  )
-}
-
-/** Sends a draft: it takes its number, is frozen, and the email with its PDF and view link is queued. */
-export function SendButton({
-  invoice,
-  beforeSend,
-}: {
-  invoice: InvoiceDocument
-  /** Saves what is typed first, so what is sent is what the user sees. */
-  beforeSend?: () => Promise<unknown>
-}) {
-  const { t } = useTranslation()
-  const [open, setOpen] = useState(false)
-  const [to, setTo] = useState('')
-  const refresh = useRefresh(invoice.id)
-  const send = useMutation({
-    mutationFn: async () => {
-      await beforeSend?.()
-      return invoicesApi.send({ invoiceId: invoice.id, to: to.trim() || undefined })
-    },
-    onSuccess: (sent) => {
-      setOpen(false)
-      showToast({ message: t('invoices.detail.sent') })
-      void refresh(sent)
-    },
-  })
-  return (
-    <>
-      <Button onClick={() => setOpen(true)}>{t('invoices.detail.send')}</Button>
-      <AddressDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={t('invoices.detail.sendTitle')}
-        description={t('invoices.detail.sendHint')}
-        submitLabel={t('invoices.detail.send')}
-        to={to}
-        onToChange={setTo}
-        mutation={send}
-      />
-    </>
-  )
-}
-
-/** Emails a sent invoice again: its PDF and a fresh view link (the previous link stops working). */
-function EmailAgainButton({ invoice }: { invoice: InvoiceDocument }) {
-  const { t } = useTranslation()
-  const [open, setOpen] = useState(false)
-  const [to, setTo] = useState('')
-  const email = useMutation({
-    mutationFn: () => invoicesApi.emailAgain({ invoiceId: invoice.id, to: to.trim() || undefined }),
-    onSuccess: (done) => {
-      setOpen(false)
-      showToast({ message: t('invoices.detail.emailed', { to: done.to }) })
-    },
-  })
-  return (
-    <>
-      <Button
-        variant="secondary"
-        onClick={() => {
-          email.reset()
-          setOpen(true)
-        }}
-      >
-        {t('invoices.detail.emailAgain')}
-      </Button>
-      <AddressDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={t('invoices.detail.emailAgainTitle')}
-        description={t('invoices.detail.emailAgainHint')}
-        submitLabel={t('invoices.detail.emailAgain')}
-        to={to}
-        onToChange={setTo}
-        mutation={email}
-      />
-    </>
-  )
-}
+const useRefresh = (invoiceId: string) => useDocumentRefresh('invoice', invoiceId)
 
 /** A sent invoice: the document as it was sent, where it stands, and what may be done with it. */
 export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocument }) {
@@ -309,14 +175,9 @@ export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocumen
             <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 text-sm dark:divide-slate-700 dark:border-slate-700">
               {notes.data.map((note) => (
                 <li key={note.id} className="flex items-center justify-between gap-4 px-3 py-2">
-                  <a
-                    href={creditNotePdfUrl(note.id)}
-                    target="_blank"
-                    rel="noreferrer"
-                    className="font-medium text-indigo-800 hover:underline dark:text-indigo-300"
-                  >
+                  <DocumentLink kind="credit_note" documentId={note.id}>
                     {note.number ?? t('invoices.draftNumber')}
-                  </a>
+                  </DocumentLink>
                   <InvoiceStatusBadge status={note.status} />
                   <Money value={note.total} currency={note.currency} />
                 </li>
@@ -346,58 +207,6 @@ function Figure({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-xs text-slate-700 dark:text-slate-300">{label}</dt>
       <dd className="text-lg font-semibold">{children}</dd>
     </div>
-  )
-}
-
-function ViewLink({ invoice }: { invoice: InvoiceDocument }) {
-  const { t } = useTranslation()
-  const [url, setUrl] = useState<string | null>(null)
-  const rotate = useMutation({
-    mutationFn: () => invoicesApi.rotateLink(invoice.id),
-    onSuccess: (link) => setUrl(link.url),
-  })
-  const revoke = useMutation({
-    mutationFn: () => invoicesApi.revokeLink(invoice.id),
-    onSuccess: () => {
-      setUrl(null)
-      showToast({ message: t('invoices.detail.revoked') })
-    },
-  })
-  const error = rotate.error ?? revoke.error
-  return (
-    <Card title={t('invoices.detail.viewLink')}>
-      <div className="space-y-2">
-        <div className="flex flex-wrap gap-2">
-          <Button variant="secondary" loading={rotate.isPending} onClick={() => rotate.mutate()}>
-            {t('invoices.detail.rotateLink')}
-          </Button>
-          <Button variant="secondary" loading={revoke.isPending} onClick={() => revoke.mutate()}>
-            {t('invoices.detail.revokeLink')}
-          </Button>
-        </div>
-        {error ? <Alert tone="error">{errorMessage(error, t)}</Alert> : null}
-        {url ? (
-          <div className="space-y-1 text-sm">
-            <p>{t('invoices.detail.linkMade')}</p>
-            <div className="flex gap-2">
-              <Input label={t('invoices.detail.viewLink')} readOnly value={url} containerClassName="flex-1" />
-              <Button
-                variant="secondary"
-                className="self-end"
-                onClick={() =>
-                  void navigator.clipboard
-                    ?.writeText(url)
-                    .then(() => showToast({ message: t('invoices.detail.copied') }))
-                    .catch(() => {})
-                }
-              >
-                {t('invoices.detail.copyLink')}
-              </Button>
-            </div>
-          </div>
-        ) : null}
-      </div>
-    </Card>
   )
 }
 

@@ -1,15 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useNavigate } from '@tanstack/react-router'
-import { useWindowVirtualizer } from '@tanstack/react-virtual'
-import {
-  type Dispatch,
-  useDeferredValue,
-  useLayoutEffect,
-  useMemo,
-  useReducer,
-  useRef,
-  useState,
-} from 'react'
+import { useDeferredValue, useMemo, useReducer, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Combobox } from '../../components/ui/combobox.tsx'
 import {
@@ -27,34 +18,25 @@ import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useIntlOptions } from '../../lib/intl-options.ts'
 import { can, type Me } from '../auth/api.ts'
 import {
+  docPath,
+  documentApi,
+  documentPdfUrl,
+  documentQuery,
   type InvoiceDocument,
-  invoicePdfUrl,
-  invoiceQuery,
-  invoicesApi,
-  invoicesKey,
   type TaxRate,
   taxRatesQuery,
   toMinorUnits,
 } from './api.ts'
 import { Money } from './badges.tsx'
 import { ClientPicker } from './client-picker.tsx'
+import { SendButton } from './document-actions.tsx'
 import { DocumentPreview, type PreviewDocument, previewTotals } from './document-preview.tsx'
-import {
-  draftOf,
-  type EditorAction,
-  type EditorDraft,
-  editorReducer,
-  emptyDraft,
-  inputOf,
-  type LineDraft,
-  liveTotals,
-} from './editor-state.ts'
-import { SendButton } from './invoice-detail.tsx'
-import { DiscountKindSelect, type LineErrors, LineRow } from './line-row.tsx'
+import { draftOf, type EditorDraft, editorReducer, emptyDraft, inputOf, liveTotals } from './editor-state.ts'
+import { documentRoute } from './invoice-columns.tsx'
+import { kindText } from './kind-text.ts'
+import { DiscountKindSelect, type LineErrors } from './line-row.tsx'
+import { LinesTable } from './lines-table.tsx'
 import { PdfFrame } from './pdf-frame.tsx'
-
-/** Above this many lines only the rows in view are in the DOM. */
-const virtualizeFrom = 40
 
 const settingsQuery = {
   queryKey: ['invoice-settings'],
@@ -70,8 +52,20 @@ const settingsQuery = {
  * The draft invoice editor: client, currency, dates, lines, discount, shipping, notes; totals follow
  * the typing by the server's rule, and the whole invoice is saved in one request.
  */
-export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocument }) {
+export function InvoiceEditor({
+  me,
+  invoice,
+  kind: newKind = 'invoice',
+}: {
+  me: Me
+  invoice?: InvoiceDocument
+  /** What a new document will be (a saved one keeps its own kind). */
+  kind?: 'invoice' | 'quote'
+}) {
   const { t } = useTranslation()
+  const kind = invoice?.kind ?? newKind
+  const docs = documentApi(kind)
+  const listPath = kind === 'quote' ? '/quotes' : '/invoices'
   const navigate = useNavigate()
   const queryClient = useQueryClient()
   const settings = useQuery(settingsQuery)
@@ -112,23 +106,23 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
     mutationFn: (input: EditorDraft) => {
       // Amounts are read in the currency shown (the base one until another is chosen).
       const body = inputOf({ ...input, currency: input.currency || base })
-      if (invoice) return invoicesApi.update({ invoiceId: invoice.id, input: body })
-      return invoicesApi.create(body)
+      if (invoice) return docs.update({ documentId: invoice.id, input: body })
+      return docs.create(body)
     },
     onSuccess: (saved) => {
-      queryClient.setQueryData(invoiceQuery(saved.id).queryKey, saved)
-      void queryClient.invalidateQueries({ queryKey: [...invoicesKey, 'list'] })
-      void queryClient.invalidateQueries({ queryKey: [...invoicesKey, 'count'] })
+      queryClient.setQueryData(documentQuery(kind, saved.id).queryKey, saved)
+      void queryClient.invalidateQueries({ queryKey: [docPath(kind), 'list'] })
+      void queryClient.invalidateQueries({ queryKey: [docPath(kind), 'count'] })
       showToast({ message: t('invoices.editor.saved') })
       setPdfVersion((v) => v + 1)
-      if (!invoice) void navigate({ to: '/invoices/$invoiceId', params: { invoiceId: saved.id } })
+      if (!invoice) void navigate(documentRoute(kind, saved.id))
     },
   })
   const remove = useMutation({
-    mutationFn: () => invoicesApi.remove(invoice?.id ?? ''),
+    mutationFn: () => docs.remove(invoice?.id ?? ''),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: invoicesKey })
-      void navigate({ to: '/invoices' })
+      void queryClient.invalidateQueries({ queryKey: [docPath(kind)] })
+      void navigate({ to: listPath })
     },
   })
   const [confirmDelete, setConfirmDelete] = useState(false)
@@ -223,7 +217,7 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
             />
             <Input
               type="date"
-              label={t('invoices.fields.dueDate')}
+              label={kind === 'quote' ? t('quotes.fields.validUntil') : t('invoices.fields.dueDate')}
               value={draft.dueDate}
               error={fields.dueDate}
               onChange={(e) => dispatch({ type: 'set', patch: { dueDate: e.target.value } })}
@@ -235,19 +229,7 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
           <h2 id="invoice-lines" className="text-lg font-semibold">
             {t('invoices.editor.lines')}
           </h2>
-          <div
-            aria-hidden="true"
-            className="hidden grid-cols-12 gap-2 border-b border-slate-300 pr-[6.5rem] pb-1 text-xs font-semibold text-slate-700 md:grid dark:border-slate-600 dark:text-slate-200"
-          >
-            <span className="col-span-3 pl-8">{t('invoices.editor.description')}</span>
-            <span className="col-span-1 text-right">{t('invoices.editor.quantity')}</span>
-            <span className="col-span-1">{t('invoices.editor.unit')}</span>
-            <span className="col-span-2 text-right">{t('invoices.editor.unitPrice')}</span>
-            <span className="col-span-2">{t('invoices.editor.lineDiscount')}</span>
-            <span className="col-span-2">{t('invoices.editor.taxes')}</span>
-            <span className="col-span-1 text-right">{t('invoices.editor.lineAmount')}</span>
-          </div>
-          <Lines
+          <LinesTable
             lines={draft.lines}
             currency={currency}
             rates={rates}
@@ -255,15 +237,12 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
             amounts={live.totals?.lines}
             dispatch={dispatch}
           />
-          <Button variant="secondary" onClick={() => dispatch({ type: 'add' })}>
-            {t('invoices.editor.addLine')}
-          </Button>
         </section>
 
         <section className="grid gap-4 sm:grid-cols-2">
           <div className="flex items-start gap-1">
             <CellInputLabeled
-              label={t('invoices.editor.documentDiscount')}
+              label={kindText(t, kind, 'editor.documentDiscount')}
               value={draft.discount}
               error={fields.discount ?? (live.error?.field === 'discount' ? live.error.message : undefined)}
               onChange={(discount) => dispatch({ type: 'set', patch: { discount } })}
@@ -352,7 +331,7 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
           <Button type="submit" loading={save.isPending}>
             {invoice ? t('invoices.editor.save') : t('invoices.editor.create')}
           </Button>
-          <Button variant="secondary" onClick={() => navigate({ to: '/invoices' })}>
+          <Button variant="secondary" onClick={() => navigate({ to: listPath })}>
             {t('invoices.editor.cancel')}
           </Button>
           {invoice && can(me, 'invoices:delete') ? (
@@ -370,7 +349,7 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
           <h2 className="text-lg font-semibold">{t('invoices.preview.title')}</h2>
           {invoice ? (
             <a
-              href={invoicePdfUrl(invoice.id)}
+              href={documentPdfUrl(kind, invoice.id)}
               target="_blank"
               rel="noreferrer"
               className={buttonClasses('secondary')}
@@ -393,8 +372,8 @@ export function InvoiceEditor({ me, invoice }: { me: Me; invoice?: InvoiceDocume
               </Button>
             </div>
             <PdfFrame
-              url={invoicePdfUrl(invoice.id)}
-              title={t('invoices.preview.pdfFrame', { number: t('invoices.draftNumber') })}
+              url={documentPdfUrl(kind, invoice.id)}
+              title={kindText(t, kind, 'preview.pdfFrame', { number: t('invoices.draftNumber') })}
               version={pdfVersion}
             />
           </>
@@ -462,87 +441,6 @@ function TotalRow({
       <dd>
         <Money value={value} currency={currency} />
       </dd>
-    </div>
-  )
-}
-
-type LinesProps = {
-  lines: LineDraft[]
-  currency: string
-  rates: TaxRate[]
-  errors: LineErrors[]
-  amounts: { amount: number; lineDiscount: number }[] | undefined
-  dispatch: Dispatch<EditorAction>
-}
-
-function Lines(props: LinesProps) {
-  if (props.lines.length >= virtualizeFrom) return <VirtualLines {...props} />
-  return (
-    <div>
-      {props.lines.map((line, index) => (
-        <Row key={line.key} {...props} line={line} index={index} />
-      ))}
-    </div>
-  )
-}
-
-function Row({
-  line,
-  index,
-  lines,
-  currency,
-  rates,
-  errors,
-  amounts,
-  dispatch,
-}: LinesProps & { line: LineDraft; index: number }) {
-  const figures = amounts?.[index]
-  return (
-    <LineRow
-      line={line}
-      index={index}
-      last={index === lines.length - 1}
-      currency={currency}
-      rates={rates}
-      errors={errors[index]}
-      amount={figures ? figures.amount - figures.lineDiscount : null}
-      dispatch={dispatch}
-    />
-  )
-}
-
-/** Long invoices: rows are measured as they render and only those near the viewport are mounted. */
-function VirtualLines(props: LinesProps) {
-  const list = useRef<HTMLDivElement>(null)
-  const [margin, setMargin] = useState(0)
-  // Where the list starts in the page, for the virtualizer to know which rows the window shows.
-  useLayoutEffect(() => {
-    const top = (list.current?.getBoundingClientRect().top ?? 0) + window.scrollY
-    if (Math.abs(top - margin) > 1) setMargin(top)
-  })
-  const virtualizer = useWindowVirtualizer({
-    count: props.lines.length,
-    estimateSize: () => 58,
-    overscan: 8,
-    scrollMargin: margin,
-    getItemKey: (index) => props.lines[index]?.key ?? index,
-  })
-  return (
-    <div ref={list} className="relative" style={{ height: virtualizer.getTotalSize() }}>
-      {virtualizer.getVirtualItems().map((item) => {
-        const line = props.lines[item.index] as LineDraft
-        return (
-          <div
-            key={item.key}
-            data-index={item.index}
-            ref={virtualizer.measureElement}
-            className="absolute top-0 left-0 w-full"
-            style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
-          >
-            <Row {...props} line={line} index={item.index} />
-          </div>
-        )
-      })}
     </div>
   )
 }

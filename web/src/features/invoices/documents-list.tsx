@@ -1,46 +1,75 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { Link, useNavigate } from '@tanstack/react-router'
-import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { creditNoteStatuses, quoteStatuses } from '../../../../contracts/invoice-values.ts'
 import {
   ColumnChooser,
   DataGrid,
   DensityToggle,
+  type GridSelection,
   Popover,
   useGridDisplay,
 } from '../../components/grid/index.ts'
 import { buttonClasses, Checkbox, EmptyState, Input } from '../../components/ui/index.ts'
 import { api } from '../../lib/api.ts'
 import { can, type Me } from '../auth/api.ts'
-import { type InvoiceSearch, invoiceCountQuery, invoiceListQuery, invoiceStatuses, splitList } from './api.ts'
+import {
+  type DocKind,
+  docPath,
+  documentCountQuery,
+  documentListQuery,
+  filterOf,
+  type InvoiceSearch,
+  invoiceStatuses,
+  splitList,
+} from './api.ts'
 import { ClientPicker } from './client-picker.tsx'
-import { defaultInvoiceColumns, useInvoiceColumns } from './invoice-columns.tsx'
+import { DocumentViews } from './document-views.tsx'
+import type { BulkTarget } from './invoice-bulk.tsx'
+import { defaultColumns, documentRoute, useInvoiceColumns } from './invoice-columns.tsx'
+import { kindText } from './kind-text.ts'
 
 /** Names of clients picked in a filter this session, so a chip reads a name, not an id. */
 const clientNames = new Map<string, string>()
 
-export function InvoicesList({
+// The bulk bar (its dialogs) loads when the first invoice is selected.
+const InvoiceBulkBar = lazy(() => import('./invoice-bulk.tsx').then((m) => ({ default: m.InvoiceBulkBar })))
+
+const statusesOf = { invoice: invoiceStatuses, quote: quoteStatuses, credit_note: creditNoteStatuses }
+const newLinks = { invoice: '/invoices/new', quote: '/quotes/new', credit_note: null } as const
+
+type Selection = { view: string; ids: Set<string>; all: boolean }
+
+/**
+ * The list of one kind of document (invoices, quotes, credit notes): search, status and client chips,
+ * saved views (invoices, quotes), and on invoices a bulk bar for the selected rows or the whole view.
+ */
+export function DocumentsList({
   me,
+  kind,
   search,
   onSearchChange,
 }: {
   me: Me
+  kind: DocKind
   search: InvoiceSearch
   onSearchChange: (next: InvoiceSearch, options?: { replace?: boolean }) => void
 }) {
   const { t } = useTranslation()
   const navigate = useNavigate()
-  const columns = useInvoiceColumns()
-  const [display, setDisplay] = useGridDisplay(`atrium.invoices.grid.${me.user.id}`, {
-    columns: defaultInvoiceColumns,
+  const columns = useInvoiceColumns(kind)
+  const [display, setDisplay] = useGridDisplay(`atrium.${docPath(kind)}.grid.${me.user.id}`, {
+    columns: defaultColumns(kind),
     widths: {},
     density: 'compact',
   })
-  const list = useInfiniteQuery({ ...invoiceListQuery(search), placeholderData: keepPreviousData })
-  const count = useQuery({ ...invoiceCountQuery(search), placeholderData: keepPreviousData })
+  const list = useInfiniteQuery({ ...documentListQuery(kind, search), placeholderData: keepPreviousData })
+  const count = useQuery({ ...documentCountQuery(kind, search), placeholderData: keepPreviousData })
   const rows = list.data?.pages.flatMap((page) => page.data) ?? []
   const total = count.data?.count
   const filtered = Boolean(search.q || search.status || search.client)
+  const grid = useRef<HTMLDivElement | null>(null)
 
   const update = (patch: Partial<InvoiceSearch>, replace?: boolean) => {
     const next: InvoiceSearch = { ...search, ...patch }
@@ -48,10 +77,45 @@ export function InvoicesList({
     onSearchChange(next, { replace })
   }
 
+  // Selection belongs to one filter: changing the filter starts a new one.
+  const bulk = kind === 'invoice'
+  const view = JSON.stringify(filterOf(search))
+  const [selection, setSelection] = useState<Selection>({ view, ids: new Set(), all: false })
+  const current = selection.view === view ? selection : { view, ids: new Set<string>(), all: false }
+  const pageIds = rows.map((row) => row.id)
+  const allShown = pageIds.length > 0 && pageIds.every((id) => current.all || current.ids.has(id))
+  const setIds = (ids: Set<string>) => setSelection({ view, ids, all: false })
+  const gridSelection: GridSelection = {
+    isSelected: (id) => current.all || current.ids.has(id),
+    onToggle: (id, checked) => {
+      const ids = new Set(current.all ? pageIds : current.ids)
+      if (checked) ids.add(id)
+      else ids.delete(id)
+      setIds(ids)
+    },
+    allShown,
+    someShown: pageIds.some((id) => current.all || current.ids.has(id)),
+    onToggleShown: (checked) => setIds(checked ? new Set(pageIds) : new Set()),
+  }
+  const target: BulkTarget | null = current.all
+    ? { kind: 'all', count: total ?? 0 }
+    : current.ids.size > 0
+      ? { kind: 'ids', ids: [...current.ids] }
+      : null
+  const focusGrid = useCallback(() => {
+    const cell = grid.current?.querySelector<HTMLElement>('[tabindex="0"]') ?? grid.current
+    cell?.focus()
+    return cell ?? null
+  }, [])
+  const newLink = newLinks[kind]
+
   return (
     <div className="space-y-3">
+      {kind !== 'credit_note' ? (
+        <DocumentViews kind={kind} search={search} display={display} onApply={setDisplay} />
+      ) : null}
       <div className="flex flex-wrap items-end gap-2">
-        <SearchBox value={search.q} onChange={(q) => update({ q }, true)} />
+        <SearchBox kind={kind} value={search.q} onChange={(q) => update({ q }, true)} />
         <div className="hidden gap-2 sm:flex">
           <ColumnChooser columns={columns} display={display} onChange={setDisplay} />
           <DensityToggle
@@ -63,7 +127,11 @@ export function InvoicesList({
       <div className="flex flex-wrap items-center justify-between gap-2">
         <ul aria-label={t('invoices.filters.title')} className="flex flex-wrap items-center gap-2">
           <li className="inline-flex items-stretch">
-            <StatusFilter value={search.status} onChange={(status) => update({ status })} />
+            <StatusFilter
+              statuses={statusesOf[kind]}
+              value={search.status}
+              onChange={(status) => update({ status })}
+            />
             {search.status ? (
               <RemoveChip label={t('invoices.fields.status')} onClick={() => update({ status: undefined })} />
             ) : null}
@@ -76,11 +144,11 @@ export function InvoicesList({
           </li>
         </ul>
         <p className="text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
-          {total === undefined ? null : t('invoices.list.count', { count: total })}
+          {total === undefined ? null : kindText(t, kind, 'list.count', { count: total })}
         </p>
       </div>
       <DataGrid
-        label={t('invoices.list.title')}
+        label={kindText(t, kind, 'list.title')}
         columns={columns}
         rows={rows}
         rowId={(invoice) => invoice.id}
@@ -94,26 +162,34 @@ export function InvoicesList({
         hasMore={list.hasNextPage}
         loadingMore={list.isFetchingNextPage}
         onLoadMore={() => void list.fetchNextPage()}
-        onOpen={(invoice) => void navigate({ to: '/invoices/$invoiceId', params: { invoiceId: invoice.id } })}
+        selection={bulk ? gridSelection : undefined}
+        gridRef={(element) => {
+          grid.current = element
+        }}
+        onOpen={(invoice) => void navigate(documentRoute(kind, invoice.id))}
         empty={
           filtered ? (
             <EmptyState
-              title={t('invoices.list.noMatch')}
+              title={kindText(t, kind, 'list.noMatch')}
               description={t('invoices.list.noMatchHint')}
               action={
-                <Link to="/invoices" search={{}} className={buttonClasses('secondary')}>
+                <button
+                  type="button"
+                  onClick={() => onSearchChange({})}
+                  className={buttonClasses('secondary')}
+                >
                   {t('invoices.list.clearAll')}
-                </Link>
+                </button>
               }
             />
           ) : (
             <EmptyState
-              title={t('invoices.list.empty')}
-              description={t('invoices.list.emptyHint')}
+              title={kindText(t, kind, 'list.empty')}
+              description={kindText(t, kind, 'list.emptyHint')}
               action={
-                can(me, 'invoices:write') ? (
-                  <Link to="/invoices/new" className={buttonClasses()}>
-                    {t('invoices.new')}
+                newLink && can(me, 'invoices:write') ? (
+                  <Link to={newLink} className={buttonClasses()}>
+                    {kindText(t, kind, 'new')}
                   </Link>
                 ) : undefined
               }
@@ -121,6 +197,26 @@ export function InvoicesList({
           )
         }
       />
+      {bulk && target ? (
+        <Suspense fallback={null}>
+          <InvoiceBulkBar
+            me={me}
+            search={search}
+            target={target}
+            onClear={() => {
+              setIds(new Set())
+              focusGrid()
+            }}
+            onDone={() => setIds(new Set())}
+            returnFocus={focusGrid}
+            selectAllOffer={
+              !current.all && allShown && total !== undefined && total > current.ids.size
+                ? { count: total, onSelectAll: () => setSelection({ view, ids: new Set(), all: true }) }
+                : undefined
+            }
+          />
+        </Suspense>
+      ) : null}
     </div>
   )
 }
@@ -140,9 +236,11 @@ function RemoveChip({ label, onClick }: { label: string; onClick: () => void }) 
 }
 
 function StatusFilter({
+  statuses,
   value,
   onChange,
 }: {
+  statuses: readonly string[]
   value: string | undefined
   onChange: (value: string | undefined) => void
 }) {
@@ -160,10 +258,10 @@ function StatusFilter({
     <Popover label={label}>
       <fieldset className="space-y-1">
         <legend className="mb-2 text-sm font-semibold">{t('invoices.fields.status')}</legend>
-        {invoiceStatuses.map((status) => (
+        {statuses.map((status) => (
           <Checkbox
             key={status}
-            label={t(`invoices.status.${status}`)}
+            label={t(`invoices.status.${status as 'draft'}`)}
             checked={chosen.includes(status)}
             onChange={(e) => {
               const next = e.target.checked ? [...chosen, status] : chosen.filter((s) => s !== status)
@@ -220,9 +318,11 @@ function ClientFilter({
 }
 
 function SearchBox({
+  kind,
   value,
   onChange,
 }: {
+  kind: DocKind
   value: string | undefined
   onChange: (value: string | undefined) => void
 }) {
@@ -273,11 +373,11 @@ function SearchBox({
         }}
       >
         <Input
-          label={t('invoices.search.label')}
+          label={kindText(t, kind, 'search.label')}
           aria-keyshortcuts="/"
           type="search"
           name="q"
-          placeholder={t('invoices.search.placeholder')}
+          placeholder={kindText(t, kind, 'search.placeholder')}
           autoComplete="off"
           value={text}
           onChange={(e) => setText(e.target.value)}
