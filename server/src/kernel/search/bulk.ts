@@ -1,14 +1,18 @@
+import { MAX_TITLE_KEYS } from './record-type.ts'
+
 /**
  * Set-based indexing of many records at once, for bulk loads that bypass the write paths (benchmark
- * data, test fixtures): `source` is a SELECT yielding `workspace_id, id, title, body` per record. The
- * result is what `searchIndex.update` writes for the same documents (titles, dictionary, postings) (facets are the loader's own).
- * Run the statements in order, in one transaction, as the owner. `fresh` skips conflict handling for
- * records that have no postings yet (which also lets a loader build the postings' keys afterwards).
+ * data, test fixtures): `source` is a SELECT yielding `workspace_id, id, title, body` per record, and
+ * with `titleKeys` a `title_keys text[]` column too (the record's other title keys, as `titleKeys` in
+ * its documents). The result is what `searchIndex.update` writes for the same documents (title keys,
+ * dictionary, postings; facets are the loader's own). Run the statements in order, in one transaction,
+ * as the owner. `fresh` skips conflict handling for records that have no postings yet (which also lets
+ * a loader build the postings' keys afterwards).
  */
 export function bulkIndexStatements(
   recordType: string,
   source: string,
-  opts: { fresh?: boolean } = {},
+  opts: { fresh?: boolean; titleKeys?: boolean } = {},
 ): string[] {
   const type = `'${recordType.replaceAll("'", "''")}'`
   const tokens = `select src.workspace_id, src.id, t.word, min(t.pos)::smallint as pos
@@ -19,9 +23,23 @@ export function bulkIndexStatements(
     ) t
     group by src.workspace_id, src.id, t.word`
   return [
+    `create temporary table bulk_index_titles on commit drop as
+       select distinct src.workspace_id, src.id, search_title_key(k.key) as title
+       from (${source}) src
+       cross join lateral (
+         select src.title as key
+         ${opts.titleKeys ? `union all select x.key from unnest(src.title_keys[1:${MAX_TITLE_KEYS - 1}]) x(key) where btrim(x.key) <> ''` : ''}
+       ) k`,
+    ...(opts.fresh
+      ? []
+      : [
+          `delete from search_titles t using (select distinct id from bulk_index_titles) b
+             where t.record_id = b.id
+               and not exists (select 1 from bulk_index_titles n where n.id = t.record_id and n.title = t.title)`,
+        ]),
     `insert into search_titles (record_id, workspace_id, record_type, title)
-       select src.id, src.workspace_id, ${type}, search_title_key(src.title) from (${source}) src
-       ${opts.fresh ? '' : 'on conflict (record_id) do update set title = excluded.title'}`,
+       select id, workspace_id, ${type}, title from bulk_index_titles
+       ${opts.fresh ? '' : 'on conflict (record_id, title) do nothing'}`,
     `create temporary table bulk_index_tokens on commit drop as ${tokens}`,
     `insert into search_words (workspace_id, record_type, word, in_title)
        select workspace_id, ${type}, word, bool_or(pos < 100) from bulk_index_tokens group by workspace_id, word

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { Tx } from '../db/index.ts'
-import type { RecordType, SearchDocument } from './record-type.ts'
+import { type RecordType, type SearchDocument, titleKeysOf } from './record-type.ts'
 
 const WORKSPACE = sql`nullif(current_setting('app.workspace_id', true), '')::uuid`
 const CHUNK = 2000
@@ -75,21 +75,28 @@ async function updateFacets(
       on conflict do nothing`)
 }
 
-/** Titles (search_titles): new records' inserted; others' rewritten when changed, removed when gone. */
+/**
+ * Title keys (search_titles): each record's title and other keys (`titleKeys`), once each. New keys are
+ * inserted; other records lose the keys they no longer have (all of them when the record is gone).
+ */
 async function updateTitles(tx: Tx, type: RecordType, docs: SearchDocument[], old: string[]) {
-  if (docs.length)
-    await tx.execute(sql`insert into search_titles (record_id, workspace_id, record_type, title)
-      select d.id, ${WORKSPACE}, ${type.name}, search_title_key(d.title)
-      from jsonb_to_recordset(${json(docs.map((d) => ({ id: d.id, title: d.title })))}) as d(id text, title text)
-      ${
-        old.length
-          ? sql`on conflict (record_id) do update set title = excluded.title
-                where search_titles.title <> excluded.title`
-          : sql``
-      }`)
-  const present = new Set(docs.map((d) => d.id))
-  const gone = old.filter((id) => !present.has(id))
-  if (gone.length) await tx.execute(sql`delete from search_titles where record_id = any(${idArray(gone)})`)
+  const keys = docs.flatMap((d) => titleKeysOf(d).map((k) => ({ id: d.id, k })))
+  if (!keys.length && !old.length) return
+  await tx.execute(sql`with k as (
+      select distinct n.id, search_title_key(n.k) as title
+      from jsonb_to_recordset(${json(keys)}) as n(id text, k text)
+    )${
+      old.length
+        ? sql`, gone as (
+      delete from search_titles t
+      where t.record_id = any(${idArray(old)})
+        and not exists (select 1 from k where k.id = t.record_id and k.title = t.title)
+    )`
+        : sql``
+    }
+    insert into search_titles (record_id, workspace_id, record_type, title)
+    select k.id, ${WORKSPACE}, ${type.name}, k.title from k
+    on conflict (record_id, title) do nothing`)
 }
 
 async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fresh: Set<string>) {

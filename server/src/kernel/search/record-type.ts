@@ -6,11 +6,28 @@ export type SearchDocument = {
   id: string
   /** The record's name: its words rank first, in order (typing a name finds it first). */
   title: string
+  /**
+   * Other starts a user types to find the record, each a key of `search_titles` beside the title's:
+   * an invoice titled by its number is also found as its client's name then its number. Typing the
+   * start of any key finds the record in the title tier (one index range, at any size). At most
+   * `MAX_TITLE_KEYS - 1`; the rest are ignored.
+   */
+  titleKeys?: readonly (string | null | undefined)[]
   /** Everything else search finds it by: other names, emails, tags, contacts, custom field values. */
   text: readonly (string | null | undefined)[]
   /** Filter values as `[key, value]` pairs (`tag`, `assignee`, `cf.<field>`...): equality joins. */
   facets: readonly (readonly [string, string])[]
 }
+
+/** The most `search_titles` keys a record has: its title's and up to three `titleKeys`. */
+export const MAX_TITLE_KEYS = 4
+
+/** The record's title keys as written: the title first, then its other keys, at most `MAX_TITLE_KEYS`. */
+export const titleKeysOf = (d: Pick<SearchDocument, 'title' | 'titleKeys'>): string[] =>
+  [
+    d.title,
+    ...(d.titleKeys ?? []).filter((k): k is string => typeof k === 'string' && k.trim() !== ''),
+  ].slice(0, MAX_TITLE_KEYS)
 
 /** A sortable field: a column of the record's table, on a btree index that starts with workspace_id. */
 export type SortField = { column: string; kind: 'text' | 'timestamp' }

@@ -49,19 +49,24 @@ export const searchPostings = pgTable(
 )
 
 /**
- * Each record's title as its words in order, lower-cased and joined by single spaces (`search_title_key`):
- * what a user typing the start of a name types. A prefix range on its index answers search-as-you-type
- * with a few index reads at any size, before the word lookups of `search_records`.
+ * Each record's title keys as their words in order, lower-cased and joined by single spaces
+ * (`search_title_key`): what a user typing the start of a name types. A record has its title's key and
+ * the other keys its record type gives (`titleKeys`: an invoice's client name before its number), at
+ * most `MAX_TITLE_KEYS`. A prefix range on the index answers search-as-you-type with a few index reads
+ * at any size, before the word lookups of `search_records`, which returns each record once.
  */
 export const searchTitles = pgTable(
   'search_titles',
   {
-    recordId: text('record_id').primaryKey(),
+    recordId: text('record_id').notNull(),
     workspaceId: uuid('workspace_id').notNull(),
     recordType: text('record_type').notNull(),
     title: text('title').notNull(),
   },
-  (t) => [index('search_titles_prefix_idx').on(t.workspaceId, t.recordType, t.title, t.recordId)],
+  (t) => [
+    primaryKey({ columns: [t.recordId, t.title] }),
+    index('search_titles_prefix_idx').on(t.workspaceId, t.recordType, t.title, t.recordId),
+  ],
 )
 
 /**

@@ -118,7 +118,15 @@ function documentRecordType(kind: DocumentKind, statuses: readonly string[]): Re
             text.push(displayValue(def, d.custom[def.key]))
           for (const v of facetValues(def, d.custom[def.key])) facets.push([`cf.${def.key}`, v])
         }
-        return { id: d.id, title: `${d.number ?? ''} ${d.client_name}`.trim(), text, facets }
+        // The number leads the title (typing it finds the document); the client's name then the
+        // number is a second key, so typing a client's name finds its documents in the title tier too.
+        return {
+          id: d.id,
+          title: `${d.number ?? ''} ${d.client_name}`.trim(),
+          titleKeys: [`${d.client_name} ${d.number ?? ''}`.trim()],
+          text,
+          facets,
+        }
       })
     },
   })
