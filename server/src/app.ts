@@ -29,6 +29,8 @@ import type { Kernel } from './kernel/kernel.ts'
 import { createMailer, registerMailJob } from './kernel/mail/index.ts'
 import { assembleModules, type ModuleDefinition, registerModuleWork } from './kernel/module.ts'
 import { registerMetrics } from './kernel/observability/metrics.ts'
+import { registerRealtimeJobs } from './kernel/realtime/jobs.ts'
+import { registerRealtime } from './kernel/realtime/routes.ts'
 import { modules } from './modules/index.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -69,6 +71,7 @@ export async function createKernel(
       log: log.child({ component: 'mail' }),
     }),
   )
+  registerRealtimeJobs(jobs, database)
   const auth = createBetterAuth({ config, db: database.db, jobs })
   const { max, windowSeconds } = config.signInRateLimit
   // Commands fail at once while Redis is disconnected (no offline queue) and within half a second when
@@ -273,6 +276,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => checkReady(kernel))
 
   registerAuthRoutes(app, kernel)
+  registerRealtime(app, kernel)
   for (const m of kernel.modules) await m.routes?.(app, kernel)
   await registerWebApp(app, webDist)
   return app

@@ -6,6 +6,7 @@ import type { Tx } from '../../kernel/db/index.ts'
 import type { WorkspaceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
+import { membershipChanged } from '../../kernel/realtime/index.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
 
 const memberColumns = {
@@ -84,6 +85,7 @@ export async function changeRole(ctx: WorkspaceContext, memberId: string, role: 
       throw problems.forbidden('Only the owner makes, changes or removes admins.')
     if (m.role === role) return serialize(m)
     await tx.update(memberships).set({ role, updatedAt: new Date() }).where(eq(memberships.id, memberId))
+    await membershipChanged(tx, ctx.workspaceId, m.userId, 'role_changed')
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'member.role_changed',
       targetType: 'member',
@@ -110,6 +112,7 @@ export async function removeMember(ctx: WorkspaceContext, memberId: string) {
     if (!self && m.role === 'admin' && !can(ctx.actor, 'members:admins'))
       throw problems.forbidden('Only the owner makes, changes or removes admins.')
     await tx.delete(memberships).where(eq(memberships.id, memberId))
+    await membershipChanged(tx, ctx.workspaceId, m.userId, 'removed')
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: self ? 'member.left' : 'member.removed',
       targetType: 'member',
@@ -133,6 +136,8 @@ export async function transferOwnership(ctx: WorkspaceContext, memberId: string)
       .set({ role: 'admin', updatedAt: now })
       .where(and(eq(memberships.userId, ctx.actor.userId), eq(memberships.role, 'owner')))
     await tx.update(memberships).set({ role: 'owner', updatedAt: now }).where(eq(memberships.id, memberId))
+    await membershipChanged(tx, ctx.workspaceId, ctx.actor.userId, 'role_changed')
+    await membershipChanged(tx, ctx.workspaceId, target.userId, 'role_changed')
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'workspace.ownership_transferred',
       targetType: 'member',

@@ -1,0 +1,124 @@
+import pg from 'pg'
+import type { Logger } from 'pino'
+import type { Server } from 'socket.io'
+import type { Kernel } from '../kernel.ts'
+import { MEMBERSHIP_CHANGED, NOTIFY_CHANNEL } from './index.ts'
+import { rooms } from './rooms.ts'
+import { hasPending, numberPending } from './service.ts'
+
+const BATCH = 1000
+/** A safety net for a lost notification (a LISTEN connection that dropped): look every few seconds. */
+const SWEEP_MS = 5000
+
+/**
+ * Emits committed events: woken by the NOTIFY that `publish` sends (delivered at commit), it numbers
+ * the pending events (the cursor) and emits each, in cursor order, to its room on every node (through
+ * the adapter). A membership change disconnects that member's sockets in the workspace before any
+ * later event is emitted.
+ */
+export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
+  const { database } = kernel
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = false
+
+  const run = async () => {
+    do {
+      again = false
+      const events = await numberPending(database.db, BATCH)
+      for (const e of events) {
+        const { workspaceId, ...message } = e
+        const room = rooms.ofEvent(workspaceId, e.room)
+        io.to(room).emit('event', message)
+        if (e.type === MEMBERSHIP_CHANGED) io.in(room).disconnectSockets(true)
+      }
+      if (events.length === BATCH) again = true
+    } while (again && !stopped)
+  }
+  const kick = () => {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    running = run()
+      .catch((err) => log.warn({ err }, 'realtime: dispatch failed; retried on the next event or sweep'))
+      .finally(() => {
+        running = null
+        if (again) kick()
+      })
+  }
+
+  let unlisten: () => Promise<void>
+  if (database.pglite) {
+    const off = await database.pglite.listen(NOTIFY_CHANNEL, kick)
+    unlisten = off
+  } else {
+    unlisten = await listenPg(
+      database.pool?.options ?? { connectionString: kernel.config.databaseUrl },
+      kick,
+      log,
+    )
+  }
+  const sweep = setInterval(() => {
+    if (running || stopped) return
+    hasPending(database)
+      .then((pending) => pending && kick())
+      .catch(() => {})
+  }, SWEEP_MS)
+  sweep.unref()
+  kick()
+
+  return {
+    kick,
+    async stop() {
+      stopped = true
+      clearInterval(sweep)
+      await unlisten().catch(() => {})
+      await running
+    },
+  }
+}
+
+/** LISTEN on a connection of its own, reconnected when it drops (a sweep runs meanwhile). */
+async function listenPg(
+  options: pg.ClientConfig,
+  onNotify: () => void,
+  log: Logger,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null
+  let closed = false
+  let retry: NodeJS.Timeout | null = null
+  const connect = async () => {
+    const c = new pg.Client({ ...options, keepAlive: true })
+    c.on('notification', onNotify)
+    c.on('error', (err) => {
+      log.warn({ err: err.message }, 'realtime: LISTEN connection lost; reconnecting')
+      c.end().catch(() => {})
+      if (client === c) client = null
+      schedule()
+    })
+    await c.connect()
+    await c.query(`listen ${NOTIFY_CHANNEL}`)
+    if (closed) {
+      await c.end()
+      return
+    }
+    client = c
+    onNotify() // events may have committed while it was not listening
+  }
+  const schedule = () => {
+    if (closed || retry) return
+    retry = setTimeout(() => {
+      retry = null
+      connect().catch(() => schedule())
+    }, 1000)
+    retry.unref()
+  }
+  await connect()
+  return async () => {
+    closed = true
+    if (retry) clearTimeout(retry)
+    await client?.end()
+  }
+}
