@@ -36,6 +36,7 @@ const envSchema = z
     SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  REALTIME_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     S3_ENDPOINT: optionalUrl(['http', 'https']),
     S3_BUCKET: z.string().trim().min(3).max(63).optional(),
     S3_REGION: z.string().trim().min(1).default('us-east-1'),
@@ -85,6 +86,8 @@ export type Config = {
   devMail: boolean
   signInRateLimit: { max: number; windowSeconds: number }
   sessionCacheMs: number
+  /** New realtime connections a minute, per address and per user (reconnect storms). */
+  realtimeConnectsPerMinute: number
   /** Uploaded files: local disk under DATA_DIR/files, or an S3-compatible bucket when S3_BUCKET is set. */
   files: {
     s3: {
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMail: e.ATRIUM_DEV_MAIL ?? (e.NODE_ENV !== 'production' && !e.SMTP_URL),
     signInRateLimit: { max: e.SIGNIN_RATE_LIMIT, windowSeconds: e.SIGNIN_RATE_WINDOW_SECONDS },
     sessionCacheMs: e.SESSION_CACHE_MS,
+    realtimeConnectsPerMinute: e.REALTIME_CONNECTS_PER_MINUTE,
     files: {
       s3: e.S3_BUCKET
         ? {

@@ -57,7 +57,7 @@ export async function attachRealtime(
   kernel: Kernel,
   overrides: Partial<RealtimeLimits> = {},
 ): Promise<RealtimeServer> {
-  const limits = { ...defaultLimits, ...overrides }
+  const limits = { ...defaultLimits, connectsPerMinute: kernel.config.realtimeConnectsPerMinute, ...overrides }
   const { config, database, log: parentLog } = kernel
   const log = parentLog.child({ component: 'realtime' })
   const io = new Server(app.server, {
