@@ -4,6 +4,7 @@ import auditLog from './audit-log/index.ts'
 import clients from './clients/index.ts'
 import customFields from './custom-fields/index.ts'
 import devMail from './dev-mail/index.ts'
+import files from './files/index.ts'
 import invoices from './invoices/index.ts'
 import preferences from './preferences/index.ts'
 import timeline from './timeline/index.ts'
@@ -22,5 +23,6 @@ export const modules: readonly ModuleDefinition[] = [
   timeline,
   preferences,
   invoices,
+  files,
   devMail,
 ]

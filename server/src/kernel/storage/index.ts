@@ -1,0 +1,211 @@
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { eq } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Config } from '../../config.ts'
+import { newId } from '../db/ids.ts'
+import type { Tx } from '../db/index.ts'
+import type { ServiceContext } from '../http/context.ts'
+import { withWorkspace } from '../tenancy/index.ts'
+import type { ByteRange, StorageDriver } from './driver.ts'
+import { Inspector, tooLarge } from './inspect.ts'
+import { localDriver } from './local.ts'
+import { DEFAULT_ALLOWED_TYPES, withoutControls } from './media-types.ts'
+import { s3Driver } from './s3.ts'
+import { files, type StoredFile } from './schema.ts'
+import { type SignatureCheck, sign, signingKey, verify } from './signing.ts'
+
+export { ObjectMissing } from './driver.ts'
+export { sendStoredFile } from './http.ts'
+export { files, type StoredFile } from './schema.ts'
+export type { ByteRange, StorageDriver }
+
+/** What one upload may be: its largest size and its accepted media types. */
+export type UploadLimits = { maxBytes: number; allowedTypes: readonly string[] }
+
+/**
+ * Decides a workspace's upload limits from the configured defaults: the billing module's plan
+ * entitlements plug in here (`storage.setLimits`), and may only narrow what config allows.
+ */
+export type LimitsProvider = (ctx: { workspaceId: string }, defaults: UploadLimits) => Promise<UploadLimits>
+
+export type UploadInput = {
+  /** The file's bytes, read once, as they arrive. */
+  body: Readable
+  /** Its name as the user gave it (the storage piece keeps a safe version of it). */
+  name: string
+  /** The size the sender announced (`Content-Length`), refused at once when over the limit. */
+  declaredSize?: number
+  /** The record the file belongs to, for modules that attach files (`message`, `msg_…`). */
+  record?: { type: string; id: string }
+}
+
+/** Longest link lifetime `signedUrl` will mint. */
+export const MAX_SIGNED_SECONDS = 24 * 3600
+
+/**
+ * The storage piece: file bytes on a driver (local disk under DATA_DIR/files, or an S3-compatible
+ * bucket) and their metadata in the tenant table `files`. Uploads and downloads stream; a file's type
+ * is checked on its bytes; limits come from config and, once billing exists, from the workspace's plan.
+ */
+export class Storage {
+  readonly driver: StorageDriver
+  private readonly defaults: UploadLimits
+  private readonly key: Buffer
+  private readonly log: Logger
+  private provider: LimitsProvider = async (_ctx, d) => d
+
+  constructor(config: Pick<Config, 'files' | 'dataDir' | 'secretKey'>, log: Logger, driver?: StorageDriver) {
+    this.driver =
+      driver ?? (config.files.s3 ? s3Driver(config.files.s3) : localDriver(join(config.dataDir, 'files')))
+    this.defaults = {
+      maxBytes: config.files.maxBytes,
+      allowedTypes: config.files.allowedTypes ?? DEFAULT_ALLOWED_TYPES,
+    }
+    this.key = signingKey(config.secretKey)
+    this.log = log
+  }
+
+  /** Installs the rule that decides a workspace's limits (plan entitlements). */
+  setLimits(provider: LimitsProvider): void {
+    this.provider = provider
+  }
+
+  /** The limits for an upload into this workspace, never wider than config's. */
+  async limits(ctx: { workspaceId: string }): Promise<UploadLimits> {
+    const l = await this.provider(ctx, this.defaults)
+    return {
+      maxBytes: Math.min(l.maxBytes, this.defaults.maxBytes),
+      allowedTypes: l.allowedTypes.filter((t) => this.defaults.allowedTypes.includes(t)),
+    }
+  }
+
+  /**
+   * Streams a file to the driver, checking type, size and hash on the way, then records it in the
+   * workspace. `then` runs in the same transaction as the row's insert (audit, attaching it to a
+   * record); if anything fails, the stored bytes are removed.
+   */
+  async upload(
+    ctx: ServiceContext,
+    input: UploadInput,
+    then?: (tx: Tx, file: StoredFile) => Promise<void>,
+  ): Promise<StoredFile> {
+    const limits = await this.limits(ctx)
+    if (input.declaredSize !== undefined && input.declaredSize > limits.maxBytes)
+      throw tooLarge(limits.maxBytes)
+    const name = safeName(input.name)
+    const id = newId('file')
+    const storageKey = `${ctx.workspaceId}/${id}`
+    const inspector = new Inspector(name, limits.maxBytes, limits.allowedTypes)
+    const source = input.body
+    const relay = (err: Error) => inspector.destroy(err)
+    source.on('error', relay)
+    inspector.on('error', () => source.unpipe(inspector))
+    source.pipe(inspector)
+    try {
+      // The type is decided before the driver sees a byte; a refused file stores nothing.
+      await this.driver.write(storageKey, inspector, { contentType: 'application/octet-stream' })
+    } catch (err) {
+      source.unpipe(inspector)
+      throw inspector.errored ?? err
+    } finally {
+      source.off('error', relay)
+    }
+    const seen = inspector.result!
+    try {
+      return await withWorkspace(ctx, async (tx) => {
+        const [row] = await tx
+          .insert(files)
+          .values({
+            id,
+            workspaceId: ctx.workspaceId,
+            name,
+            contentType: seen.type,
+            size: seen.size,
+            sha256: seen.sha256,
+            storageKey,
+            ownerId: ctx.actor.userId,
+            recordType: input.record?.type ?? null,
+            recordId: input.record?.id ?? null,
+          })
+          .returning()
+        await then?.(tx, row!)
+        return row!
+      })
+    } catch (err) {
+      await this.forget(storageKey)
+      throw err
+    }
+  }
+
+  /** A file's metadata in the caller's workspace transaction (row-level security applies), or null. */
+  async find(tx: Tx, id: string): Promise<StoredFile | null> {
+    const [row] = await tx.select().from(files).where(eq(files.id, id))
+    return row ?? null
+  }
+
+  /** The file's bytes, or `range` of them. */
+  open(file: Pick<StoredFile, 'storageKey'>, range?: ByteRange): Promise<Readable> {
+    return this.driver.read(file.storageKey, range)
+  }
+
+  /**
+   * Deletes a file's row inside the caller's transaction; the bytes go once `tx` commits — call
+   * `removeBytes` after it (a crash in between leaves bytes without a row, never a row without bytes).
+   */
+  async deleteRow(tx: Tx, file: StoredFile): Promise<void> {
+    await tx.delete(files).where(eq(files.id, file.id))
+  }
+
+  async removeBytes(file: Pick<StoredFile, 'storageKey'>): Promise<void> {
+    await this.forget(file.storageKey)
+  }
+
+  /** Query parameters of a link that opens this file for `seconds` without a session. */
+  signedParams(file: Pick<StoredFile, 'id' | 'workspaceId'>, seconds: number, now = Date.now()) {
+    const expires = Math.floor(now / 1000) + Math.min(Math.max(1, Math.floor(seconds)), MAX_SIGNED_SECONDS)
+    const signature = sign(this.key, { workspaceId: file.workspaceId, fileId: file.id, expires })
+    return { workspaceId: file.workspaceId, expires, signature }
+  }
+
+  checkSignature(p: {
+    workspaceId: string
+    fileId: string
+    expires: number
+    signature: string
+  }): SignatureCheck {
+    return verify(this.key, p, p.signature)
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close?.()
+  }
+
+  private async forget(storageKey: string): Promise<void> {
+    await this.driver.remove(storageKey).catch((err: unknown) => {
+      this.log.warn({ err: String(err), storageKey }, 'could not remove stored bytes')
+    })
+  }
+}
+
+/** A file name safe to keep and to send back: its last path part, without control characters. */
+export function safeName(name: string): string {
+  const last = name.split(/[/\\]/).pop() ?? ''
+  const clean = withoutControls(last).trim().slice(0, 255)
+  return clean && clean !== '.' && clean !== '..' ? clean : 'file'
+}
+
+const instances = new WeakMap<object, Storage>()
+
+/**
+ * The process's storage for a kernel, made on first use: modules that store files (files, messaging,
+ * documents, portal) share it.
+ */
+export function storageOf(kernel: { config: Config; log: Logger }): Storage {
+  let s = instances.get(kernel)
+  if (!s) {
+    s = new Storage(kernel.config, kernel.log.child({ component: 'storage' }))
+    instances.set(kernel, s)
+  }
+  return s
+}

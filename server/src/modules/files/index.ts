@@ -1,0 +1,16 @@
+import { filesPermissions } from '../../../../contracts/files.ts'
+import { defineModule } from '../../kernel/module.ts'
+import { registerFileRoutes } from './routes.ts'
+
+/**
+ * Files under `/api/v1/files`: upload, metadata, download, signed links and delete, over the kernel's
+ * storage piece (`kernel/storage`), which other modules use directly for their attachments.
+ */
+export default defineModule({
+  name: 'files',
+  permissions: filesPermissions,
+  ids: { file: 'stored file' },
+  routes: registerFileRoutes,
+})
+
+export { type FileRecordType, registerFileRecordType } from './record-types.ts'
