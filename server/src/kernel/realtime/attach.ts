@@ -57,7 +57,11 @@ export async function attachRealtime(
   kernel: Kernel,
   overrides: Partial<RealtimeLimits> = {},
 ): Promise<RealtimeServer> {
-  const limits = { ...defaultLimits, connectsPerMinute: kernel.config.realtimeConnectsPerMinute, ...overrides }
+  const limits = {
+    ...defaultLimits,
+    connectsPerMinute: kernel.config.realtimeConnectsPerMinute,
+    ...overrides,
+  }
   const { config, database, log: parentLog } = kernel
   const log = parentLog.child({ component: 'realtime' })
   const io = new Server(app.server, {
@@ -151,6 +155,8 @@ const ackOf = (args: unknown[]): Ack | null => {
   const last = args.at(-1)
   return typeof last === 'function' ? (last as Ack) : null
 }
+/** How long a full queue may wait for a socket to read before it is cut. */
+const STALL_MS = 10_000
 const SIGNAL_TYPE = /^[a-z][a-z0-9_.-]{0,39}$/
 
 function onConnection(socket: Socket, kernel: Kernel, limits: RealtimeLimits): void {
@@ -163,16 +169,25 @@ function onConnection(socket: Socket, kernel: Kernel, limits: RealtimeLimits): v
     actor: { userId: data.userId, role: data.role },
   }
 
-  // A socket that does not read its messages: cut it instead of queueing without end. It catches up
-  // through the API when it comes back.
+  // A socket that does not read its messages: once `maxQueued` messages have waited for it longer than
+  // a burst takes to leave (or ten times as many at once), cut it instead of queueing without end. It
+  // catches up through the API when it comes back.
   const conn = socket.conn as unknown as {
     writeBuffer: unknown[]
     transport: { socket?: { terminate?: () => void } }
     close(discard?: boolean): void
-    on(e: 'packetCreate', f: () => void): void
+    on(e: 'packetCreate' | 'drain', f: () => void): void
   }
+  let stalledSince = 0
+  conn.on('drain', () => {
+    stalledSince = 0
+  })
   conn.on('packetCreate', () => {
-    if (conn.writeBuffer.length < limits.maxQueued) return
+    const queued = conn.writeBuffer.length
+    if (queued < limits.maxQueued) return
+    const now = performance.now()
+    stalledSince ||= now
+    if (queued < limits.maxQueued * 10 && now - stalledSince < STALL_MS) return
     const ws = conn.transport.socket
     if (typeof ws?.terminate === 'function') ws.terminate()
     else conn.close(true)
