@@ -11,10 +11,11 @@ import { clientPageQuery, loadFieldDefs } from './service.ts'
 
 /**
  * Rows per page (tests make pages small). Each page is read in its own short transaction (keyset
- * cursor) and arrives as one string of CSV text: PostgreSQL writes the lines, so the server holds no
- * object per client.
+ * cursor) and arrives as a few texts of CSV lines: PostgreSQL writes them, so the server holds no
+ * object per client. `lines` per text keeps each well below V8's large-object size (~128 KB, half
+ * that in characters outside Latin-1): large objects are freed only by full collections.
  */
-export const exportOptions = { page: 500 }
+export const exportOptions = { page: 500, lines: 50 }
 const ADDRESS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const
 
 const headerOf = (defs: FieldDef[]) => [
@@ -114,8 +115,8 @@ function cellsOf(page: SQL, defs: FieldDef[]): { select: SQL; names: string[] } 
  * `GET /clients/export`: every client of a view as CSV (every field, custom fields as columns, formula
  * cells neutralised). Pages are read as the client reads the file: the response stream holds at most
  * one page of text beyond what the socket takes, so memory stays flat whatever the size. Each page is
- * one statement whose answer is one row: the page's CSV lines as one text, its row count and the keys
- * of its last row for the next cursor. The first page is read before the answer starts, so a failing
+ * one statement whose answer is the page's row count with the keys of its last row (for the next
+ * cursor), then its CSV lines, 50 to a text. The first page is read before the answer starts, so a failing
  * query still answers with a problem.
  */
 export async function exportClients(
@@ -128,36 +129,40 @@ export async function exportClients(
   const defs = await withWorkspace(ctx, (tx) => loadFieldDefs(tx))
   const header = stringify([headerOf(defs)])
   const PAGE = exportOptions.page
+  const LINES = exportOptions.lines
   const read = async (cursor: string | undefined) => {
     const { statement, page } = clientPageQuery(ctx, { ...filter, sort, limit: PAGE, cursor }, defs)
     const { select, names } = cellsOf(statement, defs)
     const line = sql.raw(`concat_ws(',', ${names.map((n) => cell(`r.${n}`)).join(', ')}) || E'\\n'`)
+    // First row: the page's row count and its last kept row's keys; then its lines, LINES at a time.
     const r = await withWorkspace(ctx, (tx) =>
-      tx.execute(sql`select coalesce(string_agg(${line}, '' order by r.n) filter (where r.n <= ${PAGE}), '') as text,
-          count(*)::int as rows,
-          (array_agg(json_build_object('id', r.id, 'sort_name', r.sort_name, 'created_at', r.created_at,
-            'updated_at', r.updated_at)::text order by r.n desc) filter (where r.n <= ${PAGE}))[1] as last
-        from (${select}) r`),
+      tx.execute(sql`with r as materialized (${select})
+        select -1 as g, json_build_object('rows', count(*), 'last', (array_agg(json_build_object(
+            'id', r.id, 'sort_name', r.sort_name, 'created_at', r.created_at, 'updated_at', r.updated_at)
+            order by r.n desc) filter (where r.n <= ${PAGE}))[1])::text as text
+          from r
+        union all
+        select (r.n - 1) / ${LINES}, string_agg(${line}, '' order by r.n) from r where r.n <= ${PAGE} group by 1
+        order by 1`),
     )
-    const row = (r as unknown as { rows: { text: string; rows: number; last: string | null }[] }).rows[0]!
+    const [meta, ...chunks] = (r as unknown as { rows: { text: string }[] }).rows.map((x) => x.text)
+    const { rows, last } = JSON.parse(meta!) as { rows: number; last: unknown }
     // The cursor as the list computes it, which reads only how many rows came and the last kept one.
-    const last = row.last ? JSON.parse(row.last) : null
-    const { nextCursor } = page(Array.from({ length: Number(row.rows) }, () => last))
-    return { text: row.text, next: nextCursor }
+    const { nextCursor } = page(Array.from({ length: rows }, () => last) as never)
+    return { chunks, next: nextCursor }
   }
-  let page: { text: string; next: string | null } | null = await read(undefined)
-  page.text = header + page.text
+  let page: { chunks: string[]; next: string | null } | null = await read(undefined)
+  page.chunks.unshift(header)
   const body = Readable.from(
     (async function* () {
       while (page) {
-        const { text, next } = page
+        const { chunks, next } = page
         page = null
-        if (text) yield text
+        yield* chunks
         if (next) page = await read(next)
       }
     })(),
-    // Bytes, not objects: one page of text is more than the mark, so the next is read only once the
-    // socket has taken this one.
+    // Bytes, not objects: the next page is read only once the socket has taken this one's text.
     { objectMode: false },
   )
   reply

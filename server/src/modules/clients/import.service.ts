@@ -123,9 +123,17 @@ async function checkRows(rows: string[][], from: number, to: number, opts: RowOp
 }
 
 /**
+ * What earlier batches of a run have done: the keys of the clients they found or created (so a file
+ * that names a client twice does not create it twice) and the contact emails they used, whether or not
+ * their transactions have committed yet.
+ */
+type RunMemory = { seen: Map<string, string>; contacts: Set<string> }
+const newMemory = (): RunMemory => ({ seen: new Map(), contacts: new Set() })
+
+/**
  * Processes checked rows of a file. With `write` false it only predicts (the dry run); with true it
- * creates and updates clients. `seen` carries the keys of earlier batches so a file that names a client
- * twice does not create it twice.
+ * creates and updates clients. `planned` is called once the batch knows what it will write (and has
+ * locked the clients it updates), before it writes: the next batch may plan from then on.
  */
 async function processRows(
   tx: Tx,
@@ -133,8 +141,10 @@ async function processRows(
   events: Events | null,
   checked: Checked,
   opts: RowOptions & { write: boolean },
-  seen: Map<string, string>,
+  memory: RunMemory,
+  planned?: () => void,
 ): Promise<Outcome> {
+  const { seen } = memory
   const out: Outcome = { created: 0, updated: 0, skipped: 0, errors: [...checked.errors] }
   const { valid } = checked
   // Existing clients with the same email (or, without email, the same name).
@@ -174,7 +184,7 @@ async function processRows(
     const key = keyOf(c)
     const existing = opts.duplicates === 'create' ? undefined : seen.get(key)
     const ce = v.row.contact?.email
-    if (ce && takenContacts.has(ce) && !existing) {
+    if (ce && (takenContacts.has(ce) || memory.contacts.has(ce)) && !existing) {
       out.errors.push({
         row: v.line,
         field: 'contact.email',
@@ -193,10 +203,16 @@ async function processRows(
     out.created++
     const id = newId('cli')
     seen.set(key, id)
-    if (ce) takenContacts.add(ce)
+    if (ce) {
+      takenContacts.add(ce)
+      memory.contacts.add(ce)
+    }
     changes.push({ kind: 'create', values: { ...c, id }, contact: v.row.contact })
   }
-  if (!opts.write) return out
+  if (!opts.write) {
+    planned?.()
+    return out
+  }
 
   // Updates change only what the row gives; custom values merge into the client's.
   const current = updates.length
@@ -224,6 +240,7 @@ async function processRows(
       patch: { ...patch, custom: { ...before.custom, ...u.row.client.custom } },
     })
   }
+  planned?.()
   await applyClientChanges(tx, { ...ctx, events: events ?? noEvents }, changes)
   return out
 }
@@ -251,11 +268,11 @@ export async function checkImport(
     const { i, defs } = await prepare(tx, ctx, id, input)
     const opts = { mapping: input.mapping, duplicates: input.duplicates, defs, write: false }
     const rows = parseCsv(i.content)
-    const seen = new Map<string, string>()
+    const memory = newMemory()
     const total: Outcome = { created: 0, updated: 0, skipped: 0, errors: [] }
     for (let from = 1; from < rows.length; from += BATCH) {
       const checked = await checkRows(rows, from, Math.min(from + BATCH, rows.length), opts)
-      const o = await processRows(tx, ctx, null, checked, opts, seen)
+      const o = await processRows(tx, ctx, null, checked, opts, memory)
       total.created += o.created
       total.updated += o.updated
       total.skipped += o.skipped
@@ -323,15 +340,29 @@ export async function runImport(
   })
 }
 
+/** A batch that failed because the one before it failed: that one's error is the one to report. */
+class EarlierBatchFailed extends Error {}
+
+const isDeadlock = (err: unknown) =>
+  (err as { code?: string })?.code === '40P01' ||
+  ((err as { cause?: { code?: string } })?.cause?.code ?? '') === '40P01'
+
 /**
  * The job: two thousand rows per transaction, progress saved with each. A run that fails part-way stays
  * `running` and its retry resumes after the last saved row; only the last attempt marks it failed.
+ *
+ * With `inFlight: 2` (PostgreSQL, which has connections to spare) two batches are written at once, in
+ * two transactions: a batch starts once the one before it knows what it will write, and commits only
+ * after it (it waits for that transaction's advisory lock, then for its outcome), so the saved progress
+ * is always a prefix of the file and a retry resumes as before. Should the two wait for each other (a
+ * dictionary word both add), PostgreSQL's deadlock detector ends one: the job then goes on one batch at
+ * a time from the last committed batch.
  */
 export async function processImport(
   db: Db,
   events: Events,
   job: ImportJob,
-  attempt: { last: boolean } = { last: true },
+  attempt: { last: boolean; inFlight?: number } = { last: true },
 ): Promise<void> {
   const scope = { db, workspaceId: job.workspaceId }
   const start = await withWorkspace(scope, async (tx) => {
@@ -353,40 +384,98 @@ export async function processImport(
   const ctx: Scope = { ...scope, meta: job.meta, actor: { userId: job.userId, role: start.role } }
   const rows = parseCsv(i.content)
   const opts = { mapping: i.mapping, duplicates: i.duplicates, defs, write: true }
-  const seen = new Map<string, string>()
   const check = (from: number) => {
     const p = checkRows(rows, from, Math.min(from + BATCH, rows.length), opts)
     // Awaited in its turn; until then a failure must not count as unhandled.
     p.catch(() => {})
     return p
   }
+  // The advisory lock of batch n is (lockKey, n), held by its transaction until it ends.
+  const lockKey = createHash('sha256').update(i.id).digest().readInt32BE(0)
+  const first = 1 + i.processedRows
+  let inFlight = Math.max(1, attempt.inFlight ?? 1)
+  let committed = first
   try {
-    let next = check(1 + i.processedRows)
-    for (let from = 1 + i.processedRows; from < rows.length; from += BATCH) {
-      const to = Math.min(from + BATCH, rows.length)
-      const checked = await next
-      // Two batches in flight: the next one is checked while this one is written.
-      if (to < rows.length) next = check(to)
-      await withWorkspace(ctx, async (tx) => {
-        const o = await processRows(tx, ctx, events, checked, opts, seen)
-        await tx
-          .update(clientImports)
-          .set({
-            processedRows: to - 1,
-            created: sql`${clientImports.created} + ${o.created}`,
-            updated: sql`${clientImports.updated} + ${o.updated}`,
-            skipped: sql`${clientImports.skipped} + ${o.skipped}`,
-            failed: sql`${clientImports.failed} + ${new Set(o.errors.map((e) => e.row)).size}`,
-            errors: o.errors.length
-              ? sql`case when jsonb_array_length(${clientImports.errors}) < ${KEPT_ERRORS} then ${clientImports.errors} || ${JSON.stringify(o.errors)}::jsonb else ${clientImports.errors} end`
-              : undefined,
-          })
-          .where(eq(clientImports.id, i.id))
-      })
-      // A big import into a workspace the statistics think is small: once the first rows are in,
-      // refresh them, or the planner may read the whole workspace for every duplicate lookup.
-      if (from === 1 + i.processedRows && rows.length > 2 * BATCH)
-        await db.execute(sql`analyze clients, contacts`)
+    restart: for (;;) {
+      const memory = newMemory()
+      let next = check(committed)
+      let previous: Promise<void> = Promise.resolve()
+      const pending: Promise<void>[] = []
+      for (let from = committed; from < rows.length; from += BATCH) {
+        const to = Math.min(from + BATCH, rows.length)
+        const n = Math.floor((from - 1) / BATCH)
+        const checked = await next
+        // The next batch is checked while this one is written.
+        if (to < rows.length) next = check(to)
+        const parallel = inFlight > 1
+        const before = previous
+        let planned: () => void = () => {}
+        const plannedNow = new Promise<void>((resolve) => {
+          planned = resolve
+        })
+        const batch = withWorkspace(ctx, async (tx) => {
+          if (parallel) await tx.execute(sql`select pg_advisory_xact_lock(${lockKey}, ${n})`)
+          const o = await processRows(tx, ctx, events, checked, opts, memory, planned)
+          await tx
+            .update(clientImports)
+            .set({
+              processedRows: to - 1,
+              created: sql`${clientImports.created} + ${o.created}`,
+              updated: sql`${clientImports.updated} + ${o.updated}`,
+              skipped: sql`${clientImports.skipped} + ${o.skipped}`,
+              failed: sql`${clientImports.failed} + ${new Set(o.errors.map((e) => e.row)).size}`,
+              errors: o.errors.length
+                ? sql`case when jsonb_array_length(${clientImports.errors}) < ${KEPT_ERRORS} then ${clientImports.errors} || ${JSON.stringify(o.errors)}::jsonb else ${clientImports.errors} end`
+                : undefined,
+            })
+            .where(eq(clientImports.id, i.id))
+          if (parallel) {
+            // Commit after the batch before: its lock is free once its transaction has ended.
+            await tx.execute(sql`select pg_advisory_xact_lock(${lockKey}, ${n - 1})`)
+            await before.catch(() => {
+              throw new EarlierBatchFailed('an earlier batch of this import failed')
+            })
+          }
+        }).finally(planned)
+        batch.catch(() => {})
+        previous = batch.then(() => {
+          committed = to
+        })
+        previous.catch(() => {})
+        pending.push(previous)
+        await plannedNow
+        // At most `inFlight` batches at once; the first one alone, so its statistics can be refreshed.
+        const settle = from === first ? pending : pending.slice(0, Math.max(0, pending.length - inFlight + 1))
+        const outcomes = await Promise.allSettled(settle)
+        pending.splice(0, settle.length)
+        const failed = outcomes.find((o) => o.status === 'rejected')
+        if (failed) {
+          await Promise.allSettled(pending)
+          const errors = [...outcomes, ...(await Promise.allSettled(pending))]
+            .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+            .map((o) => o.reason)
+          if (parallel && errors.some(isDeadlock)) {
+            inFlight = 1
+            continue restart
+          }
+          throw errors.find((e) => !(e instanceof EarlierBatchFailed)) ?? errors[0]
+        }
+        // A big import into a workspace the statistics think is small: once the first rows are in,
+        // refresh them, or the planner may read the whole workspace for every duplicate lookup.
+        if (from === first && rows.length > 2 * BATCH) await db.execute(sql`analyze clients, contacts`)
+      }
+      const outcomes = await Promise.allSettled(pending)
+      const errors = outcomes
+        .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+        .map((o) => o.reason)
+      if (errors.length) {
+        if (inFlight > 1 && errors.some(isDeadlock)) {
+          inFlight = 1
+          continue
+        }
+        throw errors.find((e) => !(e instanceof EarlierBatchFailed)) ?? errors[0]
+      }
+      break
     }
     await withWorkspace(ctx, (tx) =>
       tx
@@ -422,5 +511,8 @@ export async function importErrorRows(ctx: ServiceContext, id: string) {
 
 /** The import job, for the module definition. */
 export const importJob = job<ImportJob>(IMPORT_QUEUE, (data, kernel, run) =>
-  processImport(kernel.database.db, kernel.events, data, { last: run.retryCount >= run.retryLimit }),
+  processImport(kernel.database.db, kernel.events, data, {
+    last: run.retryCount >= run.retryLimit,
+    inFlight: kernel.database.kind === 'postgres' ? 2 : 1,
+  }),
 )
