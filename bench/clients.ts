@@ -167,17 +167,28 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
     }
   }
   const errs = (r: { errors: number }) => (r.errors ? `, ${r.errors} errors/non-2xx` : '')
-  const routes: { label: string; paths: string[]; target?: number }[] = [
-    { label: 'list ?limit=25 (newest first)', paths: ['/api/v1/clients?limit=25'], target: 60 },
+  const allRoutes: { key: string; label: string; paths: string[]; target?: number }[] = [
+    { key: 'list', label: 'list ?limit=25 (newest first)', paths: ['/api/v1/clients?limit=25'], target: 60 },
     {
+      key: 'filtered',
       label: `filtered ?status=active&tag=${COMMON_TAG}&sort=name`,
       paths: [`/api/v1/clients?status=active&tag=${COMMON_TAG}&sort=name&limit=25`],
       target: 60,
     },
-    { label: 'detail /clients/{id} (2,000 ids)', paths: ids, target: 60 },
-    { label: `search ?q= (${SEARCHES.length} typo'd names)`, paths: SEARCHES.map(qs), target: 40 },
-    { label: `search ?q= (${PREFIXES.length} prefixes, as typed)`, paths: PREFIXES.map(qs) },
+    { key: 'detail', label: 'detail /clients/{id} (2,000 ids)', paths: ids, target: 60 },
+    {
+      key: 'typo',
+      label: `search ?q= (${SEARCHES.length} typo'd names)`,
+      paths: SEARCHES.map(qs),
+      target: 40,
+    },
+    { key: 'prefix', label: `search ?q= (${PREFIXES.length} prefixes, as typed)`, paths: PREFIXES.map(qs) },
   ]
+  // BENCH_ROUTES=list,filtered,detail loads only those routes (and skips the search probes and the
+  // search-against-size runs unless typo or prefix is among them).
+  const only = process.env.BENCH_ROUTES?.split(',')
+  const routes = only ? allRoutes.filter((r) => only.includes(r.key)) : allRoutes
+  const searching = routes.some((r) => r.key === 'typo' || r.key === 'prefix')
   let baselineServer: Server | null = null
   try {
     await waitReady(`${BASE}/readyz`, performance.now())
@@ -218,8 +229,8 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
           Object.fromEntries(routes.map((r) => [r.label.split(' ')[0]!, r.paths[0]!])),
         )),
       )
-      const typoProbe = await searchProbe(cookie, smallCookie, SEARCHES, true)
-      const prefixProbe = await searchProbe(cookie, smallCookie, PREFIXES, false)
+      const typoProbe = searching ? await searchProbe(cookie, smallCookie, SEARCHES, true) : []
+      const prefixProbe = searching ? await searchProbe(cookie, smallCookie, PREFIXES, false) : []
       for (const [kind, probe] of [
         ['typo', typoProbe],
         ['prefix', prefixProbe],
@@ -263,7 +274,7 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
 
       // The same typo'd searches in the 1,000,000- and the 10,000-client workspace, alternating.
       const size = { big: [] as LoadResult[], small: [] as LoadResult[] }
-      for (let r = 0; r < rounds; r++) {
+      for (let r = 0; searching && r < rounds; r++) {
         const order = r % 2 === 0 ? (['big', 'small'] as const) : (['small', 'big'] as const)
         for (const w of order)
           size[w].push(
@@ -313,43 +324,45 @@ export async function clientsBench(opts: { fresh?: boolean } = {}) {
           ],
         },
       )
+      const prefixSeries = series[routes.findIndex((r) => r.key === 'prefix')]
       const sb = summary({ runs: size.big, ratios: [] })
       const ss = summary({ runs: size.small, ratios: [] })
       const sizeRatio = ss.rps / sb.rps
-      const prefixPg = summary(series[4]!).pgCpu
-      figures.splice(2, 0, {
-        title: `Search against workspace size (the typo'd searches, 10 connections, medians of ${rounds})`,
-        rows: [
-          {
-            label: '1,000,000-client workspace',
-            value: `${fmt(sb.rps)} req/s, p50 ${sb.p50} ms, p99 ${sb.p99} ms; ${cpuText(sb)}${errs(sb)}`,
-          },
-          {
-            label: '10,000-client workspace',
-            value: `${fmt(ss.rps)} req/s, p50 ${ss.p50} ms, p99 ${ss.p99} ms; ${cpuText(ss)}${errs(ss)}`,
-          },
-          {
-            label: 'cost ratio 1M / 10k (throughput)',
-            value: `${fmt(sizeRatio, 2)}×`,
-            target: '≤ 2×',
-            met: sizeRatio <= 2 && !sb.errors && !ss.errors,
-          },
-          {
-            label: 'prefix search, PostgreSQL CPU per request (1M)',
-            value: `${fmt(prefixPg, 2)} ms`,
-            target: '≤ 1 ms',
-            met: prefixPg <= 1,
-          },
-          {
-            label: "typo'd searches finding the known client first",
-            value: `${typoProbe.filter((p) => p.found).length} of ${typoProbe.length}`,
-          },
-          ...[...typoProbe, ...prefixProbe].map((p) => ({
-            label: `  "${p.q}" alone`,
-            value: `1M: ${fmt(p.big)} ms, 10k: ${fmt(p.small)} ms${p.status !== 200 ? ` [${p.status}]` : ''} → ${p.first}`,
-          })),
-        ],
-      })
+      const prefixPg = prefixSeries ? summary(prefixSeries).pgCpu : Number.NaN
+      if (searching)
+        figures.splice(2, 0, {
+          title: `Search against workspace size (the typo'd searches, 10 connections, medians of ${rounds})`,
+          rows: [
+            {
+              label: '1,000,000-client workspace',
+              value: `${fmt(sb.rps)} req/s, p50 ${sb.p50} ms, p99 ${sb.p99} ms; ${cpuText(sb)}${errs(sb)}`,
+            },
+            {
+              label: '10,000-client workspace',
+              value: `${fmt(ss.rps)} req/s, p50 ${ss.p50} ms, p99 ${ss.p99} ms; ${cpuText(ss)}${errs(ss)}`,
+            },
+            {
+              label: 'cost ratio 1M / 10k (throughput)',
+              value: `${fmt(sizeRatio, 2)}×`,
+              target: '≤ 2×',
+              met: sizeRatio <= 2 && !sb.errors && !ss.errors,
+            },
+            {
+              label: 'prefix search, PostgreSQL CPU per request (1M)',
+              value: `${fmt(prefixPg, 2)} ms`,
+              target: '≤ 1 ms',
+              met: prefixPg <= 1,
+            },
+            {
+              label: "typo'd searches finding the known client first",
+              value: `${typoProbe.filter((p) => p.found).length} of ${typoProbe.length}`,
+            },
+            ...[...typoProbe, ...prefixProbe].map((p) => ({
+              label: `  "${p.q}" alone`,
+              value: `1M: ${fmt(p.big)} ms, 10k: ${fmt(p.small)} ms${p.status !== 200 ? ` [${p.status}]` : ''} → ${p.first}`,
+            })),
+          ],
+        })
     }
 
     if (parts.has('import'))

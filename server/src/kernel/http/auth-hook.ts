@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { can, type Permission } from '../access/index.ts'
 import { type AuthState, loadSession, sessionTokenFromCookie } from '../auth/session.ts'
 import type { Database } from '../db/index.ts'
+import { forgetMembers, setMemberCacheMs } from '../tenancy/members.ts'
 import { problems } from './problem.ts'
 
 export type RoutePermission = { method: string; url: string; permission: Permission }
@@ -20,7 +21,8 @@ export function routePermissions(app: FastifyInstance): readonly RoutePermission
  * A resolved session is reused for `cacheMs` on this node, so a burst of reads costs one query. Every
  * request that may change state (any method but GET/HEAD) empties the cache before its answer leaves,
  * so on one node a sign-out, revocation or role change applies to the very next request; other nodes
- * see it within `cacheMs`. `cacheMs = 0` turns the cache off.
+ * see it within `cacheMs`. `cacheMs = 0` turns the cache off. The workspace member references
+ * (`kernel/tenancy/members.ts`) follow the same rule.
  */
 export function registerAuthHook(
   app: FastifyInstance,
@@ -29,6 +31,7 @@ export function registerAuthHook(
   cacheMs: number,
 ): void {
   const cache = new Map<string, { auth: AuthState; until: number }>()
+  setMemberCacheMs(cacheMs)
   const resolve = async (token: string): Promise<AuthState | null> => {
     if (cacheMs > 0) {
       const hit = cache.get(token)
@@ -76,7 +79,10 @@ export function registerAuthHook(
   })
   if (cacheMs > 0)
     app.addHook('onSend', async (req, _reply, payload) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD' && cache.size) cache.clear()
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        if (cache.size) cache.clear()
+        forgetMembers()
+      }
       return payload
     })
 }

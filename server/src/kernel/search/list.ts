@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import pg from 'pg'
 import { toMinorUnits } from '../../../../contracts/money.ts'
 import { type FieldError, problems } from '../http/problem.ts'
 import type { RecordType, SortField } from './record-type.ts'
@@ -37,6 +38,12 @@ export function searchText(q: unknown): string {
 
 const alias = (type: RecordType) => sql.identifier(type.alias)
 
+/**
+ * A filter value written into the statement as a quoted literal (`pg`'s escaping) instead of a
+ * parameter, so that a prepared list statement is planned for its own values (see `declaredFilters`).
+ */
+const lit = (value: string): SQL => sql.raw(pg.escapeLiteral(value))
+
 /** `<alias>.id in (records with these facet values)`: all of them (`all`) or any one (`any`). */
 export function facetCondition(
   type: RecordType,
@@ -48,18 +55,18 @@ export function facetCondition(
   const f = sql.identifier(type.facets.table)
   const r = sql.identifier(type.facets.recordColumn)
   const one = (cond: SQL) =>
-    sql`${alias(type)}.id in (select f.${r} from ${f} f where f.key = ${key} and ${cond})`
-  if (op !== '=') return values.map((v) => one(sql`f.value ${sql.raw(op)} ${v}`))
+    sql`${alias(type)}.id in (select f.${r} from ${f} f where f.key = ${lit(key)} and ${cond})`
+  if (op !== '=') return values.map((v) => one(sql`f.value ${sql.raw(op)} ${lit(v)}`))
   if (match === 'any' && values.length > 1)
     return [
       one(
         sql`f.value in (${sql.join(
-          values.map((v) => sql`${v}`),
+          values.map((v) => lit(v)),
           sql`, `,
         )})`,
       ),
     ]
-  return values.map((v) => one(sql`f.value = ${v}`))
+  return values.map((v) => one(sql`f.value = ${lit(v)}`))
 }
 
 export type Viewer = { userId: string; seesAll: boolean }
@@ -68,6 +75,9 @@ export type Viewer = { userId: string; seesAll: boolean }
  * The WHERE conditions of the record type's declared filters, read from query parameters. Each is a
  * leakproof comparison on an indexed column or a semi-join on the facets table, so row-level security
  * leaves the indexes usable. Unknown parameters are left to the caller; bad values add field errors.
+ * Enum, facet and user values are written as literals (`lit`): a prepared list statement is
+ * then planned for its own values (how many clients are `active` and tagged `priority`), once per
+ * connection, where a generic plan would guess the same for every value.
  */
 export function declaredFilters(
   type: RecordType,
@@ -90,7 +100,7 @@ export function declaredFilters(
         else if (values.length)
           conditions.push(
             sql`${a}.${sql.identifier(spec.column)} in (${sql.join(
-              values.map((v) => sql`${v}`),
+              values.map((v) => lit(v)),
               sql`, `,
             )})`,
           )
@@ -123,7 +133,7 @@ export function declaredFilters(
         if (ids.length)
           parts.push(
             sql`${column} in (${sql.join(
-              ids.map((i) => sql`${i}::uuid`),
+              ids.map((i) => sql`${lit(i)}::uuid`),
               sql`, `,
             )})`,
           )

@@ -43,4 +43,5 @@ const preludeOf = (workspaceId: string) =>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+export * from './members.ts'
 export * from './schema.ts'

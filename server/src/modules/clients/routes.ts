@@ -30,6 +30,7 @@ import {
 import { pageSchema, problemResponses } from '../../../../contracts/common.ts'
 import { workspaceContext } from '../../kernel/http/context.ts'
 import { sendCsv } from '../../kernel/http/csv.ts'
+import { fastSerializerCompiler } from '../../kernel/http/fast-json.ts'
 import { paginationQuery } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
@@ -66,6 +67,7 @@ export function registerClientRoutes(
         querystring: ClientListQuerySchema,
         response: { 200: ClientListSchema, ...errors },
       },
+      serializerCompiler: fastSerializerCompiler,
     },
     async (req) => service.listClients(workspaceContext(req, db), req.query),
   )
@@ -172,6 +174,7 @@ export function registerClientRoutes(
     '/api/v1/clients/:id',
     {
       schema: { tags, summary: 'A client', params: clientParams, response: { 200: ClientSchema, ...errors } },
+      serializerCompiler: fastSerializerCompiler,
     },
     async (req) => service.getClient(workspaceContext(req, db), req.params.id),
   )
