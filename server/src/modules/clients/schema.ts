@@ -72,6 +72,8 @@ export const clients = pgTable(
     index('clients_ws_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
     index('clients_ws_name_idx').on(t.workspaceId, t.sortName, t.id),
     index('clients_ws_status_created_idx').on(t.workspaceId, t.status, t.createdAt, t.id),
+    // The common "active clients by name" view: a status and the name order in one index range.
+    index('clients_ws_status_name_idx').on(t.workspaceId, t.status, t.sortName, t.id),
     index('clients_ws_owner_created_idx').on(t.workspaceId, t.ownerId, t.createdAt, t.id),
     index('clients_ws_email_idx').on(t.workspaceId, t.email),
   ],

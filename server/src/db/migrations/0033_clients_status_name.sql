@@ -1,0 +1,1 @@
+CREATE INDEX "clients_ws_status_name_idx" ON "clients" USING btree ("workspace_id","status","sort_name","id");
