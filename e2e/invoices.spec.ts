@@ -149,6 +149,20 @@ test('invoices: draft with two lines and a discount, send, viewed, paid in two p
   const notes = page.getByRole('region', { name: 'Credit notes' })
   await expect(notes.getByText(/^CN-\d{4}-\d{5}$/)).toBeVisible()
 
+  // The credit note's page: the invoice it credits, its PDF and the e-invoice menu; then the list.
+  await notes.getByRole('link', { name: /^CN-/ }).click()
+  await expect(page).toHaveURL(/\/credit-notes\/crn_/)
+  const creditNumber = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? ''
+  expect(creditNumber).toMatch(/^CN-\d{4}-\d{5}$/)
+  await expect(page.getByRole('link', { name: number })).toHaveAttribute('href', /\/invoices\/inv_/)
+  await expect(page.locator(`iframe[title="PDF of credit note ${creditNumber}"]`)).toHaveAttribute(
+    'src',
+    /\/pdf$/,
+  )
+  await expect(page.getByRole('button', { name: 'Download e-invoice' })).toBeVisible()
+  await page.goto('/credit-notes')
+  await expect(page.getByRole('grid', { name: 'Credit notes' }).getByText(creditNumber)).toBeVisible()
+
   // The list shows the invoice; the status filter keeps it, the client chip searches the server.
   await page.goto('/invoices')
   const grid = page.getByRole('grid', { name: 'Invoices' })

@@ -13,6 +13,7 @@ import { DocumentPreview, type PreviewDocument } from '../invoices/document-prev
 import { EInvoiceMenu } from '../invoices/e-invoice-menu.tsx'
 import { PdfFrame } from '../invoices/pdf-frame.tsx'
 import { PageHeader } from '../shell/app-shell.tsx'
+import '../invoices/document-strings.ts'
 
 /** A credit note: the invoice it credits, its lines and totals, its PDF and e-invoice downloads. */
 export function CreditNotePage({ creditNoteId }: { creditNoteId: string }) {

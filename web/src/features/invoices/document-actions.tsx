@@ -6,6 +6,7 @@ import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { type DocKind, docPath, documentApi, documentQuery, type InvoiceDocument } from './api.ts'
 import { kindText } from './kind-text.ts'
+import './document-strings.ts'
 
 /** After a change, the document is replaced in the cache and its kind's lists are read again. */
 export function useDocumentRefresh(kind: DocKind, documentId: string) {

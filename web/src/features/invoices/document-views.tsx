@@ -14,6 +14,7 @@ import {
   parseInvoiceSearch,
   type SavedView,
 } from './api.ts'
+import './document-strings.ts'
 
 const chipClasses =
   'inline-flex items-center rounded-full border px-3 py-1 text-sm font-medium border-slate-300 text-slate-800 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-100 dark:hover:bg-slate-800'

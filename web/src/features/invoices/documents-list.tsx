@@ -29,6 +29,7 @@ import { DocumentViews } from './document-views.tsx'
 import type { BulkTarget } from './invoice-bulk.tsx'
 import { defaultColumns, documentRoute, useInvoiceColumns } from './invoice-columns.tsx'
 import { kindText } from './kind-text.ts'
+import './document-strings.ts'
 
 /** Names of clients picked in a filter this session, so a chip reads a name, not an id. */
 const clientNames = new Map<string, string>()

@@ -6,6 +6,7 @@ import { PageHeader } from '../shell/app-shell.tsx'
 import type { DocKind, InvoiceSearch } from './api.ts'
 import { DocumentsList } from './documents-list.tsx'
 import { kindText } from './kind-text.ts'
+import './document-strings.ts'
 
 /** The page of one kind's list: title, "New …" (credit notes are made from an invoice), the list. */
 export function DocumentsPage({

@@ -10,6 +10,7 @@ import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { can, type Me } from '../auth/api.ts'
 import { filterOf, type InvoiceSearch, invoicesKey } from './api.ts'
+import './document-strings.ts'
 
 type BulkInput = z.input<typeof InvoiceBulkSchema>
 type BulkResult = z.output<typeof InvoiceBulkResultSchema>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { GridColumn } from '../../components/grid/index.ts'
 import type { DocKind, InvoiceSummary } from './api.ts'
 import { InvoiceStatusBadge, Money, useFormatDay } from './badges.tsx'
+import './document-strings.ts'
 
 export const defaultInvoiceColumns = [
   'number',

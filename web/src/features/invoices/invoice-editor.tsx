@@ -37,6 +37,7 @@ import { kindText } from './kind-text.ts'
 import { DiscountKindSelect, type LineErrors } from './line-row.tsx'
 import { LinesTable } from './lines-table.tsx'
 import { PdfFrame } from './pdf-frame.tsx'
+import './document-strings.ts'
 
 const settingsQuery = {
   queryKey: ['invoice-settings'],

@@ -11,6 +11,7 @@ import { documentPdfUrl, type InvoiceDocument, quotesApi } from '../invoices/api
 import { Money, useFormatDay } from '../invoices/badges.tsx'
 import { EmailAgainButton, useDocumentRefresh, ViewLink } from '../invoices/document-actions.tsx'
 import { PdfFrame } from '../invoices/pdf-frame.tsx'
+import '../invoices/document-strings.ts'
 
 const steps = ['draft', 'sent', 'viewed', 'answered', 'converted'] as const
 const stepOf: Record<string, number> = {

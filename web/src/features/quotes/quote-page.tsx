@@ -9,6 +9,7 @@ import { InvoiceStatusBadge } from '../invoices/badges.tsx'
 import { InvoiceEditor } from '../invoices/invoice-editor.tsx'
 import { PageHeader } from '../shell/app-shell.tsx'
 import { QuoteDetail } from './quote-detail.tsx'
+import '../invoices/document-strings.ts'
 
 /** A draft quote opens in the shared editor (for those who may change it); a sent one shows where it stands. */
 export function QuotePage({ quoteId }: { quoteId: string }) {

@@ -30,6 +30,7 @@ import {
   recurringKey,
   recurringQuery,
 } from './api.ts'
+import './strings.ts'
 
 type EndMode = 'never' | 'date' | 'count'
 type Schedule = {

@@ -9,6 +9,7 @@ import { InvoiceStatusBadge, Money, useFormatDay } from '../invoices/badges.tsx'
 import { PageHeader } from '../shell/app-shell.tsx'
 import { type Recurring, type RecurringSearch, recurringListQuery } from './api.ts'
 import { useEvery } from './recurring-page.tsx'
+import './strings.ts'
 
 const linkClasses = 'font-medium text-indigo-800 hover:underline dark:text-indigo-300'
 

@@ -10,6 +10,7 @@ import { InvoiceStatusBadge, Money, useFormatDay } from '../invoices/badges.tsx'
 import { PageHeader } from '../shell/app-shell.tsx'
 import { type Recurring, recurringApi, recurringKey, recurringQuery } from './api.ts'
 import { RecurringForm } from './recurring-form.tsx'
+import './strings.ts'
 
 const linkClasses = 'text-indigo-800 hover:underline dark:text-indigo-300'
 
