@@ -149,7 +149,7 @@ describe('CSV export, written by PostgreSQL', () => {
       expect(list.json().data.length).toBeGreaterThan(5)
       expect(res.body).toBe(expected(list.json().data, defs))
     } finally {
-      Object.assign(exportOptions, { page: 500, lines: 50 })
+      Object.assign(exportOptions, { page: 2000, lines: 50 })
     }
   })
 

@@ -10,12 +10,14 @@ import type { FieldDef } from '../custom-fields/index.ts'
 import { clientPageQuery, loadFieldDefs } from './service.ts'
 
 /**
- * Rows per page (tests make pages small). Each page is read in its own short transaction (keyset
+ * Rows per page (tests make pages small): each page costs a statement built and parsed, whose garbage
+ * outlived young collections; at 2,000 rows a page the server's heap stays flat, at 500 its old space
+ * grew by ~40 MB per 100,000 rows between full collections. Each page is read in its own short transaction (keyset
  * cursor) and arrives as a few texts of CSV lines: PostgreSQL writes them, so the server holds no
  * object per client. `lines` per text keeps each well below V8's large-object size (~128 KB, half
  * that in characters outside Latin-1): large objects are freed only by full collections.
  */
-export const exportOptions = { page: 500, lines: 50 }
+export const exportOptions = { page: 2000, lines: 50 }
 const ADDRESS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const
 
 const headerOf = (defs: FieldDef[]) => [
