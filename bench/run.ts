@@ -17,7 +17,7 @@ import {
   waitReady,
 } from './lib.ts'
 
-// npm run bench [-- startup|me|clients|invoices|invoices-list] [--fresh]: start-up time, idle memory, /api/v1/me throughput
+// npm run bench [-- startup|me|clients|invoices|invoices-list|realtime] [--fresh]: start-up time, idle memory, /api/v1/me throughput
 // against baselines, and the clients module on 2 million generated clients (bench/clients.ts).
 const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith('--'))
@@ -131,4 +131,8 @@ if (!only || only === 'invoices') {
 if (!only || only === 'invoices' || only === 'invoices-list') {
   const { invoicesListBench } = await import('./invoices-list.ts')
   await invoicesListBench({ fresh: args.includes('--fresh') })
+}
+if (!only || only === 'realtime') {
+  const { realtimeBench } = await import('./realtime.ts')
+  await realtimeBench()
 }

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import WebSocket from 'ws'
+import {
+  type Atrium,
+  databaseUrl,
+  fmt,
+  rssMiB,
+  signIn,
+  sleep,
+  startAtrium,
+  stop,
+  waitReady,
+  withAdmin,
+} from './lib.ts'
+
+// npm run bench -- realtime: sockets one node holds (and memory per socket), then fan-out latency of an
+// event to a 500-socket room on one node and across two nodes through Redis. Events are written the way
+// `publish` writes them (insert + NOTIFY, committed), so the latency runs from the commit request to the
+// message arriving at each socket: commit, NOTIFY, numbering by the dispatcher, emit, delivery.
+// Clients speak the Socket.IO protocol over plain `ws` sockets, so the bench process can hold 10,000.
+
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 10_000)
+const ROOM = 500
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200)
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+type Client = { ws: WebSocket; onEvent: ((n: number) => void) | null }
+
+/** Opens a Socket.IO connection with a realtime token; resolves once the server accepted it. */
+function open(port: number, token: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`)
+    const client: Client = { ws, onEvent: null }
+    ws.on('message', (raw) => {
+      const m = raw.toString()
+      if (m === '2') return ws.send('3') // ping → pong
+      if (m.startsWith('0')) return ws.send(`40${JSON.stringify({ token })}`)
+      if (m.startsWith('40')) return resolve(client)
+      if (m.startsWith('44')) return reject(new Error(`refused: ${m}`))
+      if (m.startsWith('42') && client.onEvent) {
+        const [, e] = JSON.parse(m.slice(2)) as [string, { ids: { n: number } }]
+        client.onEvent(e.ids.n)
+      }
+    })
+    ws.on('error', reject)
+  })
+}
+
+async function openMany(port: number, token: () => Promise<string>, n: number): Promise<Client[]> {
+  const out: Client[] = []
+  while (out.length < n) {
+    const t = await token()
+    const batch = Math.min(250, n - out.length)
+    out.push(...(await Promise.all(Array.from({ length: batch }, () => open(port, t)))))
+  }
+  return out
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+
+/** Publishes EVENTS workspace events, one every 20 ms; returns per-delivery latencies (ms) by group. */
+async function fanOut(db: pg.Client, workspaceId: string, groups: Client[][]) {
+  const sentAt = new Map<number, number>()
+  const lat = groups.map(() => [] as number[])
+  groups.forEach((clients, g) => {
+    for (const c of clients)
+      c.onEvent = (n) => {
+        const t0 = sentAt.get(n)
+        if (t0 !== undefined) lat[g]!.push(performance.now() - t0)
+      }
+  })
+  const expected = groups.reduce((s, g) => s + g.length, 0) * EVENTS
+  const base = Date.now()
+  for (let i = 0; i < EVENTS; i++) {
+    const n = base + i
+    sentAt.set(n, performance.now())
+    await db.query(
+      `begin; insert into realtime_events (workspace_id, room, type, payload) values ('${workspaceId}', 'workspace', 'bench.ping', '{"n":${n}}'); select pg_notify('atrium_realtime', ''); commit`,
+    )
+    await sleep(20)
+  }
+  const deadline = Date.now() + 30_000
+  while (lat.reduce((s, l) => s + l.length, 0) < expected && Date.now() < deadline) await sleep(50)
+  return lat.map((l) => l.sort((a, b) => a - b))
+}
+
+const line = (label: string, l: number[], expected: number) =>
+  console.log(
+    `  ${label}: p50 ${fmt(pct(l, 0.5), 1)} ms, p99 ${fmt(pct(l, 0.99), 1)} ms, max ${fmt(l.at(-1) ?? Number.NaN, 1)} ms (${l.length}/${expected} deliveries)`,
+  )
+
+export async function realtimeBench() {
+  const name = `atrium_bench_rt_${Date.now()}`
+  await withAdmin((a) => a.query(`create database ${name}`))
+  const url = databaseUrl(name)
+  const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-rt-'))
+  const db = new pg.Client({ connectionString: url })
+  const nodes: Atrium[] = []
+  const start = async (port: number, extra: Record<string, string> = {}) => {
+    const a = startAtrium({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      APP_URL: `http://localhost:${port}`,
+      DATABASE_URL: url,
+      REALTIME_CONNECTS_PER_MINUTE: '1000000',
+      ...extra,
+    })
+    nodes.push(a)
+    await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
+    return a
+  }
+  try {
+    console.log('\nrealtime (PostgreSQL; one process per node, HTTP server and worker)')
+    const a = await start(3811)
+    const password = a.log().match(/"password":"([^"]+)"/)?.[1]
+    if (!password) throw new Error('demo password not found in the log')
+    const cookieFor = (port: number) => signIn(`http://localhost:${port}`, 'demo@atrium.local', password)
+    const tokenFor = async (port: number, cookie: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/realtime/token`, {
+        method: 'POST',
+        headers: { cookie, origin: `http://localhost:${port}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      if (res.status !== 200) throw new Error(`token answered ${res.status}`)
+      return ((await res.json()) as { token: string }).token
+    }
+    await db.connect()
+    const workspaceId = (await db.query<{ id: string }>('select id from workspaces limit 1')).rows[0]!.id
+    const cookieA = await cookieFor(3811)
+    await sleep(2000)
+    const idle = rssMiB(a.child.pid!)
+
+    const room = await openMany(3811, () => tokenFor(3811, cookieA), ROOM)
+    const [one] = await fanOut(db, workspaceId, [room])
+    line(`fan-out to ${ROOM} sockets, one node`, one!, ROOM * EVENTS)
+
+    const rest = await openMany(3811, () => tokenFor(3811, cookieA), SOCKETS - ROOM)
+    await sleep(3000)
+    const held = rssMiB(a.child.pid!)
+    const all = [...room, ...rest]
+    const open = all.filter((c) => c.ws.readyState === WebSocket.OPEN).length
+    console.log(
+      `  sockets held by one node: ${open}; RSS ${fmt(idle)} → ${fmt(held)} MiB, ${fmt(((held - idle) * 1024) / open, 1)} KiB per socket`,
+    )
+    for (const c of all) c.ws.terminate()
+    await stop(a.child)
+
+    const env = { REDIS_URL }
+    const [n1, n2] = [await start(3811, env), await start(3812, env)]
+    const s1 = await openMany(3811, async () => tokenFor(3811, await cookieFor(3811)), ROOM / 2)
+    const s2 = await openMany(3812, async () => tokenFor(3812, await cookieFor(3812)), ROOM / 2)
+    const [l1, l2] = await fanOut(db, workspaceId, [s1, s2])
+    line(
+      `two nodes through Redis, sockets on the dispatching node or the other`,
+      [...l1!, ...l2!].sort((x, y) => x - y),
+      ROOM * EVENTS,
+    )
+    line('  node 1', l1!, (ROOM / 2) * EVENTS)
+    line('  node 2', l2!, (ROOM / 2) * EVENTS)
+    for (const c of [...s1, ...s2]) c.ws.terminate()
+    await stop(n1.child)
+    await stop(n2.child)
+  } finally {
+    for (const n of nodes) await stop(n.child)
+    await db.end().catch(() => {})
+    await withAdmin((a) => a.query(`drop database if exists ${name} with (force)`))
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
