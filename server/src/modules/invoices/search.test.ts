@@ -76,6 +76,12 @@ describe('search by a client name finds its documents first', () => {
     // The number still leads: typing it finds that invoice first.
     const sent = (await owner.client.get(`/api/v1/invoices/${northwind[0]}`)).json() as { number: string }
     expect((await search(owner, sent.number)).data[0]?.id).toBe(northwind[0])
+    // A number one digit off is another document, not a typo: nothing is found.
+    const off = sent.number.replace(
+      /(\d)(\d*)$/,
+      (_, d: string, rest: string) => `${(Number(d) + 5) % 10}${rest}`,
+    )
+    expect((await search(owner, off)).data).toEqual([])
   })
 
   it('keeps one record once when several of its keys start with the text, across pages', async () => {
