@@ -29,8 +29,9 @@ import {
  * search the way the invoice record type indexes it (kernel `bulkIndexStatements`); the database is
  * kept between runs (a marker holds this file's hash), `--fresh` regenerates.
  *
- * The number leads the title, as in the record type's own documents; words with digits get no typo
- * deletions, so a million numbers add no `search_word_variants` rows.
+ * The number leads the title, as in the record type's own documents, and the client's name then the
+ * number is a second title key; words with digits get no typo deletions, so a million numbers add no
+ * `search_word_variants` rows.
  */
 
 const DB_NAME = 'atrium_bench_invoices'
@@ -147,9 +148,10 @@ async function ensureDataset(fresh: boolean): Promise<Dataset> {
   await c.query('begin')
   for (const s of bulkIndexStatements(
     'invoice',
-    `select workspace_id, id, concat_ws(' ', number, client_name) as title, po_number as body
+    `select workspace_id, id, concat_ws(' ', number, client_name) as title, po_number as body,
+            array[concat_ws(' ', client_name, number)] as title_keys
        from invoice_documents where workspace_id = '${ws}'`,
-    { fresh: true },
+    { fresh: true, titleKeys: true },
   ))
     await c.query(s)
   await c.query('commit')
