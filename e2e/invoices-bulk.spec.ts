@@ -5,6 +5,8 @@ test('invoices list: bulk send (one refused), mark sent, pay in full, delete a d
   page,
   a11y,
 }) => {
+  // A long journey on a shared machine: three times the default timeout.
+  test.slow()
   const owner = person('Bea Bulk')
   await signUp(page, owner)
   await verifyEmail(page, owner)

@@ -7,6 +7,8 @@ test('invoices: draft with two lines and a discount, send, viewed, paid in two p
   a11y,
   browser,
 }) => {
+  // A long journey on a shared machine: three times the default timeout.
+  test.slow()
   const owner = person('Ivy Invoice')
   await signUp(page, owner)
   await verifyEmail(page, owner)

@@ -7,6 +7,8 @@ test('quotes: create, send, the client accepts on the public page, the owner see
   browser,
   baseURL,
 }) => {
+  // A long journey on a shared machine: three times the default timeout.
+  test.slow()
   const owner = person('Quinn Quote')
   await signUp(page, owner)
   await verifyEmail(page, owner)

@@ -5,6 +5,8 @@ test('recurring invoices: start one (lines, every month, three invoices), pause 
   page,
   a11y,
 }) => {
+  // A long journey on a shared machine: three times the default timeout.
+  test.slow()
   const owner = person('Remy Recurring')
   await signUp(page, owner)
   await verifyEmail(page, owner)

@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Button } from './button.tsx'
+import { Button, type ButtonVariant } from './button.tsx'
 import { Form } from './form.tsx'
 
 export type DialogProps = {
@@ -128,6 +128,8 @@ export type FormDialogProps = Omit<DialogProps, 'open' | 'footer'> & {
   /** Called on submit (Enter in a field or the submit button), after the browser's own handling. */
   onSubmit: () => void
   submitLabel: ReactNode
+  /** `danger` for a submit that undoes or refuses something (decline, delete). */
+  submitVariant?: ButtonVariant
   pending?: boolean
 }
 
@@ -139,6 +141,7 @@ export type FormDialogProps = Omit<DialogProps, 'open' | 'footer'> & {
 export function FormDialog({
   onSubmit,
   submitLabel,
+  submitVariant,
   pending,
   children,
   onClose,
@@ -156,7 +159,7 @@ export function FormDialog({
           <Button variant="secondary" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button type="submit" form={formId} loading={pending}>
+          <Button type="submit" form={formId} variant={submitVariant} loading={pending}>
             {submitLabel}
           </Button>
         </>

@@ -1,15 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import {
-  Button,
-  buttonClasses,
-  ConfirmDialog,
-  Dialog,
-  Form,
-  Input,
-  Select,
-} from '../../components/ui/index.ts'
+import { Button, buttonClasses, ConfirmDialog, FormDialog, Input, Select } from '../../components/ui/index.ts'
 import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
@@ -212,30 +204,6 @@ type DialogProps<T> = {
   returnFocus: () => HTMLElement | null
 }
 
-function DialogButtons({
-  formId,
-  label,
-  pending,
-  onClose,
-}: {
-  formId: string
-  label: string
-  pending: boolean
-  onClose: () => void
-}) {
-  const { t } = useTranslation()
-  return (
-    <>
-      <Button variant="secondary" onClick={onClose}>
-        {t('common.cancel')}
-      </Button>
-      <Button type="submit" form={formId} loading={pending}>
-        {label}
-      </Button>
-    </>
-  )
-}
-
 function DialogError({ error, handled }: { error: unknown; handled: string[] }) {
   const { t } = useTranslation()
   const fields = fieldErrorsOf(error)
@@ -259,7 +227,6 @@ function TagsDialog({
   returnFocus,
 }: DialogProps<string[]> & { action: 'tag' | 'untag' }) {
   const { t } = useTranslation()
-  const formId = useId()
   const listId = useId()
   const tags = useQuery(clientTagsQuery)
   const [value, setValue] = useState('')
@@ -273,34 +240,33 @@ function TagsDialog({
   }
   const label = action === 'tag' ? t('clients.bulk.actions.tag') : t('clients.bulk.actions.untag')
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       returnFocus={returnFocus}
       title={
         action === 'tag' ? t('clients.bulk.tagTitle', { count }) : t('clients.bulk.untagTitle', { count })
       }
-      footer={<DialogButtons formId={formId} label={label} pending={pending} onClose={onClose} />}
+      submitLabel={label}
+      pending={pending}
+      onSubmit={submit}
     >
-      <Form id={formId} onSubmit={submit} className="space-y-3">
-        <Input
-          label={t('clients.fields.tags')}
-          hint={t('clients.fields.tagsHint')}
-          name="tags"
-          list={listId}
-          autoComplete="off"
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          error={invalid ?? fieldErrorsOf(error).tags}
-        />
-        <datalist id={listId}>
-          {(tags.data ?? []).map((tag) => (
-            <option key={tag.tag} value={tag.tag} />
-          ))}
-        </datalist>
-        <DialogError error={error} handled={['tags']} />
-      </Form>
-    </Dialog>
+      <Input
+        label={t('clients.fields.tags')}
+        hint={t('clients.fields.tagsHint')}
+        name="tags"
+        list={listId}
+        autoComplete="off"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        error={invalid ?? fieldErrorsOf(error).tags}
+      />
+      <datalist id={listId}>
+        {(tags.data ?? []).map((tag) => (
+          <option key={tag.tag} value={tag.tag} />
+        ))}
+      </datalist>
+      <DialogError error={error} handled={['tags']} />
+    </FormDialog>
   )
 }
 
@@ -370,7 +336,6 @@ function MemberDialog({
   onSubmit: (member: PickedMember | null) => void
 }) {
   const { t } = useTranslation()
-  const formId = useId()
   const [picked, setPicked] = useState<PickedMember | null | undefined>(undefined)
   const [invalid, setInvalid] = useState<string>()
   const submit = () => {
@@ -379,64 +344,54 @@ function MemberDialog({
     onSubmit(picked)
   }
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       returnFocus={returnFocus}
       title={title}
-      footer={<DialogButtons formId={formId} label={submitLabel} pending={pending} onClose={onClose} />}
+      submitLabel={submitLabel}
+      pending={pending}
+      onSubmit={submit}
     >
-      <Form id={formId} onSubmit={submit} className="space-y-3">
-        <p className="text-sm" aria-live="polite">
-          {picked === undefined
-            ? t('clients.bulk.chooseMember')
-            : t('clients.bulk.chosen', { name: picked?.name ?? t('clients.noOwner') })}
-        </p>
-        <MemberPicker label={label} inline autoFocus onChange={(member) => setPicked(member)} />
-        {(invalid ?? fieldErrorsOf(error).userId) ? (
-          <p className="text-sm text-red-700 dark:text-red-400">{invalid ?? fieldErrorsOf(error).userId}</p>
-        ) : null}
-        <DialogError error={error} handled={['userId']} />
-      </Form>
-    </Dialog>
+      <p className="text-sm" aria-live="polite">
+        {picked === undefined
+          ? t('clients.bulk.chooseMember')
+          : t('clients.bulk.chosen', { name: picked?.name ?? t('clients.noOwner') })}
+      </p>
+      <MemberPicker label={label} inline autoFocus onChange={(member) => setPicked(member)} />
+      {(invalid ?? fieldErrorsOf(error).userId) ? (
+        <p className="text-sm text-red-700 dark:text-red-400">{invalid ?? fieldErrorsOf(error).userId}</p>
+      ) : null}
+      <DialogError error={error} handled={['userId']} />
+    </FormDialog>
   )
 }
 
 function StatusDialog({ count, pending, error, onClose, onSubmit, returnFocus }: DialogProps<ClientStatus>) {
   const { t } = useTranslation()
-  const formId = useId()
   const [status, setStatus] = useState<ClientStatus>('active')
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       returnFocus={returnFocus}
       title={t('clients.bulk.statusTitle', { count })}
-      footer={
-        <DialogButtons
-          formId={formId}
-          label={t('clients.bulk.actions.status')}
-          pending={pending}
-          onClose={onClose}
-        />
-      }
+      submitLabel={t('clients.bulk.actions.status')}
+      pending={pending}
+      onSubmit={() => onSubmit(status)}
     >
-      <Form id={formId} onSubmit={() => onSubmit(status)} className="space-y-3">
-        <Select
-          label={t('clients.fields.status')}
-          name="status"
-          value={status}
-          onChange={(e) => setStatus(e.target.value as ClientStatus)}
-          error={fieldErrorsOf(error).status}
-        >
-          {clientStatuses.map((value) => (
-            <option key={value} value={value}>
-              {t(`clients.status.${value}`)}
-            </option>
-          ))}
-        </Select>
-        <DialogError error={error} handled={['status']} />
-      </Form>
-    </Dialog>
+      <Select
+        label={t('clients.fields.status')}
+        name="status"
+        value={status}
+        onChange={(e) => setStatus(e.target.value as ClientStatus)}
+        error={fieldErrorsOf(error).status}
+      >
+        {clientStatuses.map((value) => (
+          <option key={value} value={value}>
+            {t(`clients.status.${value}`)}
+          </option>
+        ))}
+      </Select>
+      <DialogError error={error} handled={['status']} />
+    </FormDialog>
   )
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import type { TFunction } from 'i18next'
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ActionFeedback,
@@ -8,9 +8,9 @@ import {
   Card,
   Checkbox,
   ConfirmDialog,
-  Dialog,
   EmptyState,
   Form,
+  FormDialog,
   FormError,
   HeaderRow,
   Input,
@@ -432,7 +432,6 @@ function EditFieldDialog({
   onSaved: (field: CustomField) => void
 }) {
   const { t } = useTranslation()
-  const formId = useId()
   const [label, setLabel] = useState(field.label)
   const [required, setRequired] = useState(field.required)
   const [options, setOptions] = useState(field.options.join('\n'))
@@ -465,70 +464,60 @@ function EditFieldDialog({
   )
   const formError = formErrorOf(mutation.error, t, ['label', 'required', 'options', 'defaultValue'])
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={t('customFields.editTitle', { label: field.label })}
       description={t('customFields.editBody', {
         key: field.key,
         type: t(`customFields.types.${field.type}`),
       })}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" form={formId} loading={mutation.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      submitLabel={t('common.save')}
+      pending={mutation.isPending}
+      onSubmit={form.onSubmit}
     >
-      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
-        <div aria-live="assertive">
-          {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
-        </div>
-        <Input
-          name="label"
-          label={
-            <>
-              {t('customFields.fields.label')}
-              <RequiredMark />
-            </>
-          }
-          aria-required
-          autoComplete="off"
-          value={label}
-          onChange={(e) => setLabel(e.target.value)}
-          error={form.errorFor('label')}
+      <div aria-live="assertive">
+        {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
+      </div>
+      <Input
+        name="label"
+        label={
+          <>
+            {t('customFields.fields.label')}
+            <RequiredMark />
+          </>
+        }
+        aria-required
+        autoComplete="off"
+        value={label}
+        onChange={(e) => setLabel(e.target.value)}
+        error={form.errorFor('label')}
+      />
+      {hasOptions ? (
+        <Textarea
+          name="options"
+          label={t('customFields.fields.options')}
+          hint={t('customFields.fields.optionsHint')}
+          rows={4}
+          value={options}
+          onChange={(e) => setOptions(e.target.value)}
+          error={form.errorFor('options')}
         />
-        {hasOptions ? (
-          <Textarea
-            name="options"
-            label={t('customFields.fields.options')}
-            hint={t('customFields.fields.optionsHint')}
-            rows={4}
-            value={options}
-            onChange={(e) => setOptions(e.target.value)}
-            error={form.errorFor('options')}
-          />
-        ) : null}
-        {noDefaultTypes.includes(field.type) ? null : (
-          <CustomFieldInput
-            field={draftField}
-            label={t('customFields.fields.default')}
-            value={defaultDraft}
-            onChange={setDefaultDraft}
-            error={form.errorFor('defaultValue')}
-          />
-        )}
-        <Checkbox
-          label={t('customFields.fields.requiredLabel')}
-          hint={t('customFields.fields.requiredHint')}
-          checked={required}
-          onChange={(e) => setRequired(e.target.checked)}
+      ) : null}
+      {noDefaultTypes.includes(field.type) ? null : (
+        <CustomFieldInput
+          field={draftField}
+          label={t('customFields.fields.default')}
+          value={defaultDraft}
+          onChange={setDefaultDraft}
+          error={form.errorFor('defaultValue')}
         />
-      </Form>
-    </Dialog>
+      )}
+      <Checkbox
+        label={t('customFields.fields.requiredLabel')}
+        hint={t('customFields.fields.requiredHint')}
+        checked={required}
+        onChange={(e) => setRequired(e.target.checked)}
+      />
+    </FormDialog>
   )
 }

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { GridDisplay } from '../../components/grid/index.ts'
-import { ActionFeedback, Button, ConfirmDialog, cn, Dialog, Form, Input } from '../../components/ui/index.ts'
+import { ActionFeedback, Button, ConfirmDialog, cn, FormDialog, Input } from '../../components/ui/index.ts'
 import { errorMessage, fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
 import { useRefreshingMutation } from '../../lib/use-refreshing-mutation.ts'
 import { useValidatedForm } from '../../lib/use-validated-form.ts'
@@ -170,7 +170,6 @@ function SaveViewDialog({
   onSaved: (view: SavedView) => void
 }) {
   const { t } = useTranslation()
-  const formId = useId()
   const [name, setName] = useState('')
   const mutation = useRefreshingMutation({
     mutationFn: clientsApi.createView,
@@ -184,36 +183,26 @@ function SaveViewDialog({
   )
   const formError = formErrorOf(mutation.error, t, ['name'])
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={t('clients.views.saveTitle')}
       description={t('clients.views.saveBody')}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" form={formId} loading={mutation.isPending}>
-            {t('clients.views.save')}
-          </Button>
-        </>
-      }
+      submitLabel={t('clients.views.save')}
+      pending={mutation.isPending}
+      onSubmit={form.onSubmit}
     >
-      <Form id={formId} onSubmit={form.onSubmit} className="space-y-3">
-        <Input
-          label={t('clients.views.name')}
-          name="name"
-          maxLength={80}
-          autoComplete="off"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={form.errorFor('name') ?? fieldErrorsOf(mutation.error).query}
-        />
-        <div aria-live="assertive">
-          {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
-        </div>
-      </Form>
-    </Dialog>
+      <Input
+        label={t('clients.views.name')}
+        name="name"
+        maxLength={80}
+        autoComplete="off"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={form.errorFor('name') ?? fieldErrorsOf(mutation.error).query}
+      />
+      <div aria-live="assertive">
+        {formError ? <p className="text-sm text-red-700 dark:text-red-400">{formError}</p> : null}
+      </div>
+    </FormDialog>
   )
 }

@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useId, useState } from 'react'
+import { type ReactNode, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatMoney } from '../../../../contracts/money.ts'
 import {
   Alert,
   Button,
   buttonClasses,
-  Dialog,
+  FormDialog,
   Input,
   PageSpinner,
   Textarea,
@@ -265,7 +265,6 @@ function QuoteAnswer({ token }: { token: string }) {
   const [name, setName] = useState('')
   const [reason, setReason] = useState('')
   const [nameMissing, setNameMissing] = useState(false)
-  const formId = useId()
   const mutation = useMutation({
     mutationFn: (step: 'accept' | 'decline') =>
       step === 'accept'
@@ -281,8 +280,7 @@ function QuoteAnswer({ token }: { token: string }) {
     setNameMissing(false)
     mutation.reset()
   }
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
+  const submit = () => {
     if (open === 'accept' && !name.trim()) return setNameMissing(true)
     if (open) mutation.mutate(open)
   }
@@ -296,28 +294,16 @@ function QuoteAnswer({ token }: { token: string }) {
         {t('publicView.decline.open')}
       </Button>
       <Button onClick={() => setOpen('accept')}>{t('publicView.accept.open')}</Button>
-      <Dialog
-        open={open !== null}
-        onClose={close}
-        title={open ? t(`publicView.${open}.title`) : ''}
-        description={open ? t(`publicView.${open}.description`) : ''}
-        footer={
-          <>
-            <Button variant="secondary" onClick={close}>
-              {t('publicView.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              form={formId}
-              variant={open === 'decline' ? 'danger' : 'primary'}
-              loading={mutation.isPending}
-            >
-              {open ? t(`publicView.${open}.confirm`) : ''}
-            </Button>
-          </>
-        }
-      >
-        <form id={formId} onSubmit={submit} noValidate>
+      {open ? (
+        <FormDialog
+          onClose={close}
+          title={t(`publicView.${open}.title`)}
+          description={t(`publicView.${open}.description`)}
+          submitLabel={t(`publicView.${open}.confirm`)}
+          submitVariant={open === 'decline' ? 'danger' : 'primary'}
+          pending={mutation.isPending}
+          onSubmit={submit}
+        >
           {open === 'accept' ? (
             <Input
               label={t('publicView.accept.name')}
@@ -348,8 +334,8 @@ function QuoteAnswer({ token }: { token: string }) {
           <div aria-live="assertive">
             {otherError ? <p className="mt-2 text-sm text-red-700 dark:text-red-400">{otherError}</p> : null}
           </div>
-        </form>
-      </Dialog>
+        </FormDialog>
+      ) : null}
     </div>
   )
 }

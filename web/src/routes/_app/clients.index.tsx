@@ -1,9 +1,9 @@
 import { createFileRoute, Link } from '@tanstack/react-router'
 import { useTranslation } from 'react-i18next'
+import { gridRoute } from '../../components/grid/grid-route.ts'
 import { Alert, buttonClasses } from '../../components/ui/index.ts'
 import { can, useMe } from '../../features/auth/api.ts'
 import {
-  type ClientSearch,
   clientCountQuery,
   clientListQuery,
   customFieldsQuery,
@@ -13,14 +13,12 @@ import { ClientsList } from '../../features/clients/clients-list.tsx'
 import { PageHeader } from '../../features/shell/app-shell.tsx'
 
 export const Route = createFileRoute('/_app/clients/')({
-  validateSearch: (search: Record<string, unknown>): ClientSearch => parseClientSearch(search),
-  loaderDeps: ({ search }) => ({ search }),
   // The first page, the count and the fields start loading with the page's code, not after it renders.
-  loader: ({ context, deps: { search } }) => {
-    if (search.layout !== 'board') void context.queryClient.prefetchInfiniteQuery(clientListQuery(search))
-    void context.queryClient.prefetchQuery(clientCountQuery(search))
-    void context.queryClient.prefetchQuery(customFieldsQuery)
-  },
+  ...gridRoute(parseClientSearch, (queryClient, search) => {
+    if (search.layout !== 'board') void queryClient.prefetchInfiniteQuery(clientListQuery(search))
+    void queryClient.prefetchQuery(clientCountQuery(search))
+    void queryClient.prefetchQuery(customFieldsQuery)
+  }),
   component: ClientsPage,
 })
 
