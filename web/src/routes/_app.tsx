@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { createFileRoute, Navigate, Outlet, redirect } from '@tanstack/react-router'
+import { useEffect } from 'react'
 import { PageSpinner } from '../components/ui/index.ts'
 import { meQuery } from '../features/auth/api.ts'
 import { AppShell } from '../features/shell/app-shell.tsx'
@@ -20,6 +21,21 @@ export const Route = createFileRoute('/_app')({
 
 function AppLayout() {
   const me = useQuery(meQuery)
+  const queryClient = useQueryClient()
+  const workspaceId = me.data?.activeWorkspace?.id
+  // Realtime after sign-in, per active workspace; loaded on its own, out of the first-load bundle.
+  useEffect(() => {
+    if (!workspaceId) return
+    let stop: (() => void) | null = null
+    let cancelled = false
+    void import('../lib/realtime.ts').then((m) => {
+      if (!cancelled) stop = m.startRealtime(queryClient).stop
+    })
+    return () => {
+      cancelled = true
+      stop?.()
+    }
+  }, [workspaceId, queryClient])
   if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to="/sign-in" />
   if (!me.data) return <PageSpinner />
   if (!me.data.activeWorkspace) return <Navigate to="/workspaces/new" />

@@ -1,0 +1,132 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query'
+import { ApiError, api } from './api.ts'
+import { createRegistry } from './registry/store.ts'
+
+/** What the server sends: what changed, by ids (never the data: queries refetch it). */
+export type RealtimeEvent = {
+  cursor: number
+  type: string
+  room: string
+  ids: Record<string, string | number | boolean | null>
+  at: string
+}
+
+/**
+ * A feature's reaction to realtime events: the query keys to invalidate for the event types it knows.
+ * Features register at module load, like commands: `registerRealtimeHandler({ id: 'clients', order: 0,
+ * types: ['client.'], invalidate: (e) => [['clients']] })`. A type ending in `.` matches a prefix.
+ */
+export type RealtimeHandler = {
+  id: string
+  order: number
+  types: string[]
+  invalidate: (event: RealtimeEvent) => QueryKey[]
+}
+
+export const realtimeHandlers = createRegistry<RealtimeHandler>('realtime handler')
+export const registerRealtimeHandler = (h: RealtimeHandler) => realtimeHandlers.register(h)
+
+const matches = (types: string[], type: string) =>
+  types.some((t) => (t.endsWith('.') ? type.startsWith(t) : t === type))
+
+type EventsPage = { data: RealtimeEvent[]; cursor: number; nextCursor: string | null }
+type Socket = import('socket.io-client').Socket
+
+export type RealtimeConnection = {
+  /** Joins a resource room (`conversation:<id>`) now and after every reconnect; returns leave. */
+  join(room: string): () => void
+  stop(): void
+}
+
+/**
+ * Connects after sign-in (Socket.IO is loaded here, out of the first-load bundle), follows the cursor
+ * of the last event applied, and after a reconnect (a dropped network, a laptop waking up) reads what it
+ * missed through `GET /api/v1/realtime/events?after=` before applying live events again, each once.
+ */
+export function startRealtime(queryClient: QueryClient): RealtimeConnection {
+  current?.stop()
+  let socket: Socket | null = null
+  let stopped = false
+  let last: number | null = null
+  let catchingUp = false
+  let queued: RealtimeEvent[] = []
+  const rooms = new Map<string, number>()
+
+  const apply = (e: RealtimeEvent) => {
+    if (last !== null && e.cursor <= last) return
+    last = e.cursor
+    if (e.type === 'membership.changed') {
+      void queryClient.invalidateQueries()
+      return
+    }
+    for (const h of realtimeHandlers.list())
+      if (matches(h.types, e.type))
+        for (const queryKey of h.invalidate(e)) void queryClient.invalidateQueries({ queryKey })
+  }
+
+  const catchUp = async () => {
+    if (last === null) return
+    catchingUp = true
+    try {
+      for (;;) {
+        const page: EventsPage = await api.get<EventsPage>(`/api/v1/realtime/events?after=${last}&limit=500`)
+        for (const e of page.data) apply(e)
+        if (last === null || page.cursor > last) last = page.cursor
+        if (!page.nextCursor) break
+      }
+    } catch (error) {
+      // Too old to catch up (410) or unreadable: refetch everything instead.
+      if (error instanceof ApiError && error.status === 410) last = null
+      void queryClient.invalidateQueries()
+    } finally {
+      catchingUp = false
+      const pending = queued
+      queued = []
+      for (const e of pending.sort((a, b) => a.cursor - b.cursor)) apply(e)
+    }
+  }
+
+  void import('socket.io-client').then(({ io }) => {
+    if (stopped) return
+    const s = io({ path: '/socket.io/', withCredentials: true, transports: ['websocket', 'polling'] })
+    socket = s
+    s.on('event', (e: RealtimeEvent) => {
+      if (catchingUp) queued.push(e)
+      else apply(e)
+    })
+    s.on('connect', () => {
+      for (const room of rooms.keys()) s.emit('join', room)
+      void catchUp()
+    })
+    s.on('disconnect', (reason) => {
+      // The server ends the sockets of a member whose membership changed: come back with the new rights.
+      if (reason === 'io server disconnect' && !stopped) setTimeout(() => s.connect(), 1000)
+    })
+  })
+
+  const connection: RealtimeConnection = {
+    join(room) {
+      rooms.set(room, (rooms.get(room) ?? 0) + 1)
+      if (rooms.get(room) === 1) socket?.emit('join', room)
+      return () => {
+        const n = (rooms.get(room) ?? 1) - 1
+        if (n > 0) rooms.set(room, n)
+        else {
+          rooms.delete(room)
+          socket?.emit('leave', room)
+        }
+      }
+    },
+    stop() {
+      stopped = true
+      socket?.disconnect()
+      if (current === connection) current = null
+    },
+  }
+  current = connection
+  return connection
+}
+
+let current: RealtimeConnection | null = null
+/** The signed-in app's connection, for pages that join resource rooms. */
+export const currentRealtime = () => current
