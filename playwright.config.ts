@@ -46,7 +46,7 @@ export default defineConfig({
   webServer: externalBaseURL
     ? undefined
     : {
-        command: 'node server/src/main.ts serve',
+        command: 'node server/src/main.js serve',
         url: `${baseURL}/readyz`,
         reuseExistingServer: false,
         timeout: 120_000,

@@ -6,7 +6,7 @@ import pg from 'pg'
 // Helpers shared by the benchmark parts: starting Atrium as a child process, signing in, load runs.
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const DURATION = Number(process.env.BENCH_DURATION ?? 10)
-const main = 'server/src/main.ts'
+const main = 'server/src/main.js'
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pinned = join(root, 'node_modules', 'node', 'bin', 'node')
 const node = existsSync(pinned) ? pinned : process.execPath
-const child = spawn(node, [join(root, 'server', 'src', 'main.ts'), ...process.argv.slice(2)], {
+const child = spawn(node, [join(root, 'server', 'src', 'main.js'), ...process.argv.slice(2)], {
   stdio: 'inherit',
 })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))

@@ -13,7 +13,7 @@ import { engine } from '../engine.ts'
  */
 
 const root = resolve(import.meta.dirname, '../../..')
-const main = join(root, 'server/src/main.ts')
+const main = join(root, 'server/src/main.js')
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -82,7 +82,7 @@ export type Proc = {
   kill(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-/** Runs `node server/src/main.ts <args>` with the given environment. */
+/** Runs `node server/src/main.js <args>` with the given environment. */
 export function atrium(args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, [main, ...args], {
     cwd: root,

@@ -3,16 +3,12 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
-import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import v8 from 'node:v8'
+import type { PGlite } from '@electric-sql/pglite'
 import { type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/session'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import { heldScope, releaseHeld, runTransaction } from './held.ts'
 
@@ -54,7 +50,27 @@ export type DatabaseOptions = {
 // int8 and numeric stay strings in node-postgres unless told otherwise; counts are cast in SQL instead.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 
-const PGLITE_SHARED_BUFFERS = '32MB'
+const PGLITE_SHARED_BUFFERS = '16MB'
+
+/**
+ * PGlite and its extensions, loaded only for the embedded engine: a server on PostgreSQL does not
+ * hold their code. PGlite's WebAssembly module is compiled lazily, and its hot functions again by
+ * V8's optimizing tier in the background; with one compilation task instead of one per core, the
+ * memory those compilations leave in the allocator's per-thread arenas drops by ~30 MiB of idle RSS
+ * (docs/operations.md, Footprint). Whoever starts node with their own setting keeps it.
+ */
+async function loadPglite() {
+  const nodeArgs = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`
+  if (!/wasm[-_]num[-_]compilation[-_]tasks/.test(nodeArgs))
+    v8.setFlagsFromString('--wasm-num-compilation-tasks=1')
+  const [{ PGlite }, { pg_trgm }, { btree_gin }, { fuzzystrmatch }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
+    import('@electric-sql/pglite/contrib/fuzzystrmatch'),
+  ])
+  return { PGlite, pg_trgm, btree_gin, fuzzystrmatch }
+}
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -115,10 +131,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         template = null
       }
     }
+    const { PGlite, pg_trgm, btree_gin, fuzzystrmatch } = await loadPglite()
     pglite = await PGlite.create(dir, {
       extensions: { pg_trgm, btree_gin, fuzzystrmatch },
       // One embedded user needs far less than PostgreSQL's 128 MB of shared buffers, which the WASM
-      // heap would otherwise grow to hold (bench/footprint.ts).
+      // heap would otherwise grow to hold; pages beyond them come from the operating system's file
+      // cache. 16 MB instead of 32 MB: ~13 MiB less idle RSS (bench/footprint.ts).
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     })
     if (template) {
@@ -137,6 +155,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       return original(...args)
     }
   }
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite')
+  const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator')
   const db = holdable(drizzlePglite(pglite) as unknown as Db)
   const client = pglite
   return {
