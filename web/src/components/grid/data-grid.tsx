@@ -296,7 +296,10 @@ export function DataGrid<T extends object>(props: DataGridProps<T>) {
                           tabIndex={-1}
                           aria-label={t('grid.selectRow', { name: props.rowLabel(row) })}
                           checked={selected}
-                          onChange={(e) => selection.onToggle(id, e.target.checked)}
+                          // Toggled on click, not change: the cell's click handler re-renders the row
+                          // between the two events, which set the box back before change was read.
+                          onClick={(e) => selection.onToggle(id, e.currentTarget.checked)}
+                          onChange={() => {}}
                           className="size-4 accent-indigo-700 dark:accent-indigo-300"
                         />
                       ) : isEditing && def?.editor ? (
