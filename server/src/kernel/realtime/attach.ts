@@ -36,12 +36,21 @@ export const defaultLimits: RealtimeLimits = {
   connectsPerMinute: 120,
 }
 
-export type SocketData = { userId: string; workspaceId: string; role: Role; via: 'cookie' | 'token' }
+export type SocketData = {
+  userId: string
+  workspaceId: string
+  role: Role
+  via: 'cookie' | 'token'
+  /** The session a cookie socket was opened with: it ends when the session does. */
+  sessionId?: string
+}
 
 export type RealtimeServer = {
   io: Server
   /** Sockets connected to this node. */
   count(): number
+  /** Disconnects this node's cookie sockets whose session ended (signed out, revoked, expired). */
+  checkSessions(): Promise<number>
   close(): Promise<void>
 }
 
@@ -122,7 +131,13 @@ export async function attachRealtime(
         if (!ws) return next(refuse('no_workspace', 403))
         if (ws.requireTwoFactor && !auth.user.twoFactorEnabled)
           return next(refuse('two_factor_required', 403))
-        data = { userId: auth.user.id, workspaceId: ws.id, role: ws.role, via: 'cookie' }
+        data = {
+          userId: auth.user.id,
+          workspaceId: ws.id,
+          role: ws.role,
+          via: 'cookie',
+          sessionId: auth.sessionId,
+        }
       }
       const userWait = await userLimiter.hit(data.userId)
       if (userWait > 0) return next(refuse('rate_limited', 429, { retryAfter: userWait }))
@@ -136,12 +151,39 @@ export async function attachRealtime(
 
   io.on('connection', (socket: Socket) => onConnection(socket, kernel, limits))
 
+  const checkSessions = async () => {
+    const bySession = new Map<string, Socket[]>()
+    for (const socket of io.of('/').sockets.values()) {
+      const id = (socket.data as SocketData).sessionId
+      if (id) bySession.set(id, [...(bySession.get(id) ?? []), socket])
+    }
+    if (!bySession.size) return 0
+    const live = await database.query<{ id: string }>(
+      'select id from sessions where id = any($1::uuid[]) and expires_at > now()',
+      [[...bySession.keys()]],
+    )
+    for (const r of live) bySession.delete(r.id)
+    let ended = 0
+    for (const sockets of bySession.values())
+      for (const socket of sockets) {
+        socket.disconnect(true)
+        ended++
+      }
+    return ended
+  }
+  const sessionSweep = setInterval(() => {
+    checkSessions().catch((err) => log.warn({ err }, 'realtime: session check failed'))
+  }, SESSION_CHECK_MS)
+  sessionSweep.unref()
+
   const dispatcher = await startDispatcher(io, kernel, log)
   log.info({ adapter: config.redisUrl ? 'redis' : 'memory' }, 'realtime attached at /socket.io/')
   return {
     io,
     count: () => io.of('/').sockets.size,
+    checkSessions,
     async close() {
+      clearInterval(sessionSweep)
       await dispatcher.stop()
       io.local.disconnectSockets(true)
       io.engine.close()
@@ -155,6 +197,8 @@ const ackOf = (args: unknown[]): Ack | null => {
   const last = args.at(-1)
   return typeof last === 'function' ? (last as Ack) : null
 }
+/** How often each node checks that its cookie sockets' sessions still exist (one query). */
+const SESSION_CHECK_MS = 60_000
 /** How long a full queue may wait for a socket to read before it is cut. */
 const STALL_MS = 10_000
 const SIGNAL_TYPE = /^[a-z][a-z0-9_.-]{0,39}$/

@@ -203,6 +203,22 @@ describe('realtime on one node', () => {
     again.socket.close()
   })
 
+  it('a signed-out session ends its sockets at the next session check', async () => {
+    const u = await joinWorkspace(t, ws, 'member')
+    const c = await connect(url, { user: u })
+    const viaToken = await connect(url, {
+      token: ((await u.client.post('/api/v1/realtime/token')).json() as { token: string }).token,
+      origin: null,
+    })
+    const server = (await realtimeServer(t.app))!
+    expect(await server.checkSessions()).toBe(0)
+    expect((await u.client.post('/api/auth/sign-out')).statusCode).toBe(200)
+    expect(await server.checkSessions()).toBe(1)
+    await until(() => c.socket.disconnected, 'the signed-out socket to be disconnected')
+    expect(viaToken.socket.connected).toBe(true)
+    viaToken.socket.close()
+  })
+
   it('catch-up: 50 messages and 5 edits sent while disconnected arrive exactly once, in order', async () => {
     const c = await connect(url, { user: member })
     expect(await join(c, 'testroom:open-chat')).toEqual({ ok: true })
@@ -219,7 +235,10 @@ describe('realtime on one node', () => {
     const back = await connect(url, { user: member })
     expect(await join(back, 'testroom:open-chat')).toEqual({ ok: true })
     await send(t, ws, { kind: 'testroom', id: 'open-chat' }, 'message.created', { messageId: 'm51' })
-    await until(() => back.events.length === 1, 'the live message after reconnecting')
+    await until(
+      () => back.events.some((e) => e.ids.messageId === 'm51'),
+      'the live message after reconnecting',
+    )
 
     // Read pages of 20 from the last cursor seen, then merge with what arrived live, by cursor.
     const seen = new Map<number, RealtimeMessage>()
