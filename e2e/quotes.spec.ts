@@ -20,7 +20,10 @@ test('quotes: create, send, the client accepts on the public page, the owner see
   expect(client.status()).toBe(201)
 
   // The list starts empty; the nav entry leads there.
-  await page.getByRole('link', { name: 'Quotes', exact: true }).click()
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Quotes', exact: true })
+    .click()
   await expect(page.getByRole('heading', { name: 'Quotes', level: 1 })).toBeVisible()
   await expect(page.getByText('No quotes yet')).toBeVisible()
 
@@ -88,10 +91,16 @@ test('quotes: create, send, the client accepts on the public page, the owner see
   // The quote now reads Converted and leads to its invoice.
   await page.goto(quoteUrl)
   await expect(page.getByText('Converted', { exact: true }).first()).toBeVisible()
-  await expect(page.getByRole('link', { name: 'Open the invoice' })).toHaveAttribute('href', /\/invoices\/inv_/)
+  await expect(page.getByRole('link', { name: 'Open the invoice' })).toHaveAttribute(
+    'href',
+    /\/invoices\/inv_/,
+  )
 
   // The list, with the status filter and a saved view; dark theme at 1280 px.
-  await page.getByRole('link', { name: 'Quotes', exact: true }).click()
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Quotes', exact: true })
+    .click()
   const grid = page.getByRole('grid', { name: 'Quotes' })
   await expect(grid.getByText(number)).toBeVisible()
   await page.getByRole('button', { name: '+ Status' }).click()

@@ -17,7 +17,10 @@ test('recurring invoices: start one (lines, every month, three invoices), pause 
   })
   expect(client.status()).toBe(201)
 
-  await page.getByRole('link', { name: 'Recurring invoices', exact: true }).click()
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Recurring invoices', exact: true })
+    .click()
   await expect(page.getByRole('heading', { name: 'Recurring invoices', level: 1 })).toBeVisible()
   await expect(page.getByText('No recurring invoices yet')).toBeVisible()
   await page.getByRole('link', { name: 'New recurring invoice' }).first().click()
@@ -68,7 +71,10 @@ test('recurring invoices: start one (lines, every month, three invoices), pause 
   )
 
   // The list, light and dark at 1280 px.
-  await page.getByRole('link', { name: 'Recurring invoices', exact: true }).click()
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Recurring invoices', exact: true })
+    .click()
   const grid = page.getByRole('grid', { name: 'Recurring invoices' })
   await expect(grid.getByText('Tailspin retainer')).toBeVisible()
   await expect(grid.getByText('Every 2 months')).toBeVisible()
