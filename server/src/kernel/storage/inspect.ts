@@ -29,28 +29,29 @@ export class Inspector extends Transform {
   result: Inspection | null = null
   private head: Buffer[] = []
   private headBytes = 0
-  private size = 0
-  private type: string | null = null
+  // Not `size` or `length`: lib-storage reads those of a body as its byte count.
+  private counted = 0
+  private decided: string | null = null
   private readonly hash = createHash('sha256')
-  private readonly name: string
+  private readonly fileName: string
   private readonly maxBytes: number
   private readonly allowed: readonly string[]
 
   constructor(name: string, maxBytes: number, allowed: readonly string[]) {
     super()
-    this.name = name
+    this.fileName = name
     this.maxBytes = maxBytes
     this.allowed = allowed
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.size += chunk.length
-    if (this.size > this.maxBytes) {
+    this.counted += chunk.length
+    if (this.counted > this.maxBytes) {
       cb(tooLarge(this.maxBytes))
       return
     }
     this.hash.update(chunk)
-    if (this.type !== null) {
+    if (this.decided !== null) {
       cb(null, chunk)
       return
     }
@@ -62,11 +63,11 @@ export class Inspector extends Transform {
 
   override _flush(cb: TransformCallback): void {
     const done = () => {
-      this.result = { type: this.type!, size: this.size, sha256: this.hash.digest('hex') }
+      this.result = { type: this.decided!, size: this.counted, sha256: this.hash.digest('hex') }
       cb()
     }
-    if (this.type !== null) done()
-    else if (this.size === 0)
+    if (this.decided !== null) done()
+    else if (this.counted === 0)
       cb(
         new Problem({
           status: 400,
@@ -83,9 +84,9 @@ export class Inspector extends Transform {
     const head = Buffer.concat(this.head)
     this.head = []
     const detected = await sniff(head)
-    const verdict = decideType(this.name, detected, this.allowed)
-    if (!verdict.ok) throw typeProblem(verdict, this.name)
-    this.type = verdict.type
+    const verdict = decideType(this.fileName, detected, this.allowed)
+    if (!verdict.ok) throw typeProblem(verdict, this.fileName)
+    this.decided = verdict.type
     this.push(head)
   }
 }

@@ -6,7 +6,7 @@ import { assertKey, ObjectMissing, type StorageDriver } from './driver.ts'
 type S3Config = NonNullable<Config['files']['s3']>
 
 /** Parts of a streamed multipart upload: memory held is about PART_SIZE × QUEUE_SIZE per upload. */
-const PART_SIZE = 8 * 1024 * 1024
+const PART_SIZE = 5 * 1024 * 1024
 const QUEUE_SIZE = 2
 
 /**
