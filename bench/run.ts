@@ -136,3 +136,7 @@ if (!only || only === 'realtime') {
   const { realtimeBench } = await import('./realtime.ts')
   await realtimeBench()
 }
+if (!only || only === 'storage') {
+  const { storageBench } = await import('./storage.ts')
+  await storageBench()
+}
