@@ -36,7 +36,7 @@ const envSchema = z
     SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-  REALTIME_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    REALTIME_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     S3_ENDPOINT: optionalUrl(['http', 'https']),
     S3_BUCKET: z.string().trim().min(3).max(63).optional(),
     S3_REGION: z.string().trim().min(1).default('us-east-1'),

@@ -235,7 +235,7 @@ for (const driver of ['local', 's3'] as const) {
       const q = `&recordType=probe&recordId=${rec}`
       expect((await upload(member, 'x.png', PNG, q)).statusCode).toBe(404)
       expect((await upload(outsider, 'x.png', PNG, q)).statusCode).toBe(404)
-      expect((await upload(owner, 'x.png', PNG, '&recordType=nothing&recordId=' + rec)).statusCode).toBe(404)
+      expect((await upload(owner, 'x.png', PNG, `&recordType=nothing&recordId=${rec}`)).statusCode).toBe(404)
       expect((await upload(owner, 'x.png', PNG, '&recordType=probe')).statusCode).toBe(400)
       const f = (await upload(owner, 'x.png', PNG, q)).json()
       expect(f).toMatchObject({ recordType: 'probe', recordId: rec })
