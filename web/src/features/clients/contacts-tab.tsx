@@ -102,7 +102,7 @@ export function ContactsTab({ client, me }: ClientTabProps) {
                       ) : null}
                     </TD>
                     <TD>{contact.role ?? '—'}</TD>
-                    <TD>
+                    <TD className="[overflow-wrap:anywhere]">
                       {contact.email ? (
                         <a className={linkClasses} href={`mailto:${contact.email}`}>
                           {contact.email}
@@ -114,7 +114,7 @@ export function ContactsTab({ client, me }: ClientTabProps) {
                     <TD className="whitespace-nowrap">{contact.phone ?? '—'}</TD>
                     {canWrite ? (
                       <TD>
-                        <div className="flex justify-end gap-2">
+                        <div className="flex flex-wrap justify-end gap-2">
                           {contact.isPrimary ? null : (
                             <Button
                               variant="ghost"
