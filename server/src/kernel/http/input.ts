@@ -32,7 +32,7 @@ export function registerInputGuards(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') return done(null, undefined)
-    json(req, body, done)
+    json(req, body as string, done)
   })
   app.addHook('onRequest', async (req) => {
     const type = req.headers['content-type']
