@@ -1,0 +1,9 @@
+SELECT atrium_enable_tenant_rls('conversations');
+--> statement-breakpoint
+SELECT atrium_enable_tenant_rls('conversation_participants');
+--> statement-breakpoint
+SELECT atrium_enable_tenant_rls('messages');
+--> statement-breakpoint
+SELECT atrium_enable_tenant_rls('message_reactions');
+--> statement-breakpoint
+SELECT atrium_enable_tenant_rls('message_facets');
