@@ -39,6 +39,8 @@ const envSchema = z
     REALTIME_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     S3_ENDPOINT: optionalUrl(['http', 'https']),
     S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+    MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(10_000),
+    MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     S3_REGION: z.string().trim().min(1).default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
@@ -94,6 +96,8 @@ export type Config = {
       endpoint: string | undefined
       bucket: string
       region: string
+  /** Messaging: the longest message body (characters) and messages a member may post a minute. */
+  messaging: { maxLength: number; perMinute: number }
       credentials: { accessKeyId: string; secretAccessKey: string } | undefined
       forcePathStyle: boolean
     } | null
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
                 ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
                 : undefined,
             forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    messaging: { maxLength: e.MESSAGE_MAX_LENGTH, perMinute: e.MESSAGES_PER_MINUTE },
           }
         : null,
       maxBytes: e.FILES_MAX_BYTES,
