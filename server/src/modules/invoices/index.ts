@@ -95,3 +95,13 @@ export default defineModule({
 })
 
 export { invoiceEvents } from './events.ts'
+export {
+  type GatewayPaymentInput,
+  type GatewayRefundInput,
+  invoiceByViewToken,
+  type PaymentTarget,
+  paymentTarget,
+  recordGatewayPayment,
+  recordGatewayRefund,
+  viewTokenMatches,
+} from './gateway-payments.ts'
