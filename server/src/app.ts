@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
-import { createBetterAuth } from './kernel/auth/better-auth.ts'
+import type { BetterAuth } from './kernel/auth/better-auth.ts'
 import { memoryRateLimiter, redisRateLimiter, withFallback } from './kernel/auth/rate-limit.ts'
 import { registerAuthRoutes } from './kernel/auth/routes.ts'
 import { type Database, openDatabase } from './kernel/db/index.ts'
@@ -72,7 +72,11 @@ export async function createKernel(
     }),
   )
   registerRealtimeJobs(jobs, database)
-  const auth = createBetterAuth({ config, db: database.db, jobs })
+  let betterAuth: Promise<BetterAuth> | undefined
+  const auth = () =>
+    (betterAuth ??= import('./kernel/auth/better-auth.ts').then(({ createBetterAuth }) =>
+      createBetterAuth({ config, db: database.db, jobs }),
+    ))
   const { max, windowSeconds } = config.signInRateLimit
   // Commands fail at once while Redis is disconnected (no offline queue) and within half a second when
   // it does not answer, so callers fall back or answer 503 instead of waiting.
@@ -258,7 +262,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
     spec ??= mergeAuthSpec(
       declareProblems(app.swagger() as unknown as OpenApiDoc, (path) => path.startsWith('/api/v1/')),
-      (await kernel.auth.api.generateOpenAPISchema()) as unknown as OpenApiDoc,
+      (await (await kernel.auth()).api.generateOpenAPISchema()) as unknown as OpenApiDoc,
     )
     return spec
   })

@@ -15,7 +15,12 @@ export type Kernel = {
   database: Database
   jobs: Jobs
   events: Events
-  auth: BetterAuth
+  /**
+   * Better Auth, built on first use: only its own routes (`/api/auth/*`) and the OpenAPI document need
+   * it (sessions are read by `kernel/auth/session.ts`), so a server that nobody signs in to never loads
+   * its ~40 MiB of modules.
+   */
+  auth(): Promise<BetterAuth>
   limiters: { signInAccount: RateLimiter; signInIp: RateLimiter }
   /**
    * A limiter of `limit` hits per `windowSeconds` under its own key prefix: shared by every node through

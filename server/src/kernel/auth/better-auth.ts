@@ -6,35 +6,8 @@ import type { Config } from '../../config.ts'
 import type { Db } from '../db/index.ts'
 import type { Jobs } from '../jobs/index.ts'
 import { MAIL_QUEUE, renderEmail } from '../mail/index.ts'
+import { COOKIE_PREFIX, DISABLED_AUTH_PATHS } from './constants.ts'
 import { accounts, sessions, twoFactors, users, verifications } from './schema.ts'
-
-export const SESSION_COOKIE = 'session_token'
-
-/**
- * Better Auth endpoints Atrium does not offer: social sign-in (no providers yet), account deletion
- * (DELETE /api/v1/me checks workspace ownership first), OTP by email/SMS (TOTP only), and the session
- * and profile endpoints that /api/v1/me replaces with audited ones.
- */
-export const DISABLED_AUTH_PATHS = [
-  '/sign-in/social',
-  '/link-social',
-  '/unlink-account',
-  '/list-accounts',
-  '/refresh-token',
-  '/get-access-token',
-  '/account-info',
-  '/delete-user',
-  '/delete-user/callback',
-  '/update-user',
-  '/update-session',
-  '/list-sessions',
-  '/revoke-session',
-  '/revoke-sessions',
-  '/revoke-other-sessions',
-  '/two-factor/send-otp',
-  '/two-factor/verify-otp',
-]
-export const COOKIE_PREFIX = 'atrium'
 
 /** Better Auth owns identity: sign-up, email verification, passwords, sessions and TOTP. */
 export function createBetterAuth(opts: { config: Config; db: Db; jobs: Jobs }) {

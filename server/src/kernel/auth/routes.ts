@@ -156,7 +156,7 @@ export function registerAuthRoutes(app: FastifyInstance, kernel: Kernel): void {
       // Better Auth rotates the session on 2FA changes: read who is calling before it runs.
       const before = SESSION_PATHS.has(path) ? await currentSession(req) : null
       const resetUser = path === '/reset-password' ? await resetTokenUser(database, body.token) : null
-      const res = await kernel.auth.handler(toWebRequest(req, config.appUrl))
+      const res = await (await kernel.auth()).handler(toWebRequest(req, config.appUrl))
       if (res.status >= 500) req.log.error({ path, status: res.status }, 'auth handler failed')
 
       const ok = res.status >= 200 && res.status < 300

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Role } from '../access/index.ts'
 import type { Database, Executor } from '../db/index.ts'
-import { COOKIE_PREFIX, SESSION_COOKIE } from './better-auth.ts'
+import { COOKIE_PREFIX, SESSION_COOKIE } from './constants.ts'
 import { sessions } from './schema.ts'
 
 export type WorkspaceSummary = {
