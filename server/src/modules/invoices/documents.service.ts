@@ -304,7 +304,7 @@ export async function listDocuments(ctx: ServiceContext, kind: DocumentKind, q: 
       })
     : await (async () => {
         const { statement, page } = query([])
-        return page(await readInWorkspace<ListRow>(ctx, statement))
+        return page(await readInWorkspace<ListRow>(ctx, statement, { prepare: true }))
       })()
   return { data: p.rows.map((r) => serializeSummary(documentFromListRow(r))), nextCursor: p.nextCursor }
 }
