@@ -1,0 +1,108 @@
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm'
+import { type Actor, can } from '../../kernel/access/index.ts'
+import type { Tx } from '../../kernel/db/index.ts'
+import { problems } from '../../kernel/http/problem.ts'
+import { conversationParticipants, conversations } from './schema.ts'
+
+export type Conversation = typeof conversations.$inferSelect
+export type Participant = typeof conversationParticipants.$inferSelect
+
+const CHANNELS = new Set(['channel_public', 'channel_private'])
+
+/** The actor's current participation (not left), or null. */
+export async function participationOf(tx: Tx, conversationId: string, userId: string) {
+  const [p] = await tx
+    .select()
+    .from(conversationParticipants)
+    .where(
+      and(
+        eq(conversationParticipants.conversationId, conversationId),
+        eq(conversationParticipants.userId, userId),
+        isNull(conversationParticipants.leftAt),
+      ),
+    )
+  return p ?? null
+}
+
+/** Reads messages: public channels for every member; everything else for its current participants. */
+export function mayRead(actor: Actor, c: Conversation, p: Participant | null): boolean {
+  if (!can(actor, 'messaging:read')) return false
+  return c.kind === 'channel_public' || p !== null
+}
+
+/**
+ * Sees the conversation's name, topic and members: readers, and `messaging:manage` for every channel
+ * (an admin can manage a private channel without reading it). Direct and group conversations stay
+ * between their participants.
+ */
+export function maySee(actor: Actor, c: Conversation, p: Participant | null): boolean {
+  return mayRead(actor, c, p) || (CHANNELS.has(c.kind) && can(actor, 'messaging:manage'))
+}
+
+/**
+ * Renames, archives and manages members: for channels, their owners (creators) and `messaging:manage`;
+ * for groups, any participant; client conversations only `messaging:manage`; direct messages no one.
+ */
+export function mayManage(actor: Actor, c: Conversation, p: Participant | null): boolean {
+  if (!can(actor, 'messaging:write')) return false
+  if (c.kind === 'direct') return false
+  if (c.kind === 'group') return p !== null
+  if (can(actor, 'messaging:manage')) return true
+  return CHANNELS.has(c.kind) && p?.role === 'owner'
+}
+
+/** The conversation and the actor's participation; 404 when it does not exist or they may not see it. */
+export async function loadConversation(
+  tx: Tx,
+  actor: Actor,
+  id: string,
+  opts: { lock?: boolean; need?: 'see' | 'read' } = {},
+): Promise<{ conversation: Conversation; participant: Participant | null }> {
+  const q = tx.select().from(conversations).where(eq(conversations.id, id))
+  const [c] = opts.lock ? await q.for('update') : await q
+  if (!c) throw problems.notFound('Conversation')
+  const p = await participationOf(tx, id, actor.userId)
+  const ok = opts.need === 'see' ? maySee(actor, c, p) : mayRead(actor, c, p)
+  if (!ok) throw problems.notFound('Conversation')
+  return { conversation: c, participant: p }
+}
+
+/**
+ * A condition on a conversation id column: the conversations whose messages the actor may read.
+ * Equality semi-joins, so row-level security leaves their indexes usable.
+ */
+export function readableConversations(actor: Actor, column: SQL): SQL {
+  if (!can(actor, 'messaging:read')) return sql`false`
+  return sql`(${column} in (select p.conversation_id from conversation_participants p
+      where p.user_id = ${actor.userId}::uuid and p.left_at is null)
+    or ${column} in (select c.id from conversations c where c.kind = 'channel_public'))`
+}
+
+/** Which of these user ids may read the conversation (mentions name only people who can see them). */
+export async function readersAmong(tx: Tx, c: Conversation, userIds: readonly string[]): Promise<string[]> {
+  if (!userIds.length) return []
+  const list = sql.join(
+    userIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )
+  const r =
+    c.kind === 'channel_public'
+      ? await tx.execute(sql`select m.user_id::text as id from memberships m where m.user_id in (${list})`)
+      : await tx.execute(sql`select p.user_id::text as id from conversation_participants p
+          where p.conversation_id = ${c.id} and p.left_at is null and p.user_id in (${list})`)
+  return (r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id)
+}
+
+/** User ids of the current member participants. */
+export async function participantUserIds(tx: Tx, conversationId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: conversationParticipants.userId })
+    .from(conversationParticipants)
+    .where(
+      and(
+        eq(conversationParticipants.conversationId, conversationId),
+        isNull(conversationParticipants.leftAt),
+      ),
+    )
+  return rows.map((r) => r.userId).filter((u): u is string => u !== null)
+}

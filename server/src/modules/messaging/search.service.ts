@@ -1,0 +1,115 @@
+import { inArray, type SQL, sql } from 'drizzle-orm'
+import type { z } from 'zod'
+import type { SearchQuerySchema } from '../../../../contracts/messaging.ts'
+import { assertCan } from '../../kernel/access/index.ts'
+import type { ServiceContext } from '../../kernel/http/context.ts'
+import { type FieldError, problems } from '../../kernel/http/problem.ts'
+import {
+  afterCursor,
+  declaredFilters,
+  declaredSort,
+  decodeListCursor,
+  encodeListCursor,
+  keysetCursor,
+  SEARCH_LIMIT,
+  searchFrom,
+  searchText,
+} from '../../kernel/search/list.ts'
+import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import { readableConversations } from './access.ts'
+import { serializeMessages } from './messages.service.ts'
+import { messages } from './schema.ts'
+import { messageRecords } from './search.ts'
+
+const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
+
+type Hit = {
+  id: string
+  conversation_id: string
+  conversation_kind: string
+  conversation_name: string | null
+  created_at: string | Date
+}
+
+/**
+ * Messages the actor may read that match the words and filters: best matches first when searching,
+ * newest first otherwise. Never a message of a conversation they cannot read.
+ */
+export async function searchMessages(ctx: ServiceContext, q: z.output<typeof SearchQuerySchema>) {
+  assertCan(ctx.actor, 'messaging:read')
+  const errors: FieldError[] = []
+  const filter: Record<string, unknown> = {
+    conversation: q.conversation,
+    author: q.author,
+    hasAttachment: q.hasAttachment,
+    from: q.from,
+    to: q.to,
+  }
+  const conditions = [
+    ...declaredFilters(messageRecords, { userId: ctx.actor.userId, seesAll: true }, filter, errors),
+    readableConversations(ctx.actor, sql`m.conversation_id`),
+    sql`m.deleted_at is null`,
+  ]
+  if (errors.length) throw problems.validation(errors, 'The filter is not valid.')
+  const search = searchText(q.q) || null
+  const sort = declaredSort(messageRecords, '-created')
+  if (!sort) throw new Error('messages sort by creation')
+  const cursor = decodeListCursor(q.cursor, search ? 'rank' : sort.key, search ? 'offset' : 'timestamp')
+  let order: SQL
+  let offset = 0
+  if (search) {
+    order = sql`s.score desc, m.created_at desc, m.id`
+    offset = cursor && 'o' in cursor ? cursor.o : 0
+  } else {
+    order = sql`m.created_at desc, m.id desc`
+    if (cursor && 'v' in cursor) conditions.push(afterCursor(messageRecords, sort, cursor))
+  }
+  return withWorkspace(ctx, async (tx) => {
+    const rows = rowsOf<Hit>(
+      await tx.execute(sql`select m.id, m.conversation_id, c.kind as conversation_kind, c.name as conversation_name, m.created_at
+        from ${searchFrom(messageRecords, search, SEARCH_LIMIT)}
+        join conversations c on c.id = m.conversation_id
+        where ${sql.join(conditions, sql` and `)}
+        order by ${order} limit ${q.limit + 1} offset ${offset}`),
+    )
+    const more = rows.length > q.limit
+    const page = rows.slice(0, q.limit)
+    const last = page[page.length - 1]
+    const full = page.length
+      ? await tx
+          .select()
+          .from(messages)
+          .where(
+            inArray(
+              messages.id,
+              page.map((h) => h.id),
+            ),
+          )
+      : []
+    const out = await serializeMessages(tx, ctx.actor, full)
+    const byId = new Map(out.map((m) => [m.id, m]))
+    return {
+      data: page.flatMap((h) => {
+        const message = byId.get(h.id)
+        return message
+          ? [
+              {
+                message,
+                conversation: {
+                  id: h.conversation_id,
+                  kind: h.conversation_kind as 'channel_public',
+                  name: h.conversation_name,
+                },
+              },
+            ]
+          : []
+      }),
+      nextCursor:
+        more && last
+          ? search
+            ? encodeListCursor({ s: 'rank', o: offset + q.limit })
+            : keysetCursor(sort, new Date(last.created_at), last.id)
+          : null,
+    }
+  })
+}
