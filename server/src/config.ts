@@ -142,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInRateLimit: { max: e.SIGNIN_RATE_LIMIT, windowSeconds: e.SIGNIN_RATE_WINDOW_SECONDS },
     sessionCacheMs: e.SESSION_CACHE_MS,
     realtimeConnectsPerMinute: e.REALTIME_CONNECTS_PER_MINUTE,
+    messaging: { maxLength: e.MESSAGE_MAX_LENGTH, perMinute: e.MESSAGES_PER_MINUTE },
     files: {
       s3: e.S3_BUCKET
         ? {
@@ -153,7 +154,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
                 ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
                 : undefined,
             forcePathStyle: e.S3_FORCE_PATH_STYLE,
-    messaging: { maxLength: e.MESSAGE_MAX_LENGTH, perMinute: e.MESSAGES_PER_MINUTE },
           }
         : null,
       maxBytes: e.FILES_MAX_BYTES,
