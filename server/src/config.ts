@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createECDH, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
@@ -58,6 +58,22 @@ const envSchema = z
         'must be media types separated by commas (image/*, application/pdf)',
       )
       .optional(),
+    VAPID_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{86,88}$/, 'must be a base64url P-256 public key (web-push generate-vapid-keys)')
+      .optional(),
+    VAPID_PRIVATE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{42,44}$/, 'must be a base64url P-256 private key')
+      .optional(),
+    VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
+      .optional(),
+  })
+  .refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {
+    path: ['VAPID_PRIVATE_KEY'],
+    message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together',
   })
   .refine((e) => !!e.S3_BUCKET || !(e.S3_ENDPOINT || e.S3_ACCESS_KEY_ID || e.S3_SECRET_ACCESS_KEY), {
     path: ['S3_BUCKET'],
@@ -90,14 +106,14 @@ export type Config = {
   sessionCacheMs: number
   /** New realtime connections a minute, per address and per user (reconnect storms). */
   realtimeConnectsPerMinute: number
+  /** Messaging: the longest message body (characters) and messages a member may post a minute. */
+  messaging: { maxLength: number; perMinute: number }
   /** Uploaded files: local disk under DATA_DIR/files, or an S3-compatible bucket when S3_BUCKET is set. */
   files: {
     s3: {
       endpoint: string | undefined
       bucket: string
       region: string
-  /** Messaging: the longest message body (characters) and messages a member may post a minute. */
-  messaging: { maxLength: number; perMinute: number }
       credentials: { accessKeyId: string; secretAccessKey: string } | undefined
       forcePathStyle: boolean
     } | null
@@ -105,6 +121,8 @@ export type Config = {
     /** Media types accepted, by content; `image/*` accepts any image. Null: the built-in list. */
     allowedTypes: string[] | null
   }
+  /** Web Push (VAPID): from VAPID_* or generated once into DATA_DIR/vapid.json. */
+  push: { publicKey: string; privateKey: string; subject: string }
 }
 
 export class ConfigError extends Error {}
@@ -159,7 +177,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.FILES_MAX_BYTES,
       allowedTypes: e.FILES_ALLOWED_TYPES?.split(',').map((t) => t.trim()) ?? null,
     },
+    push: {
+      ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+        ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }
+        : readOrCreateVapidKeys(dataDir)),
+      subject: e.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM}`,
+    },
   }
+}
+
+/** A P-256 key pair for VAPID (base64url, as web-push expects), kept beside the secret key. */
+function readOrCreateVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
+  mkdirSync(dataDir, { recursive: true })
+  const file = join(dataDir, 'vapid.json')
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'))
+  const ecdh = createECDH('prime256v1')
+  ecdh.generateKeys()
+  const key = ecdh.getPrivateKey()
+  const keys = {
+    publicKey: ecdh.getPublicKey().toString('base64url'),
+    privateKey: Buffer.concat([Buffer.alloc(32 - key.length), key]).toString('base64url'),
+  }
+  writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 })
+  return keys
 }
 
 function readOrCreateSecret(dataDir: string): string {
