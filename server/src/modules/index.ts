@@ -6,6 +6,7 @@ import customFields from './custom-fields/index.ts'
 import devMail from './dev-mail/index.ts'
 import files from './files/index.ts'
 import invoices from './invoices/index.ts'
+import notifications from './notifications/index.ts'
 import messaging from './messaging/index.ts'
 import preferences from './preferences/index.ts'
 import timeline from './timeline/index.ts'
@@ -25,6 +26,7 @@ export const modules: readonly ModuleDefinition[] = [
   preferences,
   invoices,
   files,
+  notifications,
   messaging,
   devMail,
 ]

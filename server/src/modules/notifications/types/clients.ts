@@ -1,0 +1,68 @@
+import { subscribe } from '../../../kernel/events/index.ts'
+import type { Kernel } from '../../../kernel/kernel.ts'
+import { withWorkspace } from '../../../kernel/tenancy/index.ts'
+import { getVisibleClient } from '../../clients/index.ts'
+import { registerNotificationType } from '../registry.ts'
+import { notifyAny } from '../service.ts'
+import { membersSeeingClient } from './audience.ts'
+
+declare module '../registry.ts' {
+  interface NotificationTypes {
+    'client.assigned': { clientId: string; clientName: string }
+  }
+}
+
+registerNotificationType({
+  type: 'client.assigned',
+  module: 'clients',
+  label: 'A client is assigned to you',
+  render: (p) => ({
+    title: `${p.clientName} is assigned to you`,
+    summary: 'You can now see and work on this client.',
+  }),
+  link: (p) => `/clients/${p.clientId}`,
+  defaults: { in_app: true, email: true, push: false },
+})
+
+const SYSTEM = {
+  actorId: null,
+  actorLabel: 'notifications',
+  ipAddress: null,
+  userAgent: null,
+  requestId: null,
+}
+
+/**
+ * Members who see only their own clients are told when a client becomes theirs (as owner or
+ * assignee): on creation, and when an update changes its owner or assignees. Client events do not say
+ * who was added, so the key is the client and the member: each member is told once per client.
+ */
+async function assigned(workspaceId: string | null, clientId: string, kernel: Kernel) {
+  if (!workspaceId) return
+  const db = kernel.database.db
+  const to = await membersSeeingClient(db, workspaceId, clientId, 'clients:read', { onlyLimited: true })
+  if (!to.length) return
+  const scope = { db, workspaceId, actor: { userId: '', role: 'owner' as const }, meta: SYSTEM }
+  const client = await withWorkspace(scope, (tx) => getVisibleClient(tx, scope, clientId)).catch(() => null)
+  if (!client) return
+  const ctx = { db, jobs: kernel.jobs, workspaceId }
+  for (const userId of to)
+    await notifyAny(
+      ctx,
+      [userId],
+      'client.assigned',
+      { clientId, clientName: client.name },
+      `client:${clientId}:${userId}`,
+    )
+}
+
+export const clientNotifications = [
+  subscribe<'client.created', Kernel>('client.created', 'notifications.client-created', (e, k) =>
+    assigned(e.workspaceId, e.payload.clientId, k),
+  ),
+  subscribe<'client.updated', Kernel>('client.updated', 'notifications.client-updated', async (e, k) => {
+    const f = e.payload.fields
+    if (f && !f.some((x) => x === 'assigneeIds' || x === 'ownerId')) return
+    await assigned(e.workspaceId, e.payload.clientId, k)
+  }),
+]

@@ -1,0 +1,83 @@
+import { subscribe } from '../../../kernel/events/index.ts'
+import type { Kernel } from '../../../kernel/kernel.ts'
+import { memberRefs } from '../../../kernel/tenancy/index.ts'
+import { registerNotificationType } from '../registry.ts'
+import { type NotifyContext, notifyAny } from '../service.ts'
+
+type MessageRef = { conversationId: string; messageId: string; authorId: string | null; authorName: string }
+
+declare module '../registry.ts' {
+  interface NotificationTypes {
+    mention: MessageRef & { channelMention: boolean }
+    direct_message: MessageRef
+  }
+}
+
+const link = (p: MessageRef) => `/messages/${p.conversationId}?message=${p.messageId}`
+
+registerNotificationType({
+  type: 'mention',
+  module: 'messaging',
+  label: 'Someone mentions you in a conversation',
+  render: (p) => ({
+    title: p.channelMention ? `${p.authorName} mentioned everyone` : `${p.authorName} mentioned you`,
+    summary: 'Open the conversation to read the message.',
+  }),
+  link,
+  defaults: { in_app: true, email: true, push: true },
+  emailWhenOffline: true,
+})
+
+registerNotificationType({
+  type: 'direct_message',
+  module: 'messaging',
+  label: 'A direct or group message to you',
+  render: (p) => ({
+    title: `New message from ${p.authorName}`,
+    summary: 'Open the conversation to read it.',
+  }),
+  link,
+  defaults: { in_app: true, email: true, push: true },
+  emailWhenOffline: true,
+})
+
+/**
+ * A new message notifies the members it names (`@name`; `@channel` in a direct or group conversation
+ * names its participants) with `mention`, and the other participants of a direct or group conversation
+ * with `direct_message`. One notification per member and message: a mention wins over the message.
+ */
+export const messagingNotifications = [
+  subscribe<'message.created', Kernel>(
+    'message.created',
+    'notifications.message-created',
+    async (e, kernel) => {
+      const p = e.payload
+      if (!e.workspaceId) return
+      const ctx: NotifyContext = {
+        db: kernel.database.db,
+        jobs: kernel.jobs,
+        workspaceId: e.workspaceId,
+        actorId: p.authorId,
+      }
+      const direct = p.conversationKind === 'direct' || p.conversationKind === 'group'
+      const mentioned = new Set(p.mentionedUserIds)
+      if (p.channelMention && direct) for (const u of p.participantUserIds) mentioned.add(u)
+      if (p.authorId) mentioned.delete(p.authorId)
+      const others = direct ? p.participantUserIds.filter((u) => u !== p.authorId && !mentioned.has(u)) : []
+      if (!mentioned.size && !others.length) return
+      const author = p.authorId
+        ? (await memberRefs(kernel.database.db, e.workspaceId, [p.authorId])).get(p.authorId)
+        : undefined
+      const ref = {
+        conversationId: p.conversationId,
+        messageId: p.messageId,
+        authorId: p.authorId,
+        authorName: author?.name || author?.email || 'Someone',
+      }
+      const key = `message:${p.messageId}`
+      if (mentioned.size)
+        await notifyAny(ctx, [...mentioned], 'mention', { ...ref, channelMention: p.channelMention }, key)
+      if (others.length) await notifyAny(ctx, others, 'direct_message', ref, key)
+    },
+  ),
+]
