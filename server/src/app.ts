@@ -36,14 +36,24 @@ import { modules } from './modules/index.ts'
 const here = dirname(fileURLToPath(import.meta.url))
 export const webDist = resolve(here, '../../web/dist')
 
+/** What no log line may show: credentials in headers and any field named as a secret. */
+export const logRedaction = {
+  paths: [
+    'req.headers.cookie',
+    'req.headers.authorization',
+    'req.headers["stripe-signature"]',
+    '*.password',
+    '*.token',
+    '*.secret',
+    '*.secretKey',
+    '*.webhookSecret',
+    '*.clientSecret',
+  ],
+  censor: '[redacted]',
+}
+
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
-    level: config.logLevel,
-    redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token', '*.secret'],
-      censor: '[redacted]',
-    },
-  })
+  return pino({ level: config.logLevel, redact: logRedaction })
 }
 
 /** Wires the kernel services once per process, then every module's jobs and event subscribers. */

@@ -17,6 +17,9 @@ Commands:
   seed           create the demo workspace if the database has no users
   create-admin --email E --password P [--name N] [--workspace NAME --slug SLUG]
                  create a verified user, optionally owning a new workspace
+  payments rotate-key
+                 after SECRET_KEY changed (former key in SECRET_KEY_PREVIOUS): re-encrypt every
+                 workspace's payment gateway secrets under the new key
 `
 
 async function main() {
@@ -37,6 +40,25 @@ async function main() {
   }
   const log = createLogger(config)
   const started = performance.now()
+
+  if (command === 'payments') {
+    if (rest[0] !== 'rotate-key') {
+      process.stderr.write(usage)
+      process.exit(2)
+    }
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+    await database.migrate()
+    const { rotateGatewaySecrets } = await import('./modules/payments/rotate.ts')
+    const { KeyRing } = await import('./modules/payments/secrets.ts')
+    const report = await rotateGatewaySecrets(
+      database.db,
+      new KeyRing(config.secretKey, config.previousSecretKeys),
+    )
+    log.info(report, 'payment gateway secrets re-encrypted')
+    await database.close()
+    if (report.unreadable.length) process.exit(1)
+    return
+  }
 
   if (command === 'migrate' || command === 'seed' || command === 'create-admin') {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })

@@ -29,6 +29,8 @@ const envSchema = z
     MAIL_FROM: z.string().min(3).default('Atrium <no-reply@localhost>'),
     REDIS_URL: optionalUrl(['redis', 'rediss']),
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    SECRET_KEY_PREVIOUS: z.string().optional(),
+    STRIPE_API_URL: optionalUrl(['http', 'https']),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
     ATRIUM_SEED: bool.default(true),
@@ -98,6 +100,10 @@ export type Config = {
   mailFrom: string
   redisUrl: string | undefined
   secretKey: string
+  /** Earlier SECRET_KEYs (SECRET_KEY_PREVIOUS, comma-separated): they still open secrets sealed with them. */
+  previousSecretKeys: string[]
+  /** Where the Stripe SDK sends its calls (STRIPE_API_URL): Stripe's own API when unset. */
+  stripeApi: { protocol: 'http' | 'https'; host: string; port: number } | null
   logLevel: string
   trustProxy: boolean
   seed: boolean
@@ -153,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     redisUrl: e.REDIS_URL,
     secretKey: e.SECRET_KEY ?? readOrCreateSecret(dataDir),
+    previousSecretKeys: (e.SECRET_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    stripeApi: e.STRIPE_API_URL ? apiAddress(e.STRIPE_API_URL) : null,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     seed: e.ATRIUM_SEED,
@@ -200,6 +211,12 @@ function readOrCreateVapidKeys(dataDir: string): { publicKey: string; privateKey
   }
   writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 })
   return keys
+}
+
+function apiAddress(url: string) {
+  const u = new URL(url)
+  const protocol = u.protocol === 'http:' ? 'http' : 'https'
+  return { protocol, host: u.hostname, port: Number(u.port || (protocol === 'http' ? 80 : 443)) } as const
 }
 
 function readOrCreateSecret(dataDir: string): string {

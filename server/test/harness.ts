@@ -77,7 +77,10 @@ export type Client = {
   cookies: Map<string, string>
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { log?: pino.Logger } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atrium-test-'))
   const { database, drop } = await cloneDatabase()
   const config = loadConfig({
@@ -91,7 +94,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   })
   const kernel = await createKernel(config, {
     database,
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   })
   await kernel.jobs.start({ work: true })
   const app = await buildApp(kernel)

@@ -8,6 +8,7 @@ import files from './files/index.ts'
 import invoices from './invoices/index.ts'
 import notifications from './notifications/index.ts'
 import messaging from './messaging/index.ts'
+import payments from './payments/index.ts'
 import preferences from './preferences/index.ts'
 import timeline from './timeline/index.ts'
 import workspaces from './workspaces/index.ts'
@@ -25,6 +26,7 @@ export const modules: readonly ModuleDefinition[] = [
   timeline,
   preferences,
   invoices,
+  payments,
   files,
   notifications,
   messaging,
