@@ -1,0 +1,231 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { pageSchema, problemResponses } from '../../../../contracts/common.ts'
+import { ViewTokenSchema } from '../../../../contracts/invoice-view.ts'
+import {
+  CheckoutRequestSchema,
+  CheckoutSchema,
+  ConnectionTestSchema,
+  GatewayConnectionListSchema,
+  GatewayConnectionSchema,
+  GatewaySchema,
+  OnlinePaymentIdSchema,
+  OnlinePaymentListQuerySchema,
+  OnlinePaymentSchema,
+  OnlineRefundRequestSchema,
+  OnlineRefundSchema,
+  StripeConnectionInputSchema,
+} from '../../../../contracts/payments.ts'
+import { auditMeta, workspaceContext } from '../../kernel/http/context.ts'
+import { problems } from '../../kernel/http/problem.ts'
+import type { Kernel } from '../../kernel/kernel.ts'
+import { checkoutFromApp, checkoutFromViewLink } from './checkout.ts'
+import * as connections from './connections.ts'
+import { paymentsDeps } from './deps.ts'
+import { getOnlinePayment, listOnlinePayments } from './history.ts'
+import { requestRefund } from './refunds.ts'
+import { handleWebhook } from './webhooks.ts'
+
+const errors = problemResponses(400, 401, 403, 404, 409)
+
+export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
+  const app = root.withTypeProvider<ZodTypeProvider>()
+  const db = kernel.database.db
+  const deps = paymentsDeps(kernel)
+  const ctx = (req: Parameters<typeof workspaceContext>[0]) => workspaceContext(req, db)
+
+  // ---- gateway connections (owners and admins) ----------------------------------------------------
+  const tags = ['Payment gateways']
+  const gatewayParams = z.object({ gateway: GatewaySchema })
+  app.get(
+    '/api/v1/payment-gateways',
+    {
+      config: { permission: 'payments:gateways' },
+      schema: {
+        tags,
+        summary: 'The workspace’s payment gateway connections (secrets masked)',
+        response: { 200: GatewayConnectionListSchema, ...errors },
+      },
+    },
+    async (req) => connections.listConnections(ctx(req), deps),
+  )
+  app.get(
+    '/api/v1/payment-gateways/:gateway',
+    {
+      config: { permission: 'payments:gateways' },
+      schema: {
+        tags,
+        summary: 'One gateway connection (secrets masked)',
+        params: gatewayParams,
+        response: { 200: GatewayConnectionSchema, ...errors },
+      },
+    },
+    async (req) => connections.getConnection(ctx(req), deps, req.params.gateway),
+  )
+  app.put(
+    '/api/v1/payment-gateways/stripe',
+    {
+      config: { permission: 'payments:gateways' },
+      schema: {
+        tags,
+        summary: 'Connect Stripe: its secret key and webhook signing secret',
+        description:
+          'The secrets are encrypted at rest (AES-256-GCM, key derived from the server’s SECRET_KEY) and answered masked (`sk_test_…abcd`). Give Stripe the answer’s `webhookUrl` as the endpoint for `checkout.session.completed`, `payment_intent.succeeded`, `payment_intent.payment_failed`, `charge.refunded`, `charge.dispute.created` and `charge.dispute.closed`.',
+        body: StripeConnectionInputSchema,
+        response: { 200: GatewayConnectionSchema, ...errors },
+      },
+    },
+    async (req) => connections.saveStripe(ctx(req), deps, req.body),
+  )
+  app.delete(
+    '/api/v1/payment-gateways/:gateway',
+    {
+      config: { permission: 'payments:gateways' },
+      schema: {
+        tags,
+        summary: 'Disconnect a gateway (its secrets are deleted)',
+        params: gatewayParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await connections.removeConnection(ctx(req), req.params.gateway)
+      return reply.status(204).send(null)
+    },
+  )
+  app.post(
+    '/api/v1/payment-gateways/:gateway/test',
+    {
+      config: { permission: 'payments:gateways' },
+      schema: {
+        tags,
+        summary: 'Test a connection: call the gateway with the stored credentials',
+        description: 'Answers what the gateway said (`ok: false` with its message when it refused).',
+        params: gatewayParams,
+        response: { 200: ConnectionTestSchema, ...errors },
+      },
+    },
+    async (req) => connections.testConnection(ctx(req), deps, req.params.gateway),
+  )
+
+  // ---- pay now, history and refunds ---------------------------------------------------------------
+  const payTags = ['Online payments']
+  app.post(
+    '/api/v1/online-payments/checkout',
+    {
+      config: { permission: 'payments:write' },
+      schema: {
+        tags: payTags,
+        summary: 'Pay now: a hosted checkout for an invoice’s open balance',
+        description:
+          'Answers the gateway’s page to send the payer to. An open checkout for the same balance is answered again. The invoice is paid when the gateway’s webhook confirms it. 409 when no gateway is connected or the invoice is not open.',
+        body: CheckoutRequestSchema,
+        response: { 201: CheckoutSchema, ...errors, ...problemResponses(502) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await checkoutFromApp(ctx(req), deps, req.body.invoiceId)),
+  )
+  const limiter = kernel.rateLimiter('invoice-pay', 30, 60)
+  app.post(
+    '/api/v1/public/invoices/:token/checkout',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['Public view'],
+        summary: 'Pay now from an invoice’s view page (public)',
+        description:
+          'A hosted checkout for the open balance of the invoice behind the view link. Unknown, revoked and replaced tokens and quotes answer 404; a paid or void invoice, or a workspace without a gateway, 409; more than 30 a minute from one address, 429.',
+        params: z.object({ token: ViewTokenSchema }),
+        response: { 201: CheckoutSchema, ...problemResponses(400, 404, 409, 429, 502) },
+      },
+    },
+    async (req, reply) => {
+      const wait = await limiter.hit(req.ip)
+      if (wait) throw problems.tooManyRequests(wait)
+      return reply
+        .code(201)
+        .send(await checkoutFromViewLink(db, deps, req.params.token, auditMeta(req, null)))
+    },
+  )
+  app.get(
+    '/api/v1/online-payments',
+    {
+      config: { permission: 'invoices:read' },
+      schema: {
+        tags: payTags,
+        summary: 'Online payment history (per invoice or client), with fees, net and the dashboard link',
+        querystring: OnlinePaymentListQuerySchema,
+        response: { 200: pageSchema(OnlinePaymentSchema), ...errors },
+      },
+    },
+    async (req) => listOnlinePayments(ctx(req), req.query),
+  )
+  const idParams = z.object({ id: OnlinePaymentIdSchema })
+  app.get(
+    '/api/v1/online-payments/:id',
+    {
+      config: { permission: 'invoices:read' },
+      schema: {
+        tags: payTags,
+        summary: 'One online payment with its refunds',
+        params: idParams,
+        response: { 200: OnlinePaymentSchema, ...errors },
+      },
+    },
+    async (req) => getOnlinePayment(ctx(req), req.params.id),
+  )
+  app.post(
+    '/api/v1/online-payments/:id/refund',
+    {
+      config: { permission: 'payments:refund' },
+      schema: {
+        tags: payTags,
+        summary: 'Refund an online payment, in full or in part, through its gateway',
+        description:
+          'Answers 202 with the refund `pending`: it is final, and recorded in the invoice payments, when the gateway’s webhook confirms it.',
+        params: idParams,
+        body: OnlineRefundRequestSchema,
+        response: { 202: OnlineRefundSchema, ...errors, ...problemResponses(502) },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await requestRefund(ctx(req), deps, req.params.id, req.body)),
+  )
+
+  // ---- gateway webhooks: outside /api/v1, no session, the raw body for the signature ---------------
+  root.register(async (scope) => {
+    scope.removeContentTypeParser('application/json')
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: 512 * 1024 },
+      (_req, body, done) => done(null, body),
+    )
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/webhooks/stripe/:workspaceId',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['Webhooks'],
+          summary: 'Stripe’s events for one workspace’s account',
+          description:
+            'Verified with the workspace’s webhook signing secret (`Stripe-Signature`); a bad or missing signature answers 400 and changes nothing. Each event takes effect once: a repeated event answers 200 with `duplicate: true`.',
+          params: z.object({ workspaceId: z.uuid() }),
+          response: {
+            200: z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }),
+            ...problemResponses(400, 404),
+          },
+        },
+      },
+      async (req) =>
+        handleWebhook(
+          db,
+          deps,
+          'stripe',
+          req.params.workspaceId,
+          typeof req.body === 'string' ? req.body : '',
+          req.headers,
+          auditMeta(req, null),
+        ),
+    )
+  })
+}
