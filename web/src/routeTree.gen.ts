@@ -16,6 +16,7 @@ import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
+import { Route as AppNotificationsRouteImport } from './routes/_app/notifications'
 import { Route as AppProductsRouteImport } from './routes/_app/products'
 import { Route as InviteTokenRouteImport } from './routes/invite.$token'
 import { Route as ViewTokenRouteImport } from './routes/view.$token'
@@ -40,6 +41,7 @@ import { Route as AppSettingsAuditRouteImport } from './routes/_app/settings.aud
 import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/settings.custom-fields'
 import { Route as AppSettingsInvoicesRouteImport } from './routes/_app/settings.invoices'
 import { Route as AppSettingsMembersRouteImport } from './routes/_app/settings.members'
+import { Route as AppSettingsNotificationsRouteImport } from './routes/_app/settings.notifications'
 import { Route as AppSettingsProfileRouteImport } from './routes/_app/settings.profile'
 import { Route as AppSettingsSecurityRouteImport } from './routes/_app/settings.security'
 import { Route as AppSettingsTaxRatesRouteImport } from './routes/_app/settings.tax-rates'
@@ -77,6 +79,11 @@ const VerifyEmailRoute = VerifyEmailRouteImport.update({
 const AppIndexRoute = AppIndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppNotificationsRoute = AppNotificationsRouteImport.update({
+  id: '/notifications',
+  path: '/notifications',
   getParentRoute: () => AppRoute,
 } as any)
 const AppProductsRoute = AppProductsRouteImport.update({
@@ -200,6 +207,12 @@ const AppSettingsMembersRoute = AppSettingsMembersRouteImport.update({
   path: '/settings/members',
   getParentRoute: () => AppRoute,
 } as any)
+const AppSettingsNotificationsRoute =
+  AppSettingsNotificationsRouteImport.update({
+    id: '/settings/notifications',
+    path: '/settings/notifications',
+    getParentRoute: () => AppRoute,
+  } as any)
 const AppSettingsProfileRoute = AppSettingsProfileRouteImport.update({
   id: '/settings/profile',
   path: '/settings/profile',
@@ -228,6 +241,7 @@ export interface FileRoutesByFullPath {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/notifications': typeof AppNotificationsRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/view/$token': typeof ViewTokenRoute
@@ -247,6 +261,7 @@ export interface FileRoutesByFullPath {
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
+  '/settings/notifications': typeof AppSettingsNotificationsRoute
   '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
@@ -263,6 +278,7 @@ export interface FileRoutesByTo {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/notifications': typeof AppNotificationsRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/view/$token': typeof ViewTokenRoute
@@ -283,6 +299,7 @@ export interface FileRoutesByTo {
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
+  '/settings/notifications': typeof AppSettingsNotificationsRoute
   '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
@@ -301,6 +318,7 @@ export interface FileRoutesById {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/_app/notifications': typeof AppNotificationsRoute
   '/_app/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/view/$token': typeof ViewTokenRoute
@@ -321,6 +339,7 @@ export interface FileRoutesById {
   '/_app/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/_app/settings/invoices': typeof AppSettingsInvoicesRoute
   '/_app/settings/members': typeof AppSettingsMembersRoute
+  '/_app/settings/notifications': typeof AppSettingsNotificationsRoute
   '/_app/settings/profile': typeof AppSettingsProfileRoute
   '/_app/settings/security': typeof AppSettingsSecurityRoute
   '/_app/settings/tax-rates': typeof AppSettingsTaxRatesRoute
@@ -340,6 +359,7 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/notifications'
     | '/products'
     | '/invite/$token'
     | '/view/$token'
@@ -359,6 +379,7 @@ export interface FileRouteTypes {
     | '/settings/custom-fields'
     | '/settings/invoices'
     | '/settings/members'
+    | '/settings/notifications'
     | '/settings/profile'
     | '/settings/security'
     | '/settings/tax-rates'
@@ -375,6 +396,7 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/notifications'
     | '/products'
     | '/invite/$token'
     | '/view/$token'
@@ -395,6 +417,7 @@ export interface FileRouteTypes {
     | '/settings/custom-fields'
     | '/settings/invoices'
     | '/settings/members'
+    | '/settings/notifications'
     | '/settings/profile'
     | '/settings/security'
     | '/settings/tax-rates'
@@ -412,6 +435,7 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/_app/notifications'
     | '/_app/products'
     | '/invite/$token'
     | '/view/$token'
@@ -432,6 +456,7 @@ export interface FileRouteTypes {
     | '/_app/settings/custom-fields'
     | '/_app/settings/invoices'
     | '/_app/settings/members'
+    | '/_app/settings/notifications'
     | '/_app/settings/profile'
     | '/_app/settings/security'
     | '/_app/settings/tax-rates'
@@ -504,6 +529,13 @@ declare module '@tanstack/react-router' {
       path: '/'
       fullPath: '/'
       preLoaderRoute: typeof AppIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/notifications': {
+      id: '/_app/notifications'
+      path: '/notifications'
+      fullPath: '/notifications'
+      preLoaderRoute: typeof AppNotificationsRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/products': {
@@ -674,6 +706,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsMembersRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/settings/notifications': {
+      id: '/_app/settings/notifications'
+      path: '/settings/notifications'
+      fullPath: '/settings/notifications'
+      preLoaderRoute: typeof AppSettingsNotificationsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/profile': {
       id: '/_app/settings/profile'
       path: '/settings/profile'
@@ -706,6 +745,7 @@ declare module '@tanstack/react-router' {
 }
 
 interface AppRouteChildren {
+  AppNotificationsRoute: typeof AppNotificationsRoute
   AppProductsRoute: typeof AppProductsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppClientsClientIdRoute: typeof AppClientsClientIdRoute
@@ -723,6 +763,7 @@ interface AppRouteChildren {
   AppSettingsCustomFieldsRoute: typeof AppSettingsCustomFieldsRoute
   AppSettingsInvoicesRoute: typeof AppSettingsInvoicesRoute
   AppSettingsMembersRoute: typeof AppSettingsMembersRoute
+  AppSettingsNotificationsRoute: typeof AppSettingsNotificationsRoute
   AppSettingsProfileRoute: typeof AppSettingsProfileRoute
   AppSettingsSecurityRoute: typeof AppSettingsSecurityRoute
   AppSettingsTaxRatesRoute: typeof AppSettingsTaxRatesRoute
@@ -735,6 +776,7 @@ interface AppRouteChildren {
 }
 
 const AppRouteChildren: AppRouteChildren = {
+  AppNotificationsRoute: AppNotificationsRoute,
   AppProductsRoute: AppProductsRoute,
   AppIndexRoute: AppIndexRoute,
   AppClientsClientIdRoute: AppClientsClientIdRoute,
@@ -752,6 +794,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsCustomFieldsRoute: AppSettingsCustomFieldsRoute,
   AppSettingsInvoicesRoute: AppSettingsInvoicesRoute,
   AppSettingsMembersRoute: AppSettingsMembersRoute,
+  AppSettingsNotificationsRoute: AppSettingsNotificationsRoute,
   AppSettingsProfileRoute: AppSettingsProfileRoute,
   AppSettingsSecurityRoute: AppSettingsSecurityRoute,
   AppSettingsTaxRatesRoute: AppSettingsTaxRatesRoute,

@@ -5,12 +5,25 @@ import { Alert, cn } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
 import { Toaster } from '../../components/ui/toast.tsx'
 import { useDocumentTitle } from '../../lib/document-title.ts'
+import { headerItems } from '../../lib/registry/header.ts'
 import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import { canSee, type Me } from '../auth/api.ts'
 import { PaletteHost } from '../palette/palette-host.tsx'
 import { UserMenu } from './user-menu.tsx'
 import { WorkspaceSwitcher } from './workspace-switcher.tsx'
+
+/** The controls features add to the header (`registerHeaderItem`), in their order. */
+function HeaderItems({ me }: { me: Me }) {
+  const items = headerItems.use()
+  return (
+    <>
+      {items.map((item) => (
+        <item.component key={item.id} me={me} />
+      ))}
+    </>
+  )
+}
 
 function NavList({ items, onNavigate }: { items: readonly NavItem[]; onNavigate?: () => void }) {
   const { t } = useTranslation()
@@ -101,6 +114,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           </Link>
           <WorkspaceSwitcher me={me} />
           <div className="ml-auto flex items-center gap-3">
+            <HeaderItems me={me} />
             <PaletteHost me={me} />
             <UserMenu me={me} />
           </div>
