@@ -32,9 +32,16 @@ const matches = (types: string[], type: string) =>
 type EventsPage = { data: RealtimeEvent[]; cursor: number; nextCursor: string | null }
 type Socket = import('socket.io-client').Socket
 
+/** An ephemeral relay from another socket of a joined room (typing): never stored, never caught up. */
+export type RealtimeSignal = { room: string; type: string; userId: string }
+
 export type RealtimeConnection = {
   /** Joins a resource room (`conversation:<id>`) now and after every reconnect; returns leave. */
   join(room: string): () => void
+  /** Sends a signal (`typing`) to the room's other sockets; dropped while disconnected. */
+  signal(room: string, type: string): void
+  /** Listens to the signals of the joined rooms; returns the unsubscribe function. */
+  onSignal(listener: (signal: RealtimeSignal) => void): () => void
   stop(): void
 }
 
@@ -51,6 +58,7 @@ export function startRealtime(queryClient: QueryClient): RealtimeConnection {
   let catchingUp = false
   let queued: RealtimeEvent[] = []
   const rooms = new Map<string, number>()
+  const signalListeners = new Set<(signal: RealtimeSignal) => void>()
 
   const apply = (e: RealtimeEvent) => {
     if (last !== null && e.cursor <= last) return
@@ -94,6 +102,9 @@ export function startRealtime(queryClient: QueryClient): RealtimeConnection {
       if (catchingUp) queued.push(e)
       else apply(e)
     })
+    s.on('signal', (signal: RealtimeSignal) => {
+      for (const listener of signalListeners) listener(signal)
+    })
     s.on('connect', () => {
       for (const room of rooms.keys()) s.emit('join', room)
       void catchUp()
@@ -116,6 +127,13 @@ export function startRealtime(queryClient: QueryClient): RealtimeConnection {
           socket?.emit('leave', room)
         }
       }
+    },
+    signal(room, type) {
+      if (socket?.connected) socket.emit('signal', { room, type })
+    },
+    onSignal(listener) {
+      signalListeners.add(listener)
+      return () => signalListeners.delete(listener)
     },
     stop() {
       stopped = true

@@ -35,7 +35,7 @@ function NavList({ items, onNavigate }: { items: readonly NavItem[]; onNavigate?
             to={item.to}
             onClick={onNavigate}
             activeOptions={{ exact: item.exact ?? false }}
-            className="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800"
+            className="flex items-center justify-between gap-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800"
             activeProps={{
               className:
                 'bg-indigo-100 text-indigo-900 hover:bg-indigo-100 dark:bg-indigo-950 dark:text-indigo-100',
@@ -43,6 +43,7 @@ function NavList({ items, onNavigate }: { items: readonly NavItem[]; onNavigate?
             }}
           >
             {t(item.labelKey)}
+            {item.badge ? <item.badge /> : null}
           </Link>
         </li>
       ))}

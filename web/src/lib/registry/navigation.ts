@@ -1,5 +1,6 @@
 import type { LinkProps } from '@tanstack/react-router'
 import type { ParseKeys } from 'i18next'
+import type { ComponentType } from 'react'
 import type { Permission } from '../../../../contracts/permissions.ts'
 import { createRegistry } from './store.ts'
 
@@ -24,6 +25,8 @@ export type NavItem = {
   goKey?: string
   /** Extra words the palette matches. */
   keywords?: string[]
+  /** A small count beside the label (unread messages); keep it light, it loads with the shell. */
+  badge?: ComponentType
 }
 
 export const navigation = createRegistry<NavItem>('navigation item')
