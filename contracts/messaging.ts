@@ -63,6 +63,15 @@ export const CreateDirectSchema = z
   .object({ userId: IdSchema.describe('The other member. The same pair always gets the same conversation.') })
   .strict()
 
+export const CreateClientConversationSchema = z
+  .object({
+    clientId: z
+      .string()
+      .regex(/^cli_[0-9a-f]{32}$/, 'must be an id starting with cli_')
+      .describe('The client. Each client has one conversation.'),
+  })
+  .strict()
+
 export const UpdateConversationSchema = z
   .object({ name: NameSchema.optional(), topic: TopicSchema.nullable().optional() })
   .strict()

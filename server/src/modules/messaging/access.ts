@@ -40,15 +40,15 @@ export function maySee(actor: Actor, c: Conversation, p: Participant | null): bo
 }
 
 /**
- * Renames, archives and manages members: for channels, their owners (creators) and `messaging:manage`;
- * for groups, any participant; client conversations only `messaging:manage`; direct messages no one.
+ * Renames, archives and manages members: for channels and client conversations, their owners
+ * (creators) and `messaging:manage`; for groups, any participant; direct messages no one.
  */
 export function mayManage(actor: Actor, c: Conversation, p: Participant | null): boolean {
   if (!can(actor, 'messaging:write')) return false
   if (c.kind === 'direct') return false
   if (c.kind === 'group') return p !== null
   if (can(actor, 'messaging:manage')) return true
-  return CHANNELS.has(c.kind) && p?.role === 'owner'
+  return p?.role === 'owner'
 }
 
 /** The conversation and the actor's participation; 404 when it does not exist or they may not see it. */

@@ -19,6 +19,7 @@ import { problems } from '../../kernel/http/problem.ts'
 import { membershipChanged, publishMany } from '../../kernel/realtime/index.ts'
 import type { Storage } from '../../kernel/storage/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
+import { getVisibleClient } from '../clients/index.ts'
 import {
   type Conversation,
   loadConversation,
@@ -334,6 +335,60 @@ export async function openDirect(
         createdBy: ctx.actor.userId,
       })
     }
+    return { created: !!created, conversation: await conversationView(tx, ctx.actor, c.id) }
+  })
+}
+
+/**
+ * The conversation of a client the actor may see: one per client (unique per workspace), created on
+ * the first call with the actor as its owner. Its participants are the team members added to it, and
+ * later the client's portal users as `external` participants.
+ */
+export async function openClientConversation(
+  deps: MessagingDeps,
+  ctx: ServiceContext,
+  clientId: string,
+): Promise<{ created: boolean; conversation: ConversationOut }> {
+  assertCan(ctx.actor, 'messaging:write')
+  assertCan(ctx.actor, 'clients:read')
+  return withWorkspace(ctx, async (tx) => {
+    const client = await getVisibleClient(tx, ctx, clientId)
+    const inserted = await tx
+      .insert(conversations)
+      .values({
+        id: newId('cnv'),
+        workspaceId: ctx.workspaceId,
+        kind: 'client',
+        name: client.name,
+        clientId,
+        createdBy: ctx.actor.userId,
+      })
+      .onConflictDoNothing()
+      .returning()
+    const created = inserted[0]
+    const [c] = created
+      ? [created]
+      : await tx.select().from(conversations).where(eq(conversations.clientId, clientId))
+    if (!c) throw problems.conflict('The conversation is being created; try again.')
+    if (created) {
+      await addParticipants(tx, ctx, c, [ctx.actor.userId], () => 'owner')
+      await record(tx, ctx.workspaceId, ctx.meta, {
+        action: 'conversation.created',
+        targetType: 'conversation',
+        targetId: c.id,
+        targetLabel: label(c),
+        after: { kind: 'client', clientId, memberIds: [ctx.actor.userId] },
+      })
+      await announce(tx, ctx, c, 'conversation.created', {}, [ctx.actor.userId])
+      await deps.events.emit(tx, 'conversation.created', ctx.workspaceId, {
+        conversationId: c.id,
+        conversationKind: 'client',
+        createdBy: ctx.actor.userId,
+      })
+    }
+    // Someone who may see the client but does not take part yet gets it only through its members.
+    const view = await loadConversation(tx, ctx.actor, c.id, { need: 'see' }).catch(() => null)
+    if (!view) throw problems.forbidden('Ask a participant of this client’s conversation to add you.')
     return { created: !!created, conversation: await conversationView(tx, ctx.actor, c.id) }
   })
 }

@@ -400,6 +400,53 @@ describe('messaging', () => {
     expect((await o.post('/api/v1/conversations/direct', { userId: alice.id })).statusCode).toBe(400)
   })
 
+  it('honours Idempotency-Key on posting: a retry gets the same message, not a second one', async () => {
+    const c = await create(alice, { kind: 'group', memberIds: [] })
+    const send = () =>
+      alice.client.request({
+        method: 'POST',
+        url: `/api/v1/conversations/${c.id}/messages`,
+        headers: { 'idempotency-key': 'send-1' },
+        payload: { body: 'exactly once' },
+      })
+    const first = await send()
+    const retry = await send()
+    expect(first.statusCode).toBe(201)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.headers['idempotent-replayed']).toBe('true')
+    expect(retry.json().id).toBe(first.json().id)
+    const page = (await alice.client.get(`/api/v1/conversations/${c.id}/messages`)).json()
+    expect(page.data).toHaveLength(1)
+    // Catching up after a message.
+    const second = await post(alice, c.id, 'then this')
+    const after = (
+      await alice.client.get(`/api/v1/conversations/${c.id}/messages?after=${first.json().id}`)
+    ).json()
+    expect(after.data.map((m: Msg) => m.id)).toEqual([second.id])
+  })
+
+  it('opens one conversation per client; others join through its members', async () => {
+    const made = await alice.client.post('/api/v1/clients', { name: 'Northwind Traders' })
+    expect(made.statusCode, made.body).toBe(201)
+    const clientId = made.json().id as string
+    const first = await owner.client.post('/api/v1/conversations/client', { clientId })
+    expect(first.statusCode, first.body).toBe(201)
+    expect(first.json()).toMatchObject({ kind: 'client', clientId, name: 'Northwind Traders', role: 'owner' })
+    const again = await owner.client.post('/api/v1/conversations/client', { clientId })
+    expect(again.statusCode).toBe(200)
+    expect(again.json().id).toBe(first.json().id)
+    // Alice (who sees the client) does not take part yet: 403 here, 404 on the conversation.
+    expect((await alice.client.post('/api/v1/conversations/client', { clientId })).statusCode).toBe(403)
+    expect((await alice.client.get(`/api/v1/conversations/${first.json().id}`)).statusCode).toBe(404)
+    await owner.client.post(`/api/v1/conversations/${first.json().id}/members`, { userIds: [alice.id] })
+    expect((await alice.client.post('/api/v1/conversations/client', { clientId })).statusCode).toBe(200)
+    const unknown = await owner.client.post('/api/v1/conversations/client', {
+      clientId: `cli_${'0'.repeat(32)}`,
+    })
+    expect(unknown.statusCode).toBe(404)
+    expect((await outsider.client.post('/api/v1/conversations/client', { clientId })).statusCode).toBe(404)
+  })
+
   it('limits how many messages a member posts a minute (429)', async () => {
     const limited = await createTestApp({ MESSAGES_PER_MINUTE: '3' })
     try {

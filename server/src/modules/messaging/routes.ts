@@ -8,6 +8,7 @@ import {
   ConversationListQuerySchema,
   ConversationPageSchema,
   ConversationSchema,
+  CreateClientConversationSchema,
   CreateConversationSchema,
   CreateDirectSchema,
   EditMessageSchema,
@@ -98,6 +99,25 @@ export function registerMessagingRoutes(root: FastifyInstance, kernel: Kernel) {
     },
     async (req, reply) => {
       const r = await conv.openDirect(deps, ctx(req), req.body.userId)
+      return reply.status(r.created ? 201 : 200).send(r.conversation)
+    },
+  )
+
+  app.post(
+    '/api/v1/conversations/client',
+    {
+      config: { permission: 'messaging:write' },
+      schema: {
+        tags,
+        summary: 'Open the conversation of a client (one per client)',
+        description:
+          '201 when it is created (you become its owner), 200 when it exists and you take part; 403 when it exists and you do not (a participant adds you).',
+        body: CreateClientConversationSchema,
+        response: { 200: ConversationSchema, 201: ConversationSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const r = await conv.openClientConversation(deps, ctx(req), req.body.clientId)
       return reply.status(r.created ? 201 : 200).send(r.conversation)
     },
   )
