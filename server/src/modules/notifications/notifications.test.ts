@@ -401,6 +401,48 @@ describe('web push', () => {
 })
 
 describe('first types, from domain events', () => {
+  it('a direct message notifies the other participant; a mention in a channel notifies the member named', async () => {
+    const list = async () =>
+      (await member.client.get('/api/v1/notifications')).json().data as {
+        type: string
+        link: string
+        title: string
+        payload: { messageId: string }
+      }[]
+    const direct = await owner.client.post('/api/v1/conversations/direct', { userId: member.id })
+    expect([200, 201], direct.body).toContain(direct.statusCode)
+    const dm = await owner.client.post(`/api/v1/conversations/${direct.json().id}/messages`, {
+      body: 'hello there',
+    })
+    expect(dm.statusCode, dm.body).toBe(201)
+    const dmId = dm.json().id as string
+    const got = await until(
+      async () => (await list()).find((n) => n.type === 'direct_message' && n.payload.messageId === dmId),
+      'the direct_message notification',
+    )
+    expect(got.title).toBe('New message from Olive Owner')
+    expect(got.link).toBe(`/messages?c=${direct.json().id}&m=${dmId}`)
+
+    const channel = await owner.client.post('/api/v1/conversations', {
+      kind: 'channel_public',
+      name: `general-${seq}`,
+      memberIds: [member.id],
+    })
+    expect(channel.statusCode, channel.body).toBe(201)
+    const said = await owner.client.post(`/api/v1/conversations/${channel.json().id}/messages`, {
+      body: 'see this @"Mia Member"',
+    })
+    expect(said.statusCode, said.body).toBe(201)
+    const mention = await until(
+      async () => (await list()).find((n) => n.type === 'mention' && n.payload.messageId === said.json().id),
+      'the mention notification',
+    )
+    expect(mention.title).toBe('Olive Owner mentioned you')
+    // The author is never notified of their own message.
+    const mine = (await owner.client.get('/api/v1/notifications')).json().data as { type: string }[]
+    expect(mine.filter((n) => n.type === 'mention' || n.type === 'direct_message')).toEqual([])
+  })
+
   it('a client assigned to a member notifies that member (client.created → client.assigned)', async () => {
     const res = await owner.client.post('/api/v1/clients', { name: 'Assigned Ltd', assigneeIds: [member.id] })
     expect(res.statusCode, res.body).toBe(201)

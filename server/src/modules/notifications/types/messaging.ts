@@ -4,7 +4,14 @@ import { memberRefs } from '../../../kernel/tenancy/index.ts'
 import { registerNotificationType } from '../registry.ts'
 import { type NotifyContext, notifyAny } from '../service.ts'
 
-type MessageRef = { conversationId: string; messageId: string; authorId: string | null; authorName: string }
+type MessageRef = {
+  conversationId: string
+  messageId: string
+  /** The thread's first message, when this is a reply. */
+  parentId?: string | null
+  authorId: string | null
+  authorName: string
+}
 
 declare module '../registry.ts' {
   interface NotificationTypes {
@@ -13,7 +20,9 @@ declare module '../registry.ts' {
   }
 }
 
-const link = (p: MessageRef) => `/messages/${p.conversationId}?message=${p.messageId}`
+/** The messages page with the conversation open at the message (in its thread for a reply). */
+const link = (p: MessageRef) =>
+  `/messages?c=${p.conversationId}&m=${p.messageId}${p.parentId ? `&thread=${p.parentId}` : ''}`
 
 registerNotificationType({
   type: 'mention',
@@ -71,6 +80,7 @@ export const messagingNotifications = [
       const ref = {
         conversationId: p.conversationId,
         messageId: p.messageId,
+        parentId: p.parentId,
         authorId: p.authorId,
         authorName: author?.name || author?.email || 'Someone',
       }
