@@ -202,6 +202,24 @@ describe('pay now → webhook → paid', () => {
     expect(more.statusCode).toBe(409)
   })
 
+  it('the same events delivered at once, five times each, make one payment', async () => {
+    const inv = await sentInvoice(owner, clientId, 4200)
+    const c = await checkout(inv.id)
+    const paid = stripe.pay(c.sessionId)
+    const answers = await Promise.all(
+      paid.events.flatMap((e) => Array.from({ length: 5 }, () => deliver(t, owner.workspaceId!, e))),
+    )
+    expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 200))
+    const pays = (await owner.client.get(`/api/v1/payments?invoiceId=${inv.id}`)).json().data
+    expect(pays).toHaveLength(1)
+    expect((await invoiceOf(inv.id)).status).toBe('paid')
+    const stored = await t.database.db
+      .select()
+      .from(gatewayEvents)
+      .where(eq(gatewayEvents.onlinePaymentId, c.onlinePaymentId))
+    expect(stored).toHaveLength(2)
+  })
+
   it('pays from the public view page by its link, with no session', async () => {
     const inv = await sentInvoice(owner, clientId, 5000)
     const { token } = (await owner.client.post(`/api/v1/invoices/${inv.id}/view-link`)).json()
