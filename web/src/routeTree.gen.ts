@@ -16,6 +16,7 @@ import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
+import { Route as AppMessagesRouteImport } from './routes/_app/messages'
 import { Route as AppNotificationsRouteImport } from './routes/_app/notifications'
 import { Route as AppProductsRouteImport } from './routes/_app/products'
 import { Route as InviteTokenRouteImport } from './routes/invite.$token'
@@ -79,6 +80,11 @@ const VerifyEmailRoute = VerifyEmailRouteImport.update({
 const AppIndexRoute = AppIndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppMessagesRoute = AppMessagesRouteImport.update({
+  id: '/messages',
+  path: '/messages',
   getParentRoute: () => AppRoute,
 } as any)
 const AppNotificationsRoute = AppNotificationsRouteImport.update({
@@ -241,6 +247,7 @@ export interface FileRoutesByFullPath {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/messages': typeof AppMessagesRoute
   '/notifications': typeof AppNotificationsRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
@@ -278,6 +285,7 @@ export interface FileRoutesByTo {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/messages': typeof AppMessagesRoute
   '/notifications': typeof AppNotificationsRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
@@ -318,6 +326,7 @@ export interface FileRoutesById {
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
+  '/_app/messages': typeof AppMessagesRoute
   '/_app/notifications': typeof AppNotificationsRoute
   '/_app/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
@@ -359,6 +368,7 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/messages'
     | '/notifications'
     | '/products'
     | '/invite/$token'
@@ -396,6 +406,7 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/messages'
     | '/notifications'
     | '/products'
     | '/invite/$token'
@@ -435,6 +446,7 @@ export interface FileRouteTypes {
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
+    | '/_app/messages'
     | '/_app/notifications'
     | '/_app/products'
     | '/invite/$token'
@@ -529,6 +541,13 @@ declare module '@tanstack/react-router' {
       path: '/'
       fullPath: '/'
       preLoaderRoute: typeof AppIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/messages': {
+      id: '/_app/messages'
+      path: '/messages'
+      fullPath: '/messages'
+      preLoaderRoute: typeof AppMessagesRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/notifications': {
@@ -745,6 +764,7 @@ declare module '@tanstack/react-router' {
 }
 
 interface AppRouteChildren {
+  AppMessagesRoute: typeof AppMessagesRoute
   AppNotificationsRoute: typeof AppNotificationsRoute
   AppProductsRoute: typeof AppProductsRoute
   AppIndexRoute: typeof AppIndexRoute
@@ -776,6 +796,7 @@ interface AppRouteChildren {
 }
 
 const AppRouteChildren: AppRouteChildren = {
+  AppMessagesRoute: AppMessagesRoute,
   AppNotificationsRoute: AppNotificationsRoute,
   AppProductsRoute: AppProductsRoute,
   AppIndexRoute: AppIndexRoute,
