@@ -78,6 +78,10 @@ export const CheckoutSchema = z
   })
   .meta({ id: 'Checkout' })
 
+export const PaymentOptionsSchema = z
+  .object({ online: z.boolean(), gateway: GatewaySchema.nullable() })
+  .meta({ id: 'PaymentOptions' })
+
 export const onlinePaymentStatuses = [
   'pending',
   'failed',
@@ -152,3 +156,4 @@ export type GatewayConnection = z.infer<typeof GatewayConnectionSchema>
 export type OnlinePayment = z.infer<typeof OnlinePaymentSchema>
 export type OnlineRefund = z.infer<typeof OnlineRefundSchema>
 export type Checkout = z.infer<typeof CheckoutSchema>
+export type PaymentOptions = z.infer<typeof PaymentOptionsSchema>

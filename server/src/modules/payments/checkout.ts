@@ -11,7 +11,7 @@ import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { invoiceByViewToken, paymentTarget, viewTokenMatches } from '../invoices/index.ts'
 import { connectedGateway } from './connections.ts'
 import type { PaymentsDeps } from './deps.ts'
-import { onlinePayments } from './schema.ts'
+import { gatewayConnections, onlinePayments } from './schema.ts'
 import { stripeMessage } from './stripe.ts'
 
 const PAYABLE = new Set(['sent', 'viewed', 'partially_paid', 'overdue'])
@@ -170,4 +170,19 @@ export async function checkoutFromViewLink(db: Db, deps: PaymentsDeps, token: st
     meta: { ...meta, actorId: null, actorLabel: 'Anonymous viewer (view link)' },
   }
   return startCheckout(ctx, deps, found.invoiceId, { kind: 'view_link', token, tokenHash: found.tokenHash })
+}
+
+/** Whether the invoice behind a view link can be paid online (a gateway is connected), for its page. */
+export async function paymentOptionsByViewLink(db: Db, token: string) {
+  const found = await invoiceByViewToken(db, token)
+  const row = await withWorkspace({ db, workspaceId: found.workspaceId }, async (tx) => {
+    if (!(await viewTokenMatches(tx, found.invoiceId, found.tokenHash))) throw problems.notFound('Invoice')
+    const [c] = await tx
+      .select({ gateway: gatewayConnections.gateway })
+      .from(gatewayConnections)
+      .orderBy(sql`${gatewayConnections.gateway} = 'stripe' desc`)
+      .limit(1)
+    return c ?? null
+  })
+  return { online: !!row, gateway: row?.gateway ?? null }
 }

@@ -224,6 +224,9 @@ describe('pay now → webhook → paid', () => {
     const inv = await sentInvoice(owner, clientId, 5000)
     const { token } = (await owner.client.post(`/api/v1/invoices/${inv.id}/view-link`)).json()
     const anon = t.client()
+    const options = await anon.get(`/api/v1/public/invoices/${token}/payment-options`)
+    expect(options.statusCode, options.body).toBe(200)
+    expect(options.json()).toEqual({ online: true, gateway: 'stripe' })
     const r = await anon.post(`/api/v1/public/invoices/${token}/checkout`)
     expect(r.statusCode, r.body).toBe(201)
     expect(r.json()).toMatchObject({ amount: inv.balance, currency: 'EUR', gateway: 'stripe' })
@@ -237,6 +240,22 @@ describe('pay now → webhook → paid', () => {
     expect((await anon.get(`/api/v1/public/invoices/${token}`)).json().status).toBe('paid')
     expect((await anon.post(`/api/v1/public/invoices/${token}/checkout`)).statusCode).toBe(409)
     expect((await anon.post(`/api/v1/public/invoices/${'x'.repeat(43)}/checkout`)).statusCode).toBe(404)
+    // A workspace without a gateway offers no online payment.
+    const elsewhere = await other.client.post('/api/v1/clients', { name: 'Other client', currency: 'EUR' })
+    const plain = await sentInvoice(other, elsewhere.json().id, 1000)
+    await other.client.del('/api/v1/payment-gateways/stripe')
+    const link = (await other.client.post(`/api/v1/invoices/${plain.id}/view-link`)).json().token
+    expect((await anon.get(`/api/v1/public/invoices/${link}/payment-options`)).json()).toEqual({
+      online: false,
+      gateway: null,
+    })
+    const refused = await anon.post(`/api/v1/public/invoices/${link}/checkout`)
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json().errors[0].field).toBe('gateway')
+    await other.client.put('/api/v1/payment-gateways/stripe', {
+      secretKey: 'sk_test_WrongKey1234567890',
+      webhookSecret: 'whsec_OtherWorkspaceSecret1234',
+    })
   })
 
   it('a declined card leaves the invoice open and tells the owner; a later success pays it', async () => {

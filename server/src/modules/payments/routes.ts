@@ -15,12 +15,13 @@ import {
   OnlinePaymentSchema,
   OnlineRefundRequestSchema,
   OnlineRefundSchema,
+  PaymentOptionsSchema,
   StripeConnectionInputSchema,
 } from '../../../../contracts/payments.ts'
 import { auditMeta, workspaceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
-import { checkoutFromApp, checkoutFromViewLink } from './checkout.ts'
+import { checkoutFromApp, checkoutFromViewLink, paymentOptionsByViewLink } from './checkout.ts'
 import * as connections from './connections.ts'
 import { paymentsDeps } from './deps.ts'
 import { getOnlinePayment, listOnlinePayments } from './history.ts'
@@ -146,6 +147,24 @@ export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
       return reply
         .code(201)
         .send(await checkoutFromViewLink(db, deps, req.params.token, auditMeta(req, null)))
+    },
+  )
+  app.get(
+    '/api/v1/public/invoices/:token/payment-options',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['Public view'],
+        summary: 'Whether the invoice behind a view link can be paid online (public)',
+        description: 'Unknown, revoked and replaced tokens and quotes answer 404.',
+        params: z.object({ token: ViewTokenSchema }),
+        response: { 200: PaymentOptionsSchema, ...problemResponses(400, 404, 429) },
+      },
+    },
+    async (req) => {
+      const wait = await limiter.hit(req.ip)
+      if (wait) throw problems.tooManyRequests(wait)
+      return paymentOptionsByViewLink(db, req.params.token)
     },
   )
   app.get(
