@@ -21,3 +21,15 @@ export const publicQuoteApi = {
   decline: (token: string, reason: string | null) =>
     api.post<PublicDocument>(`/api/v1/public/quotes/${encodeURIComponent(token)}/decline`, { reason }),
 }
+
+export type PaymentOptions = { online: boolean; gateway: 'stripe' | 'paypal' | null }
+export type Checkout = { url: string; onlinePaymentId: string; amount: number; currency: string }
+
+export const paymentOptionsQuery = (token: string) =>
+  queryOptions({
+    queryKey: ['public-view', token, 'payment-options'],
+    queryFn: ({ signal }) => api.get<PaymentOptions>(`${base(token)}/payment-options`, signal),
+    retry: false,
+  })
+
+export const startPublicCheckout = (token: string) => api.post<Checkout>(`${base(token)}/checkout`)

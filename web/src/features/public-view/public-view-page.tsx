@@ -16,6 +16,7 @@ import { useDocumentTitle } from '../../lib/document-title.ts'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
 import { type PublicDocument, publicDocumentQuery, publicPdfUrl, publicQuoteApi } from './api.ts'
+import { PayNow } from './pay-now.tsx'
 
 /** The page a client reaches from the link in an invoice or quote email: no session, no app shell. */
 export function PublicViewPage({ token }: { token: string }) {
@@ -198,6 +199,14 @@ function DocumentView({ token, doc }: { token: string; doc: PublicDocument }) {
         ) : null}
       </dl>
 
+      {doc.kind === 'invoice' ? (
+        <PayNow
+          token={token}
+          status={doc.status}
+          amountDue={doc.totals.amountDue}
+          amount={money(doc.totals.amountDue)}
+        />
+      ) : null}
       {canAnswer ? <QuoteAnswer token={token} /> : null}
       {doc.kind === 'quote' && (doc.status === 'accepted' || doc.status === 'declined') ? (
         <Alert tone={doc.status === 'accepted' ? 'success' : 'info'} className="mt-6">
