@@ -43,6 +43,7 @@ import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/setti
 import { Route as AppSettingsInvoicesRouteImport } from './routes/_app/settings.invoices'
 import { Route as AppSettingsMembersRouteImport } from './routes/_app/settings.members'
 import { Route as AppSettingsNotificationsRouteImport } from './routes/_app/settings.notifications'
+import { Route as AppSettingsPaymentsRouteImport } from './routes/_app/settings.payments'
 import { Route as AppSettingsProfileRouteImport } from './routes/_app/settings.profile'
 import { Route as AppSettingsSecurityRouteImport } from './routes/_app/settings.security'
 import { Route as AppSettingsTaxRatesRouteImport } from './routes/_app/settings.tax-rates'
@@ -219,6 +220,11 @@ const AppSettingsNotificationsRoute =
     path: '/settings/notifications',
     getParentRoute: () => AppRoute,
   } as any)
+const AppSettingsPaymentsRoute = AppSettingsPaymentsRouteImport.update({
+  id: '/settings/payments',
+  path: '/settings/payments',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsProfileRoute = AppSettingsProfileRouteImport.update({
   id: '/settings/profile',
   path: '/settings/profile',
@@ -269,6 +275,7 @@ export interface FileRoutesByFullPath {
   '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
   '/settings/notifications': typeof AppSettingsNotificationsRoute
+  '/settings/payments': typeof AppSettingsPaymentsRoute
   '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
@@ -308,6 +315,7 @@ export interface FileRoutesByTo {
   '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
   '/settings/notifications': typeof AppSettingsNotificationsRoute
+  '/settings/payments': typeof AppSettingsPaymentsRoute
   '/settings/profile': typeof AppSettingsProfileRoute
   '/settings/security': typeof AppSettingsSecurityRoute
   '/settings/tax-rates': typeof AppSettingsTaxRatesRoute
@@ -349,6 +357,7 @@ export interface FileRoutesById {
   '/_app/settings/invoices': typeof AppSettingsInvoicesRoute
   '/_app/settings/members': typeof AppSettingsMembersRoute
   '/_app/settings/notifications': typeof AppSettingsNotificationsRoute
+  '/_app/settings/payments': typeof AppSettingsPaymentsRoute
   '/_app/settings/profile': typeof AppSettingsProfileRoute
   '/_app/settings/security': typeof AppSettingsSecurityRoute
   '/_app/settings/tax-rates': typeof AppSettingsTaxRatesRoute
@@ -390,6 +399,7 @@ export interface FileRouteTypes {
     | '/settings/invoices'
     | '/settings/members'
     | '/settings/notifications'
+    | '/settings/payments'
     | '/settings/profile'
     | '/settings/security'
     | '/settings/tax-rates'
@@ -429,6 +439,7 @@ export interface FileRouteTypes {
     | '/settings/invoices'
     | '/settings/members'
     | '/settings/notifications'
+    | '/settings/payments'
     | '/settings/profile'
     | '/settings/security'
     | '/settings/tax-rates'
@@ -469,6 +480,7 @@ export interface FileRouteTypes {
     | '/_app/settings/invoices'
     | '/_app/settings/members'
     | '/_app/settings/notifications'
+    | '/_app/settings/payments'
     | '/_app/settings/profile'
     | '/_app/settings/security'
     | '/_app/settings/tax-rates'
@@ -732,6 +744,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsNotificationsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/settings/payments': {
+      id: '/_app/settings/payments'
+      path: '/settings/payments'
+      fullPath: '/settings/payments'
+      preLoaderRoute: typeof AppSettingsPaymentsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/profile': {
       id: '/_app/settings/profile'
       path: '/settings/profile'
@@ -784,6 +803,7 @@ interface AppRouteChildren {
   AppSettingsInvoicesRoute: typeof AppSettingsInvoicesRoute
   AppSettingsMembersRoute: typeof AppSettingsMembersRoute
   AppSettingsNotificationsRoute: typeof AppSettingsNotificationsRoute
+  AppSettingsPaymentsRoute: typeof AppSettingsPaymentsRoute
   AppSettingsProfileRoute: typeof AppSettingsProfileRoute
   AppSettingsSecurityRoute: typeof AppSettingsSecurityRoute
   AppSettingsTaxRatesRoute: typeof AppSettingsTaxRatesRoute
@@ -816,6 +836,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsInvoicesRoute: AppSettingsInvoicesRoute,
   AppSettingsMembersRoute: AppSettingsMembersRoute,
   AppSettingsNotificationsRoute: AppSettingsNotificationsRoute,
+  AppSettingsPaymentsRoute: AppSettingsPaymentsRoute,
   AppSettingsProfileRoute: AppSettingsProfileRoute,
   AppSettingsSecurityRoute: AppSettingsSecurityRoute,
   AppSettingsTaxRatesRoute: AppSettingsTaxRatesRoute,

@@ -1,0 +1,24 @@
+import { queryOptions } from '@tanstack/react-query'
+import type { z } from 'zod'
+import type {
+  ConnectionTestSchema,
+  GatewayConnection,
+  StripeConnectionInputSchema,
+} from '../../../../contracts/payments.ts'
+import { api } from '../../lib/api.ts'
+
+export type { GatewayConnection }
+export type ConnectionTest = z.output<typeof ConnectionTestSchema>
+export type StripeConnectionInput = z.input<typeof StripeConnectionInputSchema>
+
+export const connectionsQuery = queryOptions({
+  queryKey: ['payment-gateways'],
+  queryFn: ({ signal }) => api.get<{ data: GatewayConnection[] }>('/api/v1/payment-gateways', signal),
+})
+
+export const paymentsApi = {
+  saveStripe: (input: StripeConnectionInput) =>
+    api.put<GatewayConnection>('/api/v1/payment-gateways/stripe', input),
+  test: (gateway: string) => api.post<ConnectionTest>(`/api/v1/payment-gateways/${gateway}/test`),
+  disconnect: (gateway: string) => api.delete<null>(`/api/v1/payment-gateways/${gateway}`),
+}
