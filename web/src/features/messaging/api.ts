@@ -9,7 +9,7 @@ import type {
   SearchPageSchema,
 } from '../../../../contracts/messaging.ts'
 import { api, queryString } from '../../lib/api.ts'
-import { messagingKeys } from './keys.ts'
+import { messagingKeys as shellKeys } from './keys.ts'
 
 export type Conversation = z.output<typeof ConversationSchema>
 export type ConversationPage = z.output<typeof ConversationPageSchema>
@@ -17,7 +17,14 @@ export type Message = z.output<typeof MessageSchema>
 export type MessagePage = z.output<typeof MessagePageSchema>
 export type Participant = z.output<typeof ParticipantSchema>
 export type SearchPage = z.output<typeof SearchPageSchema>
-export { messagingKeys }
+export const messagingKeys = {
+  ...shellKeys,
+  list: ['messaging', 'conversations', 'list'] as const,
+  members: (id: string) => ['messaging', 'conversation', id, 'members'] as const,
+  history: (id: string, around: string | null) => ['messaging', 'messages', id, around] as const,
+  replies: (id: string, parentId: string) => ['messaging', 'messages', id, 'replies', parentId] as const,
+  search: (q: string) => ['messaging', 'search', q] as const,
+}
 export type UploadedFile = { id: string; name: string; contentType: string; size: number }
 
 const enc = encodeURIComponent
@@ -27,12 +34,6 @@ const base = (id: string) => `/api/v1/conversations/${enc(id)}`
 export const conversationsQuery = queryOptions({
   queryKey: messagingKeys.list,
   queryFn: ({ signal }) => api.get<ConversationPage>('/api/v1/conversations?limit=200', signal),
-})
-
-/** Public channels the user has not joined, to browse and join. */
-export const browseQuery = queryOptions({
-  queryKey: messagingKeys.browse,
-  queryFn: ({ signal }) => api.get<ConversationPage>('/api/v1/conversations?limit=200&joined=false', signal),
 })
 
 export const conversationQuery = (id: string) =>

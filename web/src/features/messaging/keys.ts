@@ -7,14 +7,8 @@ export const messagingKeys = {
   all: ['messaging'] as const,
   conversations: ['messaging', 'conversations'] as const,
   unread: ['messaging', 'conversations', 'unread'] as const,
-  list: ['messaging', 'conversations', 'list'] as const,
-  browse: ['messaging', 'conversations', 'browse'] as const,
   conversation: (id: string) => ['messaging', 'conversation', id] as const,
-  members: (id: string) => ['messaging', 'conversation', id, 'members'] as const,
   messages: (id: string) => ['messaging', 'messages', id] as const,
-  history: (id: string, around: string | null) => ['messaging', 'messages', id, around] as const,
-  replies: (id: string, parentId: string) => ['messaging', 'messages', id, 'replies', parentId] as const,
-  search: (q: string) => ['messaging', 'search', q] as const,
 }
 
 /** The total unread count for the navigation badge (one conversation asked for; the total comes along). */

@@ -9,7 +9,7 @@ import { useFormatDateTime } from '../../lib/format.ts'
 import { useServerSearch } from '../../lib/use-server-search.ts'
 import { can, useMe } from '../auth/api.ts'
 import { PageHeader } from '../shell/app-shell.tsx'
-import { browseQuery, type Conversation, conversationsQuery, searchMessages } from './api.ts'
+import { type Conversation, conversationsQuery, searchMessages } from './api.ts'
 import { ConversationPane } from './conversation-pane.tsx'
 import { MessageHtml } from './message-item.tsx'
 import { CreateChannelDialog, DirectDialog } from './new-dialogs.tsx'
@@ -120,14 +120,12 @@ export function MessagesPage({
   const me = useMe().data
   const meId = me?.user.id ?? ''
   const list = useQuery(conversationsQuery)
-  const browse = useQuery(browseQuery)
   const conversations = list.data?.data ?? []
   const peers = usePeerNames(conversations, meId)
   const [q, setQ] = useState('')
   const mayWrite = can(me, 'messaging:write')
   const title = (c: Conversation) => conversationLabel(c, peers, t)
   const open = (c: string, m?: string) => onSearchChange({ c, m })
-  const others = (browse.data?.data ?? []).filter((c) => !conversations.some((x) => x.id === c.id))
 
   return (
     <div className="space-y-4">
@@ -165,7 +163,7 @@ export function MessagesPage({
           ) : null}
           <QueryState
             query={list}
-            isEmpty={(page) => page.data.length === 0 && others.length === 0}
+            isEmpty={(page) => page.data.length === 0}
             empty={
               <p className="text-sm text-slate-600 dark:text-slate-300">{t('messaging.noConversations')}</p>
             }
@@ -193,23 +191,6 @@ export function MessagesPage({
                     </section>
                   )
                 })}
-                {others.length ? (
-                  <section aria-labelledby="conversations-browse">
-                    <h2
-                      id="conversations-browse"
-                      className="mb-1 px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300"
-                    >
-                      {t('messaging.browse')}
-                    </h2>
-                    <ul className="space-y-0.5">
-                      {others.map((c) => (
-                        <li key={c.id}>
-                          <ConversationLink c={c} label={title(c)} active={c.id === search.c} t={t} />
-                        </li>
-                      ))}
-                    </ul>
-                  </section>
-                ) : null}
               </>
             )}
           </QueryState>

@@ -1,5 +1,4 @@
 import { registerRealtimeHandler } from '../../lib/realtime.ts'
-import { registerCommand } from '../../lib/registry/commands.ts'
 import { registerNavItem } from '../../lib/registry/navigation.ts'
 import { messagingKeys } from './keys.ts'
 import { UnreadBadge } from './unread-badge.tsx'
@@ -14,23 +13,6 @@ registerNavItem({
   keywords: ['chat', 'channel', 'direct message', 'conversation'],
   badge: UnreadBadge,
 })
-registerCommand({
-  id: 'messaging.new-channel',
-  labelKey: 'messaging.newChannel',
-  order: 15,
-  permission: 'messaging:write',
-  keywords: ['create', 'chat', 'conversation'],
-  run: ({ navigate }) => navigate({ to: '/messages', search: { new: 'channel' } }),
-})
-registerCommand({
-  id: 'messaging.new-direct',
-  labelKey: 'messaging.newDirect',
-  order: 16,
-  permission: 'messaging:write',
-  keywords: ['direct message', 'dm', 'chat'],
-  run: ({ navigate }) => navigate({ to: '/messages', search: { new: 'direct' } }),
-})
-
 /**
  * Realtime says what changed: a conversation's list entry and counts (`conversation.*`), or its history
  * (`message.*`, `reaction.*`), which is refetched through the API. Events of a conversation arrive only
