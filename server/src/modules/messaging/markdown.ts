@@ -1,35 +1,42 @@
-import MarkdownIt from 'markdown-it'
+import { createRequire } from 'node:module'
+import type { MarkdownIt, default as MarkdownItConstructor } from 'markdown-it'
+
+const SAFE_LINK = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i
 
 /**
  * Message bodies are stored as their markdown source and rendered here, by markdown-it with raw HTML
  * disabled: any `<tag>` in a message is shown as text, never parsed. Links keep only http(s), mailto
  * and relative targets (no `javascript:`, `data:`, `vbscript:`), open in a new tab without the opener,
  * and images are not rendered (attachments carry pictures). What remains is markdown-it's own output,
- * whose attributes it escapes.
+ * whose attributes it escapes. markdown-it is loaded by the first message rendered (a server nobody
+ * writes to does not hold it).
  */
-const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false })
-md.disable(['image'])
-
-const SAFE_LINK = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i
-
-md.validateLink = (url: string) => SAFE_LINK.test(url.trim())
-
-const defaultLinkOpen =
-  md.renderer.rules.link_open ??
-  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
-md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  const token = tokens[idx]
-  if (token) {
-    token.attrSet('rel', 'noopener noreferrer nofollow')
-    token.attrSet('target', '_blank')
+let md: MarkdownIt | undefined
+function markdown(): MarkdownIt {
+  if (md) return md
+  const Markdown = createRequire(import.meta.url)('markdown-it') as typeof MarkdownItConstructor
+  const m = new Markdown({ html: false, linkify: true, breaks: true, typographer: false })
+  m.disable(['image'])
+  m.validateLink = (url: string) => SAFE_LINK.test(url.trim())
+  const defaultLinkOpen =
+    m.renderer.rules.link_open ??
+    ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
+  m.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    const token = tokens[idx]
+    if (token) {
+      token.attrSet('rel', 'noopener noreferrer nofollow')
+      token.attrSet('target', '_blank')
+    }
+    return defaultLinkOpen(tokens, idx, options, env, self)
   }
-  return defaultLinkOpen(tokens, idx, options, env, self)
+  md = m
+  return m
 }
 
 /** The HTML of a message body, safe to insert into a page as it is. */
 export function renderMarkdown(source: string): string {
   if (!source) return ''
-  return md.render(source)
+  return markdown().render(source)
 }
 
 /** The body as plain words, for search documents and previews. */

@@ -514,12 +514,19 @@ export async function markRead(ctx: ServiceContext, conversationId: string, mess
   return withWorkspace(ctx, async (tx) => {
     const { participant: p } = await loadConversation(tx, ctx.actor, conversationId)
     if (!p) throw problems.conflict('Join the conversation to keep a read position.')
-    const [m] = await tx
-      .select({ seq: messages.seq, parentId: messages.parentId })
-      .from(messages)
-      .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)))
+    const find = async (id: string) =>
+      (
+        await tx
+          .select({ id: messages.id, seq: messages.seq, parentId: messages.parentId })
+          .from(messages)
+          .where(and(eq(messages.id, id), eq(messages.conversationId, conversationId)))
+      )[0]
+    let m = await find(messageId)
     if (!m)
       throw problems.validation([{ field: 'messageId', message: 'is not a message of this conversation' }])
+    // The cursor is over the conversation's own messages: a reply reads up to its thread's first message.
+    if (m.parentId) m = (await find(m.parentId)) ?? m
+    messageId = m.id
     if (m.seq > p.lastReadSeq) {
       await tx
         .update(conversationParticipants)

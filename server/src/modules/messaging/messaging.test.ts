@@ -257,6 +257,14 @@ describe('messaging', () => {
 
     const read = await bob.client.post(`/api/v1/conversations/${c.id}/read`, { messageId: sent[1]!.id })
     expect(read.json()).toEqual({ lastReadMessageId: sent[1]!.id, unreadCount: 1 })
+    // A thread reply reads up to its thread's first message, which is behind the cursor: nothing moves.
+    const replies = (
+      await bob.client.get(`/api/v1/conversations/${c.id}/messages/${sent[0]!.id}/replies`)
+    ).json()
+    const viaReply = await bob.client.post(`/api/v1/conversations/${c.id}/read`, {
+      messageId: replies.data[0].id,
+    })
+    expect(viaReply.json()).toEqual({ lastReadMessageId: sent[1]!.id, unreadCount: 1 })
     const back = await bob.client.post(`/api/v1/conversations/${c.id}/read`, { messageId: sent[0]!.id })
     expect(back.json()).toEqual({ lastReadMessageId: sent[1]!.id, unreadCount: 1 })
     const members = (await alice.client.get(`/api/v1/conversations/${c.id}/members`)).json().data as {
