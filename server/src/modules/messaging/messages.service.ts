@@ -44,6 +44,7 @@ export async function serializeMessages(tx: Tx, actor: Actor, list: Message[]): 
       contentType: files.contentType,
       size: files.size,
       recordId: files.recordId,
+      ownerId: files.ownerId,
     })
     .from(files)
     .where(and(eq(files.recordType, 'message'), inArray(files.recordId, ids)))
@@ -69,7 +70,8 @@ export async function serializeMessages(tx: Tx, actor: Actor, list: Message[]): 
       mentionedUserIds: m.mentionedUserIds,
       channelMention: m.channelMention,
       attachments: attached
-        .filter((f) => f.recordId === m.id)
+        // Only what its author attached (a file sent to the message through /api/v1/files is not shown).
+        .filter((f) => f.recordId === m.id && f.ownerId === m.authorId)
         .map((f) => ({ id: f.id, name: f.name, contentType: f.contentType, size: f.size })),
       reactions: [...byEmoji].map(([emoji, userIds]) => ({
         emoji,

@@ -238,6 +238,16 @@ describe('messaging', () => {
       attachmentIds: [fileId],
     })
     expect(again.statusCode).toBe(400)
+    // Bob can read the message, but a file he sends to it through the files API is not one of its attachments.
+    const sneaked = await bob.client.request({
+      method: 'POST',
+      url: `/api/v1/files?name=extra.txt&recordType=message&recordId=${m.id}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('not from alice'),
+    })
+    expect(sneaked.statusCode).toBe(201)
+    const shown = (await alice.client.get(`/api/v1/conversations/${c.id}/messages/${m.id}`)).json() as Msg
+    expect(shown.attachments.map((a) => a.id)).toEqual([fileId])
     const found = await bob.client.get(
       `/api/v1/conversations/messages/search?hasAttachment=true&conversation=${c.id}`,
     )

@@ -31,7 +31,7 @@ export const messageRecords = defineRecordType({
   },
   async documents(tx: Tx, ids: readonly string[]): Promise<SearchDocument[]> {
     const r = await tx.execute(sql`select m.id, m.body, m.deleted_at,
-        coalesce((select array_agg(f.name) from files f where f.record_type = 'message' and f.record_id = m.id), '{}') as names
+        coalesce((select array_agg(f.name) from files f where f.record_type = 'message' and f.record_id = m.id and f.owner_id = m.author_id), '{}') as names
       from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) i(id)
       join messages m on m.id = i.id`)
     return rowsOf<{ id: string; body: string; deleted_at: unknown; names: string[] }>(r)
