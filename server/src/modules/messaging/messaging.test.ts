@@ -107,6 +107,27 @@ describe('messaging', () => {
     expect(out.json().errors[0].field).toBe('userId')
   })
 
+  it('concurrent requests: one direct conversation per pair, and every message posted once in its own place', async () => {
+    const carol = await joinWorkspace(t, ws, 'member', 'Carol Race')
+    const opens = await Promise.all([
+      carol.client.post('/api/v1/conversations/direct', { userId: owner.id }),
+      owner.client.post('/api/v1/conversations/direct', { userId: carol.id }),
+      carol.client.post('/api/v1/conversations/direct', { userId: owner.id }),
+    ])
+    expect(opens.map((r) => r.statusCode).sort()).toEqual([200, 200, 201])
+    expect(new Set(opens.map((r) => r.json().id)).size).toBe(1)
+    const id = opens[0]?.json().id as string
+    const posts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? carol : owner).client.post(`/api/v1/conversations/${id}/messages`, { body: `race ${i}` }),
+      ),
+    )
+    expect(posts.map((r) => r.statusCode)).toEqual(Array(8).fill(201))
+    const page = (await carol.client.get(`/api/v1/conversations/${id}/messages`)).json()
+    expect(page.data).toHaveLength(8)
+    expect(new Set(page.data.map((m: Msg) => m.body)).size).toBe(8)
+  })
+
   it('renders hostile markdown harmless and keeps the source', async () => {
     const c = await create(alice, { kind: 'group', memberIds: [bob.id] })
     const hostile = [
