@@ -15,6 +15,8 @@ export type MessageCreatedEvent = {
   channelMention: boolean
   /** For direct and group conversations: every current participant's user id (the author too). */
   participantUserIds: string[]
+  /** Participants who muted the conversation (a subscriber may spare them all but mentions). */
+  mutedUserIds: string[]
 }
 
 declare module '../../kernel/events/index.ts' {

@@ -232,6 +232,20 @@ export async function postMessage(
       mentionedUserIds: mentions.userIds,
       channelMention: mentions.channel,
       participantUserIds: c.kind === 'direct' || c.kind === 'group' ? await participantUserIds(tx, c.id) : [],
+      mutedUserIds: (
+        await tx
+          .select({ userId: conversationParticipants.userId })
+          .from(conversationParticipants)
+          .where(
+            and(
+              eq(conversationParticipants.conversationId, c.id),
+              eq(conversationParticipants.muted, true),
+              isNull(conversationParticipants.leftAt),
+            ),
+          )
+      )
+        .map((r) => r.userId)
+        .filter((u): u is string => u !== null),
     })
     const [out] = await serializeMessages(tx, ctx.actor, [m])
     return out as MessageOut

@@ -128,6 +128,29 @@ describe('messaging', () => {
     expect(new Set(page.data.map((m: Msg) => m.body)).size).toBe(8)
   })
 
+  it('emits message.created with the ids subscribers need, through the outbox', async () => {
+    const c = await create(alice, { kind: 'group', memberIds: [bob.id, owner.id] })
+    await owner.client.post(`/api/v1/conversations/${c.id}/mute`, { muted: true })
+    const m = await post(alice, c.id, 'hello @bob')
+    const rows = await t.database.query<{ data: { type: string; payload: Record<string, unknown> } }>(
+      `select data from pgboss.job where name like 'event.%' and data->>'type' = 'message.created' and data->'payload'->>'messageId' = $1`,
+      [m.id],
+    )
+    expect(rows.length).toBeGreaterThan(0)
+    const p = rows[0]?.data.payload as Record<string, unknown>
+    expect(p).toMatchObject({
+      conversationId: c.id,
+      messageId: m.id,
+      authorId: alice.id,
+      conversationKind: 'group',
+      parentId: null,
+      mentionedUserIds: [bob.id],
+      channelMention: false,
+      mutedUserIds: [owner.id],
+    })
+    expect([...(p.participantUserIds as string[])].sort()).toEqual([alice.id, bob.id, owner.id].sort())
+  })
+
   it('renders hostile markdown harmless and keeps the source', async () => {
     const c = await create(alice, { kind: 'group', memberIds: [bob.id] })
     const hostile = [
