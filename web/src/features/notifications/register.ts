@@ -1,10 +1,9 @@
 import { registerRealtimeHandler } from '../../lib/realtime.ts'
 import { registerHeaderItem } from '../../lib/registry/header.ts'
 import { registerSettingsPage } from '../../lib/registry/navigation.ts'
-import { notificationKeys } from './api.ts'
-import { NotificationBell } from './bell.tsx'
+import { LazyNotificationBell } from './lazy-bell.tsx'
 
-registerHeaderItem({ id: 'notifications', order: 10, component: NotificationBell })
+registerHeaderItem({ id: 'notifications', order: 10, component: LazyNotificationBell })
 registerSettingsPage({
   id: 'notifications',
   to: '/settings/notifications',
@@ -16,5 +15,6 @@ registerRealtimeHandler({
   id: 'notifications',
   order: 0,
   types: ['notification.'],
-  invalidate: () => [notificationKeys.all],
+  // Every notifications query (`notificationKeys.all`): the badge, the lists, the settings.
+  invalidate: () => [['notifications']],
 })
