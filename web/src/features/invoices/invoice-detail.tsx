@@ -16,6 +16,7 @@ import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useFormatDateTime } from '../../lib/format.ts'
 import { can, type Me } from '../auth/api.ts'
+import { OnlinePayments } from '../payments/online-payments.tsx'
 import {
   creditNotesQuery,
   fromMinorUnits,
@@ -166,6 +167,8 @@ export function InvoiceDetail({ me, invoice }: { me: Me; invoice: InvoiceDocumen
             <p className="text-sm text-slate-700 dark:text-slate-300">{t('invoices.detail.noPayments')}</p>
           )}
         </section>
+
+        <OnlinePayments me={me} invoiceId={invoice.id} />
 
         {notes.data?.length ? (
           <section aria-labelledby="invoice-credit-notes" className="space-y-2">

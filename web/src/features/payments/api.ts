@@ -22,3 +22,19 @@ export const paymentsApi = {
   test: (gateway: string) => api.post<ConnectionTest>(`/api/v1/payment-gateways/${gateway}/test`),
   disconnect: (gateway: string) => api.delete<null>(`/api/v1/payment-gateways/${gateway}`),
 }
+
+export type OnlinePayment = import('../../../../contracts/payments.ts').OnlinePayment
+export type OnlineRefund = import('../../../../contracts/payments.ts').OnlineRefund
+
+export const onlinePaymentsQuery = (invoiceId: string) =>
+  queryOptions({
+    queryKey: ['online-payments', invoiceId],
+    queryFn: ({ signal }) =>
+      api.get<{ data: OnlinePayment[]; nextCursor: string | null }>(
+        `/api/v1/online-payments?invoiceId=${encodeURIComponent(invoiceId)}&limit=50`,
+        signal,
+      ),
+  })
+
+export const refundOnline = (id: string, amount: number | undefined) =>
+  api.post<OnlineRefund>(`/api/v1/online-payments/${encodeURIComponent(id)}/refund`, amount ? { amount } : {})
