@@ -110,6 +110,7 @@ export function ConversationPane({
                 label={t('messaging.history.label', { name })}
                 onOpenThread={(id) => onThread(id)}
                 onJumpToLatest={() => onJump(null)}
+                onArrived={typing.stopped}
               />
               <TypingLine typers={typing.typers} names={names} />
               {writable ? (

@@ -39,6 +39,7 @@ export function History({
   label,
   onOpenThread,
   onJumpToLatest,
+  onArrived,
 }: {
   conversation: Conversation
   around: string | null
@@ -48,6 +49,8 @@ export function History({
   label: string
   onOpenThread: (id: string) => void
   onJumpToLatest: () => void
+  /** A message from someone else arrived live (their typing line can go). */
+  onArrived?: (authorId: string) => void
 }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
@@ -57,6 +60,7 @@ export function History({
   const bottom = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
   const visible = usePageVisible()
+  const [activeId, setActiveId] = useState<string | null>(null)
 
   const query = useInfiniteQuery({
     queryKey: messagingKeys.history(id, around),
@@ -139,6 +143,7 @@ export function History({
     const ids = new Set(messages.map((m) => m.id))
     if (known.current) {
       const fresh = messages.filter((m) => !known.current?.has(m.id) && m.authorId !== meId && !m.deletedAt)
+      for (const m of fresh) if (m.authorId) onArrived?.(m.authorId)
       const last = fresh[fresh.length - 1]
       if (last && live && last.id === newest?.id) {
         const text = last.body.length > 140 ? `${last.body.slice(0, 140)}…` : last.body
@@ -175,6 +180,25 @@ export function History({
         aria-busy={query.isFetching || undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling history must be reachable by keyboard
         tabIndex={0}
+        onKeyDown={(event) => {
+          // Arrows move between messages; Tab then reaches the controls of the message focused.
+          const keys = ['ArrowUp', 'ArrowDown', 'Home', 'End']
+          if (!keys.includes(event.key) || (event.target as HTMLElement).closest('textarea, input')) return
+          const items = [
+            ...(scroller.current?.querySelectorAll<HTMLElement>('article[data-message-id]') ?? []),
+          ]
+          if (!items.length) return
+          event.preventDefault()
+          const current = items.findIndex((el) => el.contains(document.activeElement))
+          const from = current < 0 ? items.length : current
+          const to =
+            event.key === 'Home'
+              ? 0
+              : event.key === 'End'
+                ? items.length - 1
+                : Math.max(0, Math.min(items.length - 1, from + (event.key === 'ArrowUp' ? -1 : 1)))
+          items[to]?.focus()
+        }}
         className="min-h-0 flex-1 space-y-1 overflow-y-auto px-1 py-2 [overflow-anchor:none] focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
         <div ref={top} aria-hidden="true" className="h-px" />
@@ -198,6 +222,8 @@ export function History({
             canModerate={canModerate}
             highlighted={m.id === around}
             onOpenThread={onOpenThread}
+            tabbable={m.id === (activeId ?? around ?? newest?.id)}
+            onActivate={setActiveId}
           />
         ))}
         {query.isFetchingPreviousPage ? <Spinner className="mx-3" /> : null}

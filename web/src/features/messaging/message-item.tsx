@@ -33,6 +33,9 @@ type Props = {
   canModerate: boolean
   highlighted?: boolean
   onOpenThread?: (id: string) => void
+  /** Its controls are in the Tab order (the message the user is on); the others are reached by arrows. */
+  tabbable?: boolean
+  onActivate?: (id: string) => void
 }
 
 export function MessageItem({
@@ -44,6 +47,8 @@ export function MessageItem({
   canModerate,
   highlighted,
   onOpenThread,
+  tabbable = true,
+  onActivate,
 }: Props) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
@@ -80,6 +85,7 @@ export function MessageItem({
     },
   })
 
+  const tab = tabbable ? undefined : -1
   const reactorNames = (ids: string[]) =>
     ids.map((id) => (id === meId ? t('messaging.you') : (names.get(id) ?? t('messaging.someone')))).join(', ')
 
@@ -89,8 +95,11 @@ export function MessageItem({
       data-testid="message"
       data-message-id={m.id}
       aria-labelledby={`message-${m.id}-meta`}
+      aria-current={highlighted ? 'true' : undefined}
+      tabIndex={-1}
+      onFocus={() => onActivate?.(m.id)}
       className={cn(
-        'group relative rounded-md px-3 py-2 hover:bg-slate-50 focus-within:bg-slate-50 dark:hover:bg-slate-800/60 dark:focus-within:bg-slate-800/60',
+        'group relative rounded-md px-3 py-2 focus-visible:outline-2 focus-visible:outline-indigo-600 hover:bg-slate-50 focus-within:bg-slate-50 dark:hover:bg-slate-800/60 dark:focus-within:bg-slate-800/60',
         highlighted && 'bg-amber-50 ring-2 ring-amber-400 dark:bg-amber-950/40',
       )}
     >
@@ -151,7 +160,13 @@ export function MessageItem({
           {m.attachments.map((a) => (
             <li key={a.id}>
               {a.contentType.startsWith('image/') ? (
-                <a href={fileUrl(a.id, true)} target="_blank" rel="noreferrer" className="block">
+                <a
+                  href={fileUrl(a.id, true)}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="block"
+                  tabIndex={tab}
+                >
                   <img
                     src={fileUrl(a.id, true)}
                     alt={t('messaging.history.attachment', { name: a.name })}
@@ -160,7 +175,12 @@ export function MessageItem({
                   />
                 </a>
               ) : (
-                <a href={fileUrl(a.id)} className={cn(linkClasses, 'text-sm')} download={a.name}>
+                <a
+                  href={fileUrl(a.id)}
+                  className={cn(linkClasses, 'text-sm')}
+                  download={a.name}
+                  tabIndex={tab}
+                >
                   {t('messaging.history.attachment', { name: a.name })}
                 </a>
               )}
@@ -174,6 +194,7 @@ export function MessageItem({
             <li key={r.emoji}>
               <button
                 type="button"
+                tabIndex={tab}
                 aria-pressed={r.mine}
                 disabled={!canWrite}
                 data-testid="reaction"
@@ -199,7 +220,12 @@ export function MessageItem({
         </ul>
       ) : null}
       {m.replyCount > 0 && onOpenThread ? (
-        <button type="button" className={cn(linkClasses, 'mt-1 text-xs')} onClick={() => onOpenThread(m.id)}>
+        <button
+          type="button"
+          tabIndex={tab}
+          className={cn(linkClasses, 'mt-1 text-xs')}
+          onClick={() => onOpenThread(m.id)}
+        >
           {t('messaging.history.replies', { count: m.replyCount })}
         </button>
       ) : null}
@@ -207,6 +233,7 @@ export function MessageItem({
         <fieldset className="absolute -top-3 right-2 m-0 flex gap-1 rounded-md border border-slate-200 bg-white p-0.5 opacity-0 shadow-sm group-focus-within:opacity-100 group-hover:opacity-100 dark:border-slate-700 dark:bg-slate-900">
           <legend className="sr-only">{t('messaging.actions.label', { name: author })}</legend>
           <ActionButton
+            tab={tab}
             label={t('messaging.actions.react')}
             expanded={picking}
             onClick={() => setPicking(!picking)}
@@ -214,12 +241,13 @@ export function MessageItem({
             ☺
           </ActionButton>
           {onOpenThread ? (
-            <ActionButton label={t('messaging.actions.reply')} onClick={() => onOpenThread(m.id)}>
+            <ActionButton tab={tab} label={t('messaging.actions.reply')} onClick={() => onOpenThread(m.id)}>
               ↩
             </ActionButton>
           ) : null}
           {mine ? (
             <ActionButton
+              tab={tab}
               label={t('messaging.actions.edit')}
               onClick={() => {
                 setDraft(m.body)
@@ -230,7 +258,7 @@ export function MessageItem({
             </ActionButton>
           ) : null}
           {mine || canModerate ? (
-            <ActionButton label={t('messaging.actions.delete')} onClick={() => setConfirming(true)}>
+            <ActionButton tab={tab} label={t('messaging.actions.delete')} onClick={() => setConfirming(true)}>
               ✕
             </ActionButton>
           ) : null}
@@ -281,8 +309,10 @@ function ActionButton({
   label,
   onClick,
   expanded,
+  tab,
   children,
 }: {
+  tab: number | undefined
   label: string
   onClick: () => void
   expanded?: boolean
@@ -291,6 +321,7 @@ function ActionButton({
   return (
     <button
       type="button"
+      tabIndex={tab}
       aria-label={label}
       title={label}
       aria-expanded={expanded}
