@@ -20,6 +20,9 @@ Commands:
   payments rotate-key
                  after SECRET_KEY changed (former key in SECRET_KEY_PREVIOUS): re-encrypt every
                  workspace's payment gateway secrets under the new key
+  payments reconcile [--days N]
+                 list the last N days (default 7) of Stripe payments made through Atrium and report
+                 any whose state differs from Atrium's records (exit code 1 when some do)
 `
 
 async function main() {
@@ -42,12 +45,32 @@ async function main() {
   const started = performance.now()
 
   if (command === 'payments') {
-    if (rest[0] !== 'rotate-key') {
+    if (rest[0] !== 'rotate-key' && rest[0] !== 'reconcile') {
       process.stderr.write(usage)
       process.exit(2)
     }
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
     await database.migrate()
+    if (rest[0] === 'reconcile') {
+      const { values } = parseArgs({
+        args: rest.slice(1),
+        options: { days: { type: 'string', default: '7' } },
+      })
+      const days = Number(values.days)
+      if (!Number.isInteger(days) || days < 1 || days > 365) {
+        process.stderr.write('--days must be a whole number of days from 1 to 365\n')
+        process.exit(2)
+      }
+      const { reconcile } = await import('./modules/payments/reconcile.ts')
+      const { KeyRing } = await import('./modules/payments/secrets.ts')
+      const keys = new KeyRing(config.secretKey, config.previousSecretKeys)
+      const differences = await reconcile(database.db, { keys, stripeApi: config.stripeApi }, days)
+      for (const d of differences) process.stdout.write(`${JSON.stringify(d)}\n`)
+      log.info({ days, differences: differences.length }, 'payments reconciled')
+      await database.close()
+      if (differences.length) process.exit(1)
+      return
+    }
     const { rotateGatewaySecrets } = await import('./modules/payments/rotate.ts')
     const { KeyRing } = await import('./modules/payments/secrets.ts')
     const report = await rotateGatewaySecrets(

@@ -19,6 +19,8 @@ import { mask, SecretKeyMissing } from './secrets.ts'
 import { StripeGateway, type StripeSecrets } from './stripe.ts'
 
 type Row = typeof gatewayConnections.$inferSelect
+/** What opening a connection needs: the key ring and where the gateway's API is. */
+export type GatewayDeps = Pick<PaymentsDeps, 'keys' | 'stripeApi'>
 
 /** The additional authenticated data of a workspace's sealed secrets: they open only on their own row. */
 export const aadOf = (workspaceId: string, gateway: Gateway) => `payments:${workspaceId}:${gateway}`
@@ -133,7 +135,7 @@ export async function removeConnection(ctx: ServiceContext, gateway: Gateway) {
 }
 
 /** The gateway client of a connection row, its secrets opened. */
-export function gatewayOf(row: Row, deps: PaymentsDeps): PaymentGateway {
+export function gatewayOf(row: Row, deps: GatewayDeps): PaymentGateway {
   let plain: string
   try {
     plain = deps.keys.open(
@@ -160,7 +162,7 @@ export function gatewayOf(row: Row, deps: PaymentsDeps): PaymentGateway {
 }
 
 /** The workspace's connected gateway for online payments (Stripe first), or null. */
-export async function connectedGateway(tx: Tx, deps: PaymentsDeps, gateway?: Gateway) {
+export async function connectedGateway(tx: Tx, deps: GatewayDeps, gateway?: Gateway) {
   const rows = await tx
     .select()
     .from(gatewayConnections)

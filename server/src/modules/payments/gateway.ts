@@ -18,6 +18,8 @@ export interface PaymentGateway {
   verify(rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<GatewayEvent>
   /** The payment as the gateway holds it now, with its refunds and disputes. */
   paymentState(gatewayPaymentId: string): Promise<PaymentState>
+  /** The ids of the payments made through Atrium for this workspace since a time (for reconciliation). */
+  listPayments(workspaceId: string, since: Date): AsyncIterable<string>
   /** The payment in the gateway's dashboard. */
   dashboardUrl(gatewayPaymentId: string, livemode: boolean): string
 }

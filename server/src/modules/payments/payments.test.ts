@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, joinWorkspace, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { logRedaction } from '../../app.ts'
 import { auditLogs } from '../../kernel/audit/index.ts'
+import { paymentsDeps } from './deps.ts'
+import { reconcile } from './reconcile.ts'
 import { gatewayConnections, gatewayEvents, onlinePayments } from './schema.ts'
 import { StripeTestServer } from './stripe-test-server.ts'
 import { deliver, deliverAll, SK, sentInvoice, shuffle, WHSEC } from './testing.ts'
@@ -438,6 +440,41 @@ describe('signatures and boundaries', () => {
           p.dashboardUrl.startsWith('https://dashboard.stripe.com/test/payments/pi_'),
       ),
     ).toBe(true)
+  })
+
+  it('reconcile reports what Stripe holds and Atrium does not, until the events arrive', async () => {
+    const inv = await sentInvoice(owner, clientId, 2500)
+    const c = await checkout(inv.id)
+    const paid = stripe.pay(c.sessionId)
+    const deps = paymentsDeps(t.kernel)
+    const before = (await reconcile(t.database.db, deps, 1)).filter(
+      (d) => d.gatewayPaymentId === paid.paymentIntentId,
+    )
+    expect(before).toEqual([
+      {
+        workspaceId: owner.workspaceId,
+        gatewayPaymentId: paid.paymentIntentId,
+        onlinePaymentId: c.onlinePaymentId,
+        kind: 'not_paid',
+        gateway: 'succeeded',
+        atrium: 'pending',
+      },
+    ])
+    // Stripe's retries (a replay) bring Atrium's state right; nothing differs any more.
+    await deliverAll(t, owner.workspaceId!, paid.events)
+    const refund = stripe.refundInDashboard(paid.paymentIntentId, 500)
+    expect(
+      (await reconcile(t.database.db, deps, 1)).filter((d) => d.gatewayPaymentId === paid.paymentIntentId),
+    ).toMatchObject([{ kind: 'refunds', gateway: '500', atrium: '0' }])
+    await deliverAll(t, owner.workspaceId!, refund.events)
+    const after = await reconcile(t.database.db, deps, 1)
+    expect(after.filter((d) => d.gatewayPaymentId === paid.paymentIntentId)).toEqual([])
+    // The payment whose events were refused for bad signatures (above) is still reported.
+    expect(after.filter((d) => d.workspaceId === owner.workspaceId)).toMatchObject([
+      { kind: 'not_paid', gateway: 'succeeded', atrium: 'pending' },
+    ])
+    // A workspace whose key Stripe refuses is reported, not skipped silently.
+    expect(after.filter((d) => d.workspaceId === other.workspaceId)).toMatchObject([{ kind: 'unreachable' }])
   })
 
   it('no secret appears in any log line', () => {

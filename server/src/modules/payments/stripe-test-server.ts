@@ -126,6 +126,17 @@ export class StripeTestServer {
       const s = this.sessions.get(parts[3])
       return s ? [200, s] : this.notFound(parts[3])
     }
+    if (method === 'GET' && path === '/v1/payment_intents') {
+      const gte = Number((p.created as Obj | undefined)?.gte ?? 0)
+      const data = [...this.intents.values()].filter((pi) => (pi.created as number) >= gte)
+      return [
+        200,
+        this.list(
+          '/v1/payment_intents',
+          data.map((pi) => ({ ...pi })),
+        ),
+      ]
+    }
     if (method === 'GET' && parts[1] === 'payment_intents' && parts[2]) {
       const pi = this.intents.get(parts[2])
       if (!pi) return this.notFound(parts[2])

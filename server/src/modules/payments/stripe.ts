@@ -1,4 +1,5 @@
-import Stripe from 'stripe'
+import { createRequire } from 'node:module'
+import type Stripe from 'stripe'
 import type {
   CheckoutInput,
   ConnectionCheck,
@@ -14,6 +15,13 @@ import { BadSignature } from './gateway.ts'
 export type StripeSecrets = { secretKey: string; webhookSecret: string }
 export type StripeApi = { protocol: 'http' | 'https'; host: string; port: number } | null
 
+let sdk: typeof Stripe | undefined
+/** The SDK, loaded when the first gateway is built: a server without Stripe connections never holds it. */
+function stripeSdk(): typeof Stripe {
+  sdk ??= createRequire(import.meta.url)('stripe') as typeof Stripe
+  return sdk
+}
+
 const toDate = (s: number | null | undefined) => (s ? new Date(s * 1000) : null)
 const idOf = (v: string | { id: string } | null | undefined) =>
   v == null ? null : typeof v === 'string' ? v : v.id
@@ -26,7 +34,7 @@ export class StripeGateway implements PaymentGateway {
 
   constructor(secrets: StripeSecrets, api: StripeApi) {
     this.secrets = secrets
-    this.client = new Stripe(secrets.secretKey, {
+    this.client = new (stripeSdk())(secrets.secretKey, {
       ...(api ?? {}),
       maxNetworkRetries: 2,
       timeout: 20_000,
@@ -171,6 +179,14 @@ export class StripeGateway implements PaymentGateway {
     }
   }
 
+  async *listPayments(workspaceId: string, since: Date): AsyncIterable<string> {
+    const list = this.client.paymentIntents.list({
+      created: { gte: Math.floor(since.getTime() / 1000) },
+      limit: 100,
+    })
+    for await (const pi of list) if (pi.metadata?.atrium_workspace === workspaceId) yield pi.id
+  }
+
   dashboardUrl(gatewayPaymentId: string, livemode: boolean) {
     return `https://dashboard.stripe.com/${livemode ? '' : 'test/'}payments/${gatewayPaymentId}`
   }
@@ -178,6 +194,6 @@ export class StripeGateway implements PaymentGateway {
 
 /** Stripe's own message for a failed call (never the key). */
 export function stripeMessage(err: unknown): string {
-  if (err instanceof Stripe.errors.StripeError) return `${err.type}: ${err.message}`
+  if (sdk && err instanceof sdk.errors.StripeError) return `${err.type}: ${err.message}`
   return err instanceof Error ? err.message : String(err)
 }
