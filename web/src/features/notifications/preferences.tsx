@@ -24,6 +24,21 @@ export function NotificationPreferencesPage() {
   const queryClient = useQueryClient()
   const save = useMutation({
     mutationFn: notificationsApi.savePreferences,
+    // The switch moves at once; the server's answer replaces it (or a refetch, when it fails).
+    onMutate: (change) =>
+      queryClient.setQueryData<NotificationPreferences>(notificationKeys.preferences, (old) =>
+        old
+          ? {
+              ...old,
+              digest: change.digest ?? old.digest,
+              types: old.types.map((ty) => ({
+                ...ty,
+                channels: { ...ty.channels, ...(change.channels?.[ty.type] ?? {}) },
+              })),
+            }
+          : old,
+      ),
+    onError: () => queryClient.invalidateQueries({ queryKey: notificationKeys.preferences }),
     onSuccess: (data) => {
       queryClient.setQueryData(notificationKeys.preferences, data)
       showToast({ message: t('notifications.preferences.saved') })
@@ -37,7 +52,6 @@ export function NotificationPreferencesPage() {
             <Select
               label={t('notifications.preferences.digest.label')}
               value={prefs.digest}
-              disabled={save.isPending}
               onChange={(e) => save.mutate({ digest: e.target.value as Digest })}
             >
               {DIGESTS.map((d) => (
@@ -84,7 +98,6 @@ export function NotificationPreferencesPage() {
                             className="size-4 accent-indigo-700 dark:accent-indigo-300"
                             aria-label={`${ty.label}: ${t(`notifications.preferences.channels.${c}`)}`}
                             checked={ty.channels[c]}
-                            disabled={save.isPending}
                             onChange={(e) =>
                               save.mutate({ channels: { [ty.type]: { [c]: e.target.checked } } })
                             }
