@@ -1,8 +1,12 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
 import { and, eq, sql } from 'drizzle-orm'
+import { io as connectClient } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
+import { APP_URL, createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { mailMessages } from '../../kernel/mail/schema.ts'
+import type { RealtimeMessage } from '../../kernel/realtime/index.ts'
+import { realtimeServer } from '../../kernel/realtime/routes.ts'
 import { realtimeEvents } from '../../kernel/realtime/schema.ts'
 import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
 import { runDigest } from './delivery.ts'
@@ -456,5 +460,45 @@ describe('first types, from domain events', () => {
       return list.find((n) => n.type === 'client.assigned' && n.link === `/clients/${clientId}`)
     }, 'the client.assigned notification')
     expect(found.title).toBe('Assigned Ltd is assigned to you')
+  })
+})
+
+describe('realtime badge', () => {
+  it('a new notification and its reading reach the recipient’s sockets, and nobody else’s', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' })
+    await realtimeServer(t.app)
+    const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
+    const open = async (u: TestUser) => {
+      const socket = connectClient(url, {
+        path: '/socket.io/',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: {
+          origin: APP_URL,
+          cookie: [...u.client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      })
+      const events: RealtimeMessage[] = []
+      socket.on('event', (e: RealtimeMessage) => events.push(e))
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve())
+        socket.once('connect_error', reject)
+      })
+      return { socket, events }
+    }
+    const mine = await open(member)
+    const theirs = await open(owner)
+    try {
+      const [id] = await ping([member.id])
+      await until(async () => mine.events.find((e) => e.type === 'notification.created'), 'the created event')
+      expect(mine.events.find((e) => e.type === 'notification.created')?.ids).toEqual({ notificationId: id })
+      expect((await member.client.post(`/api/v1/notifications/${id}/read`)).statusCode).toBe(200)
+      await until(async () => mine.events.find((e) => e.type === 'notification.read'), 'the read event')
+      expect(theirs.events.filter((e) => e.type.startsWith('notification.'))).toEqual([])
+    } finally {
+      mine.socket.close()
+      theirs.socket.close()
+    }
   })
 })
