@@ -18,6 +18,7 @@ declare module './index.ts' {
   interface NotificationTypes {
     'test.ping': { n: number }
     'test.chat': { n: number }
+    'test.bad_link': { to: string }
   }
 }
 
@@ -37,6 +38,15 @@ registerNotificationType({
   link: () => null,
   defaults: { in_app: true, email: true, push: false },
   emailWhenOffline: true,
+})
+
+registerNotificationType({
+  type: 'test.bad_link',
+  module: 'test',
+  label: 'A link that leaves the app',
+  render: () => ({ title: 'Bad link', summary: '' }),
+  link: (p) => p.to,
+  defaults: { in_app: true, email: false, push: false },
 })
 
 let t: TestApp
@@ -105,6 +115,26 @@ describe('notify', () => {
     expect(events.map((e) => [e.room, e.payload])).toContainEqual([
       `user:${member.id}`,
       { notificationId: ids[0] },
+    ])
+  })
+
+  it('keeps only links inside the app', async () => {
+    const ctx = notifyContextOf(t.kernel, { workspaceId: ws }, owner.id)
+    for (const [i, to] of [
+      'javascript:alert(1)',
+      '//evil.example/x',
+      'https://evil.example',
+      '/\\evil',
+    ].entries())
+      await notify(ctx, [member.id], 'test.bad_link', { to }, { key: `bad${i}` })
+    await notify(ctx, [member.id], 'test.bad_link', { to: '/clients/x' }, { key: 'good' })
+    const rows = (await rowsFor(member.id)).filter((r) => r.type === 'test.bad_link')
+    expect(rows.map((r) => [r.dedupeKey, r.link]).sort()).toEqual([
+      ['bad0', null],
+      ['bad1', null],
+      ['bad2', null],
+      ['bad3', null],
+      ['good', '/clients/x'],
     ])
   })
 

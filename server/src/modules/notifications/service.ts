@@ -48,6 +48,11 @@ export type NotifyContext = {
 
 type Overrides = Record<string, Partial<ChannelSwitches>>
 
+/** A link is a path inside the app (`/clients/…`); anything else (another origin, a scheme) is dropped. */
+export function appPath(link: string | null): string | null {
+  return link && /^\/(?![/\\])/.test(link) && link.length <= 2000 ? link : null
+}
+
 async function preferencesOf(tx: Tx, userIds: string[]) {
   if (!userIds.length) return new Map<string, { channels: Overrides; digest: Digest }>()
   const rows = await tx
@@ -92,7 +97,7 @@ export async function notifyAny(
   if (!wanted.length) return []
   const now = ctx.now ?? new Date()
   const online = def.emailWhenOffline ? await onlineAmong(ctx.db, wanted, now) : new Set<string>()
-  const link = def.link(payload as never)
+  const link = appPath(def.link(payload as never))
   return withWorkspace(ctx, async (tx) => {
     const members = await tx
       .select({ userId: memberships.userId })
