@@ -184,6 +184,16 @@ test('history by scrolling, search and jump, thread, edit, delete, attachment, m
   await page.getByRole('button', { name: 'Jump to the latest messages' }).click()
   await expect(log.getByTestId('message').filter({ hasText: 'Note number 52' })).toBeInViewport()
 
+  // Keyboard: arrows move between messages; Tab reaches the focused message's own controls.
+  await log.focus()
+  await page.keyboard.press('ArrowUp')
+  await expect(log.getByTestId('message').filter({ hasText: 'Note number 52' })).toBeFocused()
+  await page.keyboard.press('ArrowUp')
+  const note51 = log.getByTestId('message').filter({ hasText: 'Note number 51' })
+  await expect(note51).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(note51.getByRole('button', { name: 'Add reaction' })).toBeFocused()
+
   // A thread reply.
   const last = log.getByTestId('message').filter({ hasText: 'Note number 52' })
   await last.hover()

@@ -9,7 +9,7 @@ import type {
   SearchPageSchema,
 } from '../../../../contracts/messaging.ts'
 import { api, queryString } from '../../lib/api.ts'
-import { messagingKeys as shellKeys } from './keys.ts'
+import { shellKeys } from './keys.ts'
 
 export type Conversation = z.output<typeof ConversationSchema>
 export type ConversationPage = z.output<typeof ConversationPageSchema>
@@ -18,9 +18,12 @@ export type MessagePage = z.output<typeof MessagePageSchema>
 export type Participant = z.output<typeof ParticipantSchema>
 export type SearchPage = z.output<typeof SearchPageSchema>
 export const messagingKeys = {
+  all: ['messaging'] as const,
   ...shellKeys,
   list: ['messaging', 'conversations', 'list'] as const,
-  members: (id: string) => ['messaging', 'conversation', id, 'members'] as const,
+  conversation: (id: string) => ['messaging', 'conversations', 'one', id] as const,
+  members: (id: string) => ['messaging', 'members', id] as const,
+  messages: (id: string) => ['messaging', 'messages', id] as const,
   history: (id: string, around: string | null) => ['messaging', 'messages', id, around] as const,
   replies: (id: string, parentId: string) => ['messaging', 'messages', id, 'replies', parentId] as const,
   search: (q: string) => ['messaging', 'search', q] as const,

@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { Link } from '@tanstack/react-router'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, QueryState } from '../../components/ui/index.ts'
+import { Alert, Button, cn, QueryState } from '../../components/ui/index.ts'
+import { linkClasses } from '../../components/ui/link.ts'
 import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage } from '../../lib/errors.ts'
 import { type Conversation, conversationQuery, messagingApi, messagingKeys } from './api.ts'
@@ -78,9 +80,15 @@ export function ConversationPane({
         const isChannel = c.kind === 'channel_public' || c.kind === 'channel_private'
         return (
           <div className="flex min-h-0 flex-1 gap-4">
-            <section aria-labelledby="conversation-title" className="flex min-h-0 min-w-0 flex-1 flex-col">
+            <section
+              aria-labelledby="conversation-title"
+              className={cn('min-h-0 min-w-0 flex-1 flex-col lg:flex', thread ? 'hidden' : 'flex')}
+            >
               <header className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 pb-2 dark:border-slate-700">
                 <div className="min-w-0">
+                  <Link to="/messages" className={cn(linkClasses, 'text-sm md:hidden')}>
+                    {t('messaging.back')}
+                  </Link>
                   <h2 id="conversation-title" className="truncate text-lg font-semibold">
                     {name}
                     {c.kind === 'channel_private' ? (

@@ -199,35 +199,38 @@ export function History({
                 : Math.max(0, Math.min(items.length - 1, from + (event.key === 'ArrowUp' ? -1 : 1)))
           items[to]?.focus()
         }}
-        className="min-h-0 flex-1 space-y-1 overflow-y-auto px-1 py-2 [overflow-anchor:none] focus-visible:outline-2 focus-visible:outline-indigo-600"
+        className="flex min-h-0 flex-1 flex-col overflow-y-auto px-1 py-2 [overflow-anchor:none] focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
-        <div ref={top} aria-hidden="true" className="h-px" />
-        {query.isFetchingNextPage ? (
-          <Spinner label={t('messaging.history.loadingOlder')} className="mx-3" />
-        ) : null}
-        {query.isPending ? <Spinner className="m-3" /> : null}
-        {query.data && !query.hasNextPage ? (
-          <p className="px-3 py-2 text-xs text-slate-600 dark:text-slate-300">
-            {messages.length ? t('messaging.history.start') : t('messaging.history.empty')}
-          </p>
-        ) : null}
-        {messages.map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            conversationId={id}
-            meId={meId}
-            names={names}
-            canWrite={conversation.joined && !conversation.archivedAt}
-            canModerate={canModerate}
-            highlighted={m.id === around}
-            onOpenThread={onOpenThread}
-            tabbable={m.id === (activeId ?? around ?? newest?.id)}
-            onActivate={setActiveId}
-          />
-        ))}
-        {query.isFetchingPreviousPage ? <Spinner className="mx-3" /> : null}
-        <div ref={bottom} aria-hidden="true" className="h-px" />
+        {/* A short history sits at the bottom, by the composer. */}
+        <div className="mt-auto space-y-1">
+          <div ref={top} aria-hidden="true" className="h-px" />
+          {query.isFetchingNextPage ? (
+            <Spinner label={t('messaging.history.loadingOlder')} className="mx-3" />
+          ) : null}
+          {query.isPending ? <Spinner className="m-3" /> : null}
+          {query.data && !query.hasNextPage ? (
+            <p className="px-3 py-2 text-xs text-slate-600 dark:text-slate-300">
+              {messages.length ? t('messaging.history.start') : t('messaging.history.empty')}
+            </p>
+          ) : null}
+          {messages.map((m) => (
+            <MessageItem
+              key={m.id}
+              message={m}
+              conversationId={id}
+              meId={meId}
+              names={names}
+              canWrite={conversation.joined && !conversation.archivedAt}
+              canModerate={canModerate}
+              highlighted={m.id === around}
+              onOpenThread={onOpenThread}
+              tabbable={m.id === (activeId ?? around ?? newest?.id)}
+              onActivate={setActiveId}
+            />
+          ))}
+          {query.isFetchingPreviousPage ? <Spinner className="mx-3" /> : null}
+          <div ref={bottom} aria-hidden="true" className="h-px" />
+        </div>
       </div>
       {around ? (
         <div className="absolute right-4 bottom-2">

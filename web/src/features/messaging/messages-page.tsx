@@ -133,7 +133,10 @@ export function MessagesPage({
       <div className="flex h-[calc(100vh-12rem)] min-h-[28rem] gap-4">
         <nav
           aria-label={t('messaging.conversations')}
-          className="flex w-64 shrink-0 flex-col gap-3 overflow-y-auto border-r border-slate-200 pr-3 dark:border-slate-700"
+          className={cn(
+            'w-full shrink-0 flex-col gap-3 overflow-y-auto md:flex md:w-64 md:border-r md:border-slate-200 md:pr-3 dark:md:border-slate-700',
+            search.c || q.trim() ? 'hidden' : 'flex',
+          )}
         >
           <search>
             <label htmlFor="message-search" className="sr-only">
@@ -195,7 +198,9 @@ export function MessagesPage({
             )}
           </QueryState>
         </nav>
-        <div className="flex min-h-0 min-w-0 flex-1 flex-col">
+        <div
+          className={cn('min-h-0 min-w-0 flex-1 flex-col md:flex', search.c || q.trim() ? 'flex' : 'hidden')}
+        >
           {q.trim() ? (
             <SearchResults
               q={q}

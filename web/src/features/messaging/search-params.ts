@@ -6,15 +6,15 @@ export type MessagesSearch = {
   new?: 'channel' | 'direct'
 }
 
-const id = (value: unknown, prefix: string) =>
-  typeof value === 'string' && new RegExp(`^${prefix}_[0-9a-f]{32}$`).test(value) ? value : undefined
+const ID = /^[a-z]{3}_[0-9a-f]{32}$/
+const id = (value: unknown) => (typeof value === 'string' && ID.test(value) ? value : undefined)
 
-// Zod-free: a route's validateSearch is in the entry bundle.
+// Zod-free: a route's validateSearch is in the entry bundle. The API checks the ids' kinds.
 export function parseMessagesSearch(search: Record<string, unknown>): MessagesSearch {
   return {
-    c: id(search.c, 'cnv'),
-    m: id(search.m, 'msg'),
-    thread: id(search.thread, 'msg'),
+    c: id(search.c),
+    m: id(search.m),
+    thread: id(search.thread),
     new: search.new === 'channel' || search.new === 'direct' ? search.new : undefined,
   }
 }

@@ -36,7 +36,7 @@ export function ThreadPanel({
   return (
     <aside
       aria-labelledby="thread-title"
-      className="flex min-h-0 w-80 shrink-0 flex-col border-l border-slate-200 pl-4 dark:border-slate-700"
+      className="flex min-h-0 w-full shrink-0 flex-col lg:w-80 lg:border-l lg:border-slate-200 lg:pl-4 dark:lg:border-slate-700"
       onKeyDown={(event) => {
         if (event.key === 'Escape' && !event.defaultPrevented) onClose()
       }}
