@@ -58,6 +58,8 @@ export default defineConfig({
           DATA_DIR: dataDir,
           LOG_LEVEL: 'warn',
           ATRIUM_SEED: 'false',
+          // Stripe's API as played by e2e/payments.spec.ts (a local stand-in on this port).
+          STRIPE_API_URL: `http://127.0.0.1:${port + 1000}`,
         },
       },
 })

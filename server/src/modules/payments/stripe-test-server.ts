@@ -57,9 +57,9 @@ export class StripeTestServer {
   private readonly disputes = new Map<string, Obj>()
   private readonly idempotent = new Map<string, { status: number; body: Obj }>()
 
-  async start(): Promise<string> {
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res))
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r))
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r))
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
   }
 
