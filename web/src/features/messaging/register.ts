@@ -1,7 +1,6 @@
 import { registerRealtimeHandler } from '../../lib/realtime.ts'
 import { registerNavItem } from '../../lib/registry/navigation.ts'
-import { shellKeys } from './keys.ts'
-import { UnreadBadge } from './unread-badge.tsx'
+import { LazyUnreadBadge } from './lazy-badge.tsx'
 
 registerNavItem({
   id: 'messages',
@@ -10,7 +9,7 @@ registerNavItem({
   order: 15,
   permission: 'messaging:read',
   goKey: 't',
-  badge: UnreadBadge,
+  badge: LazyUnreadBadge,
 })
 /**
  * Realtime says what changed: the conversations (`conversation.*`: activity, read positions, members,
@@ -24,7 +23,7 @@ registerRealtimeHandler({
   types: ['message.', 'reaction.', 'conversation.'],
   invalidate: (e) => [
     e.type.startsWith('conversation.')
-      ? shellKeys.conversations
+      ? ['messaging', 'conversations']
       : ['messaging', 'messages', String(e.ids.conversationId)],
     ...(e.type.startsWith('conversation.member')
       ? [['messaging', 'members', String(e.ids.conversationId)]]
