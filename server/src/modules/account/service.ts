@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import { and, desc, eq, gt, ne } from 'drizzle-orm'
-import { UAParser } from 'ua-parser-js'
+import type { UAParser as Parser } from 'ua-parser-js'
 import { permissionsOf } from '../../kernel/access/index.ts'
 import { recordForUser } from '../../kernel/audit/index.ts'
 import { sessions } from '../../kernel/auth/schema.ts'
@@ -32,8 +33,12 @@ export async function setActiveWorkspace(ctx: UserContext, workspaceId: string) 
   return me({ ...ctx.auth, workspace: ws })
 }
 
+let UAParser: typeof Parser | undefined
+
 function describeDevice(userAgent: string | null): string {
   if (!userAgent) return 'Unknown device'
+  // ua-parser-js is loaded by the first session list, not with the server.
+  UAParser ??= (createRequire(import.meta.url)('ua-parser-js') as { UAParser: typeof Parser }).UAParser
   const ua = UAParser(userAgent)
   const browser = [ua.browser.name, ua.browser.major].filter(Boolean).join(' ')
   const os = [ua.os.name, ua.os.version].filter(Boolean).join(' ')

@@ -1,9 +1,13 @@
-import { parse } from 'csv-parse/sync'
+import { createRequire } from 'node:module'
+import type { parse as Parse } from 'csv-parse/sync'
 import { CreateClientSchema, importTargets } from '../../../../contracts/clients.ts'
 import { unneutralise } from '../../kernel/http/csv.ts'
 import { decodeUtf8Upload } from '../../kernel/http/input.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
 import { type FieldDef, validateCustomValues } from '../custom-fields/index.ts'
+
+// csv-parse is loaded by the first import parsed, not with the server (docs/operations.md, Footprint).
+let parse: typeof Parse | undefined
 
 /** Decodes an uploaded file: UTF-8 only (a BOM is dropped); anything else is a clear error. */
 export const decodeCsv = (body: Buffer): string => decodeUtf8Upload(body, 'file')
@@ -15,6 +19,7 @@ export function parseCsv(text: string): string[][] {
     firstLine.split(d).length > firstLine.split(best).length ? d : best,
   )
   try {
+    parse ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof Parse }).parse
     const rows = parse(text, {
       delimiter,
       relax_column_count: true,

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm'
-import { Zip, ZipPassThrough } from 'fflate'
 import type { z } from 'zod'
 import type { DocumentExportQuerySchema } from '../../../../contracts/invoice-lists.ts'
 import type { DocumentKind } from '../../../../contracts/invoices.ts'
@@ -186,6 +185,8 @@ export async function* zipPdfs(
 ): AsyncGenerator<Uint8Array> {
   const chunks: Uint8Array[] = []
   let failure: Error | null = null
+  // fflate is loaded by the first ZIP asked for, not with the server.
+  const { Zip, ZipPassThrough } = await import('fflate')
   const zip = new Zip((err, chunk) => {
     if (err) failure = err
     else chunks.push(chunk)
