@@ -25,24 +25,14 @@ export function prepareModuleLoading(): void {
   if (!youngGenerationTuned()) v8.setFlagsFromString('--semi-space-growth-factor=1')
 }
 
-/**
- * Start-up is over (the server listens): the young generation may grow with the load again, and the
- * old generation's limit after a full collection is 30 % above what survived it (V8 picks up to 4×
- * for a small heap). A streamed export promotes much of what it reads (chunks outlive a scavenge or
- * two); with V8's factor the old generation grew to ~300 MB of garbage before its first full
- * collection, and exporting a million clients grew RSS by ~270 MB; with 30 % by ~90–115 MB, for
- * ~0.1–0.2 ms more of server CPU per list request at 50 connections (docs/operations.md, Footprint).
- * Starting node with your own `--heap-growing-percent` keeps it.
- */
+/** Start-up is over (the server listens): the young generation may grow with the load again. */
 export function startupDone(): void {
-  if (!/heap[-_]growing/.test(nodeFlags())) v8.setFlagsFromString('--heap-growing-percent=30')
   if (!youngGenerationTuned()) v8.setFlagsFromString('--semi-space-growth-factor=2') // V8's default
 }
 
-const nodeFlags = () => `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`
-
 /** Whoever starts node with their own young generation settings keeps them. */
-const youngGenerationTuned = () => /semi[-_]space/.test(nodeFlags())
+const youngGenerationTuned = () =>
+  /semi[-_]space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)
 
 type ResolveHook = NonNullable<Parameters<typeof module.registerHooks>[0]['resolve']>
 type Resolved = ReturnType<ResolveHook>
