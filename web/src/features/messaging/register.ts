@@ -8,7 +8,6 @@ registerNavItem({
   labelKey: 'messaging.title',
   order: 15,
   permission: 'messaging:read',
-  goKey: 't',
   badge: LazyUnreadBadge,
 })
 /**
