@@ -10,6 +10,7 @@ import { EMAIL_QUEUE, type NotifyContext, notifyAny, PUSH_QUEUE } from './servic
 import { clientNotifications } from './types/clients.ts'
 import { invoiceNotifications } from './types/invoices.ts'
 import { messagingNotifications } from './types/messaging.ts'
+import { workspaceNotifications } from './types/workspaces.ts'
 
 export const DIGEST_QUEUE = 'notifications.digest'
 
@@ -45,7 +46,12 @@ export default defineModule({
       { cron: '0 * * * *', retryLimit: 2 },
     ),
   ],
-  events: [...messagingNotifications, ...invoiceNotifications, ...clientNotifications],
+  events: [
+    ...messagingNotifications,
+    ...invoiceNotifications,
+    ...clientNotifications,
+    ...workspaceNotifications,
+  ],
 })
 
 function deliveryDeps(kernel: Pick<Kernel, 'database' | 'jobs' | 'config'>) {

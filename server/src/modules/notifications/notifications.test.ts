@@ -491,6 +491,46 @@ describe('first types, from domain events', () => {
     }, 'the client.assigned notification')
     expect(found.title).toBe('Assigned Ltd is assigned to you')
   })
+
+  it('an accepted invitation notifies its inviter; a role change notifies the member, not the one who changed it', async () => {
+    const email = `joiner-${Date.now()}@example.com`
+    const sent = await owner.client.post('/api/v1/invitations', { email, role: 'member' })
+    expect(sent.statusCode, sent.body).toBe(201)
+    const link = (await t.mail(email, /invited you/)).link!
+    const token = link.slice(link.lastIndexOf('/') + 1)
+    const joiner = await t.user({ email, workspace: false, name: 'Jo Joiner' })
+    const accepted = await joiner.client.post(`/api/v1/invitation-tokens/${token}/accept`)
+    expect(accepted.statusCode, accepted.body).toBe(200)
+    const joined = await until(async () => {
+      const list = (await owner.client.get('/api/v1/notifications')).json().data as {
+        type: string
+        title: string
+      }[]
+      return list.find(
+        (n) => n.type === 'invitation.accepted' && n.title === 'Jo Joiner joined the workspace',
+      )
+    }, 'the invitation.accepted notification')
+    expect(joined).toMatchObject({ link: '/settings/members' })
+
+    const members = (await owner.client.get('/api/v1/members?limit=200')).json().data as {
+      id: string
+      userId: string
+    }[]
+    const m = members.find((x) => x.userId === joiner.id)!
+    const changed = await owner.client.patch(`/api/v1/members/${m.id}`, { role: 'admin' })
+    expect(changed.statusCode, changed.body).toBe(200)
+    await joiner.client.put('/api/v1/me/active-workspace', { workspaceId: ws })
+    const role = await until(async () => {
+      const list = (await joiner.client.get('/api/v1/notifications')).json().data as {
+        type: string
+        title: string
+      }[]
+      return list.find((n) => n.type === 'member.role_changed')
+    }, 'the member.role_changed notification')
+    expect(role.title).toBe('You are now an admin of the workspace')
+    const ownerList = (await owner.client.get('/api/v1/notifications')).json().data as { type: string }[]
+    expect(ownerList.filter((n) => n.type === 'member.role_changed')).toEqual([])
+  })
 })
 
 describe('realtime badge', () => {

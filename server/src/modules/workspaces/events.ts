@@ -1,3 +1,4 @@
+import type { Role } from '../../kernel/access/index.ts'
 import { subscribe } from '../../kernel/events/index.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
 import { MAIL_QUEUE, renderEmail } from '../../kernel/mail/index.ts'
@@ -7,6 +8,17 @@ declare module '../../kernel/events/index.ts' {
   interface DomainEvents {
     /** An invitation was created or sent again; carries what the email needs. */
     'invitation.sent': InvitationSentEvent
+    /** Someone joined the workspace through an invitation (`inviterId`: who sent it, when known). */
+    'invitation.accepted': {
+      invitationId: string
+      memberId: string
+      userId: string
+      name: string
+      role: Role
+      inviterId: string | null
+    }
+    /** A member's role changed (`changedBy`: the user who changed it). */
+    'member.role_changed': { memberId: string; userId: string; before: Role; after: Role; changedBy: string }
   }
 }
 

@@ -218,7 +218,7 @@ export async function previewInvitation(db: Db, token: string) {
 }
 
 /** Joins the invited workspace; the signed-in user's email must be the invited one. */
-export async function acceptInvitation(ctx: UserContext, token: string) {
+export async function acceptInvitation(deps: InvitationDeps, ctx: UserContext, token: string) {
   const row = await byToken(ctx.db, token)
   if (!row) throw problems.notFound('Invitation')
   const inv = row.inv
@@ -252,6 +252,14 @@ export async function acceptInvitation(ctx: UserContext, token: string) {
       targetId: m!.id,
       targetLabel: ctx.auth.user.email,
       after: { role: inv.role, invitationId: inv.id },
+    })
+    await deps.events.emit(tx, 'invitation.accepted', inv.workspaceId, {
+      invitationId: inv.id,
+      memberId: m!.id,
+      userId: ctx.auth.user.id,
+      name: ctx.auth.user.name,
+      role: inv.role,
+      inviterId: inv.inviterId ?? null,
     })
     return { workspaceId: inv.workspaceId }
   })

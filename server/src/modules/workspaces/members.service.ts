@@ -3,6 +3,7 @@ import { assertCan, can, type Role } from '../../kernel/access/index.ts'
 import { record } from '../../kernel/audit/index.ts'
 import { users } from '../../kernel/auth/schema.ts'
 import type { Tx } from '../../kernel/db/index.ts'
+import type { Events } from '../../kernel/events/index.ts'
 import type { WorkspaceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
@@ -70,7 +71,12 @@ export async function listMembers(ctx: WorkspaceContext, q: { limit: number; cur
   })
 }
 
-export async function changeRole(ctx: WorkspaceContext, memberId: string, role: Role) {
+export async function changeRole(
+  deps: { events: Events },
+  ctx: WorkspaceContext,
+  memberId: string,
+  role: Role,
+) {
   assertCan(ctx.actor, 'members:write')
   return withWorkspace(ctx, async (tx) => {
     const m = await findMember(tx, memberId)
@@ -93,6 +99,13 @@ export async function changeRole(ctx: WorkspaceContext, memberId: string, role: 
       targetLabel: m.email,
       before: { role: m.role },
       after: { role },
+    })
+    await deps.events.emit(tx, 'member.role_changed', ctx.workspaceId, {
+      memberId: m.id,
+      userId: m.userId,
+      before: m.role,
+      after: role,
+      changedBy: ctx.actor.userId,
     })
     return serialize({ ...m, role })
   })

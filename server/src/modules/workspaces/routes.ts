@@ -106,7 +106,7 @@ export function registerWorkspaceRoutes(
         response: { 200: MemberSchema, ...errors },
       },
     },
-    async (req) => members.changeRole(workspaceContext(req, db), req.params.id, req.body.role),
+    async (req) => members.changeRole(deps, workspaceContext(req, db), req.params.id, req.body.role),
   )
 
   app.delete(
@@ -224,6 +224,6 @@ export function registerWorkspaceRoutes(
         response: { 200: z.object({ workspaceId: z.uuid() }), ...problemResponses(410), ...errors },
       },
     },
-    async (req) => invitations.acceptInvitation(userContext(req, db), req.params.token),
+    async (req) => invitations.acceptInvitation(deps, userContext(req, db), req.params.token),
   )
 }
