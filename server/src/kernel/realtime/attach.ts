@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
 import { Server, type Socket } from 'socket.io'
 import type { Role } from '../access/index.ts'
 import { sessionFromCookie } from '../auth/session.ts'
@@ -43,7 +44,11 @@ export type SocketData = {
   via: 'cookie' | 'token'
   /** The session a cookie socket was opened with: it ends when the session does. */
   sessionId?: string
+  /** What the client says of its user: `away` when its tab is hidden or idle (`presence` message). */
+  presence?: 'online' | 'away'
 }
+
+export type PresenceState = 'online' | 'away' | 'offline'
 
 export type RealtimeServer = {
   io: Server
@@ -149,7 +154,10 @@ export async function attachRealtime(
     }
   })
 
-  io.on('connection', (socket: Socket) => onConnection(socket, kernel, limits))
+  io.on('connection', (socket: Socket) => {
+    onConnection(socket, kernel, limits)
+    onPresence(io, socket, log)
+  })
 
   const checkSessions = async () => {
     const bySession = new Map<string, Socket[]>()
@@ -286,5 +294,64 @@ function onConnection(socket: Socket, kernel: Kernel, limits: RealtimeLimits): v
     if (!socket.rooms.has(name)) return ack?.({ ok: false, error: 'not_joined' })
     socket.to(name).emit('signal', { room, type, userId: data.userId })
     ack?.({ ok: true })
+  })
+}
+
+/**
+ * Presence, from the sockets themselves (on every node, through the adapter): a user is `online`
+ * while one of their sockets in the workspace says so, `away` while all say `away`, `offline` without
+ * any. Each change goes to the workspace room as a `presence` message `{ userId, state }`; a socket asks
+ * for everyone's with `presence:list` (ack: `{ ok, users: [{ userId, state }] }`) and sets its own with
+ * `presence` `{ state: 'online' | 'away' }`. Nothing is stored.
+ */
+function onPresence(io: Server, socket: Socket, log: Logger): void {
+  const data = socket.data as SocketData
+  data.presence ??= 'online'
+  const ws = rooms.workspace(data.workspaceId)
+  const stateOf = async (userId: string): Promise<PresenceState> => {
+    const sockets = await io.in(rooms.user(data.workspaceId, userId)).fetchSockets()
+    if (!sockets.length) return 'offline'
+    return sockets.some((x) => (x.data as SocketData).presence !== 'away') ? 'online' : 'away'
+  }
+  let told: PresenceState | null = null
+  const announce = async () => {
+    const state = await stateOf(data.userId)
+    if (state === told) return
+    told = state
+    io.to(ws).emit('presence', { userId: data.userId, state })
+  }
+  const safely = (p: Promise<unknown>) => p.catch((err) => log.warn({ err }, 'realtime: presence failed'))
+  safely(announce())
+  socket.on('presence', (...args: unknown[]) => {
+    const ack = ackOf(args)
+    const state = (args[0] as { state?: unknown } | null)?.state
+    if (state !== 'online' && state !== 'away') return ack?.({ ok: false, error: 'invalid_presence' })
+    data.presence = state
+    safely(announce().then(() => ack?.({ ok: true })))
+  })
+  socket.on('presence:list', (...args: unknown[]) => {
+    const ack = ackOf(args) as ((a: unknown) => void) | null
+    safely(
+      io
+        .in(ws)
+        .fetchSockets()
+        .then((sockets) => {
+          const users = new Map<string, PresenceState>()
+          for (const x of sockets) {
+            const d = x.data as SocketData
+            if (d.presence !== 'away' || !users.has(d.userId))
+              users.set(d.userId, d.presence === 'away' ? 'away' : 'online')
+          }
+          ack?.({ ok: true, users: [...users].map(([userId, state]) => ({ userId, state })) })
+        }),
+    )
+  })
+  socket.on('disconnect', () => {
+    told = null
+    safely(
+      stateOf(data.userId).then((state) => {
+        if (state !== 'online') io.to(ws).emit('presence', { userId: data.userId, state })
+      }),
+    )
   })
 }

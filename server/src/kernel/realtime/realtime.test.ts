@@ -131,6 +131,45 @@ describe('realtime on one node', () => {
     expect(await refusal(connect(url, { token: forged, origin: null }))).toBe('unauthorized')
   })
 
+  it('presence: online on connect, away when every socket says so, offline after the last one; other workspaces hear nothing', async () => {
+    type Presence = { userId: string; state: string }
+    const watch = (c: Conn) => {
+      const seen: Presence[] = []
+      c.socket.on('presence', (p: Presence) => seen.push(p))
+      return seen
+    }
+    const list = async (c: Conn) =>
+      ((await c.socket.timeout(5000).emitWithAck('presence:list')) as { users: Presence[] }).users
+    const o = await connect(url, { user: owner })
+    const fromOwner = watch(o)
+    const stranger = await connect(url, { user: other })
+    const fromStranger = watch(stranger)
+    const m1 = await connect(url, { user: member })
+    await until(() => fromOwner.some((p) => p.userId === member.id && p.state === 'online'), 'member online')
+    expect((await list(o)).find((u) => u.userId === member.id)?.state).toBe('online')
+    const m2 = await connect(url, { user: member })
+    expect(await m1.socket.timeout(5000).emitWithAck('presence', { state: 'away' })).toEqual({ ok: true })
+    // One of the member's two sockets is still online.
+    expect((await list(o)).find((u) => u.userId === member.id)?.state).toBe('online')
+    await m2.socket.timeout(5000).emitWithAck('presence', { state: 'away' })
+    await until(() => fromOwner.some((p) => p.userId === member.id && p.state === 'away'), 'member away')
+    expect(await m2.socket.timeout(5000).emitWithAck('presence', { state: 'asleep' })).toEqual({
+      ok: false,
+      error: 'invalid_presence',
+    })
+    m1.socket.close()
+    m2.socket.close()
+    await until(
+      () => fromOwner.some((p) => p.userId === member.id && p.state === 'offline'),
+      'member offline',
+    )
+    expect((await list(o)).some((u) => u.userId === member.id)).toBe(false)
+    expect(fromStranger.some((p) => p.userId === member.id)).toBe(false)
+    expect((await list(stranger)).map((u) => u.userId)).toEqual([other.id])
+    o.socket.close()
+    stranger.socket.close()
+  })
+
   it('checks permissions on join, and another workspace receives nothing', async () => {
     const m = await connect(url, { user: member })
     const o = await connect(url, { user: owner })
