@@ -13,7 +13,10 @@ export type MessageCreatedEvent = {
   mentionedUserIds: string[]
   /** `@channel` (or `@here`): every participant is meant. */
   channelMention: boolean
-  /** For direct and group conversations: every current participant's user id (the author too). */
+  /**
+   * For direct and group conversations, and for any message with `@channel`: every current
+   * participant's user id (the author too); empty otherwise.
+   */
   participantUserIds: string[]
   /** Participants who muted the conversation (a subscriber may spare them all but mentions). */
   mutedUserIds: string[]

@@ -231,7 +231,10 @@ export async function postMessage(
       parentId: parent?.id ?? null,
       mentionedUserIds: mentions.userIds,
       channelMention: mentions.channel,
-      participantUserIds: c.kind === 'direct' || c.kind === 'group' ? await participantUserIds(tx, c.id) : [],
+      participantUserIds:
+        c.kind === 'direct' || c.kind === 'group' || mentions.channel
+          ? await participantUserIds(tx, c.id)
+          : [],
       mutedUserIds: (
         await tx
           .select({ userId: conversationParticipants.userId })

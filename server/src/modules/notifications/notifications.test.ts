@@ -477,6 +477,37 @@ describe('first types, from domain events', () => {
     expect(mine.filter((n) => n.type === 'mention' || n.type === 'direct_message')).toEqual([])
   })
 
+  it('@channel notifies every participant of a channel except those who muted it; the author never', async () => {
+    const third = await t.user({ workspace: false, name: 'Theo Third' })
+    await t.database.db.insert(memberships).values({ workspaceId: ws, userId: third.id, role: 'member' })
+    await third.client.put('/api/v1/me/active-workspace', { workspaceId: ws })
+    const channel = await owner.client.post('/api/v1/conversations', {
+      kind: 'channel_private',
+      name: `all-hands-${seq}`,
+      memberIds: [member.id, third.id],
+    })
+    expect(channel.statusCode, channel.body).toBe(201)
+    const id = channel.json().id as string
+    expect((await third.client.post(`/api/v1/conversations/${id}/mute`, { muted: true })).statusCode).toBe(
+      200,
+    )
+    const said = await owner.client.post(`/api/v1/conversations/${id}/messages`, {
+      body: 'standup now @channel',
+    })
+    expect(said.statusCode, said.body).toBe(201)
+    const messageId = said.json().id as string
+    type N = { type: string; title: string; payload: { messageId: string } }
+    const mine = async (u: TestUser) =>
+      ((await u.client.get('/api/v1/notifications')).json().data as N[]).filter(
+        (n) => n.payload?.messageId === messageId,
+      )
+    const got = await until(async () => (await mine(member))[0], 'the @channel mention')
+    expect(got).toMatchObject({ type: 'mention', title: 'Olive Owner mentioned everyone' })
+    // The handler ran for the member: the muted participant and the author got nothing from it.
+    expect(await mine(third)).toEqual([])
+    expect(await mine(owner)).toEqual([])
+  })
+
   it('a client assigned to a member notifies that member (client.created → client.assigned)', async () => {
     const res = await owner.client.post('/api/v1/clients', { name: 'Assigned Ltd', assigneeIds: [member.id] })
     expect(res.statusCode, res.body).toBe(201)

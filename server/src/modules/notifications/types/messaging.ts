@@ -51,8 +51,8 @@ registerNotificationType({
 })
 
 /**
- * A new message notifies the members it names (`@name`; `@channel` in a direct or group conversation
- * names its participants) with `mention`, and the other participants of a direct or group conversation
+ * A new message notifies the members it names (`@name`; `@channel` names the conversation's
+ * participants, except those who muted it) with `mention`, and the other participants of a direct or group conversation
  * with `direct_message`. One notification per member and message: a mention wins over the message.
  */
 export const messagingNotifications = [
@@ -69,10 +69,14 @@ export const messagingNotifications = [
         actorId: p.authorId,
       }
       const direct = p.conversationKind === 'direct' || p.conversationKind === 'group'
+      // Whoever muted the conversation hears only of messages that name them.
+      const muted = new Set(p.mutedUserIds ?? [])
       const mentioned = new Set(p.mentionedUserIds)
-      if (p.channelMention && direct) for (const u of p.participantUserIds) mentioned.add(u)
+      if (p.channelMention) for (const u of p.participantUserIds) if (!muted.has(u)) mentioned.add(u)
       if (p.authorId) mentioned.delete(p.authorId)
-      const others = direct ? p.participantUserIds.filter((u) => u !== p.authorId && !mentioned.has(u)) : []
+      const others = direct
+        ? p.participantUserIds.filter((u) => u !== p.authorId && !mentioned.has(u) && !muted.has(u))
+        : []
       if (!mentioned.size && !others.length) return
       const author = p.authorId
         ? (await memberRefs(kernel.database.db, e.workspaceId, [p.authorId])).get(p.authorId)
