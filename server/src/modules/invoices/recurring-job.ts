@@ -58,7 +58,7 @@ async function generateOne(
       .from(recurringProfiles)
       .where(eq(recurringProfiles.id, profileId))
       .for('update')
-    if (!p || p.status !== 'active' || !p.nextDate || p.nextDate > day) return false
+    if (p?.status !== 'active' || !p.nextDate || p.nextDate > day) return false
     const period = p.nextDate
     const k = periodIndexFrom(p, period)
     const ctx: ServiceContext = {
