@@ -94,9 +94,10 @@ export function startRealtime(queryClient: QueryClient): RealtimeConnection {
     }
   }
 
-  void import('socket.io-client').then(({ io }) => {
+  // Socket.IO and the presence store (lib/presence.ts) load here, out of the first-load bundle.
+  void import('./realtime-client.ts').then(({ connect }) => {
     if (stopped) return
-    const s = io({ path: '/socket.io/', withCredentials: true, transports: ['websocket', 'polling'] })
+    const s = connect()
     socket = s
     s.on('event', (e: RealtimeEvent) => {
       if (catchingUp) queued.push(e)

@@ -6,6 +6,7 @@ import { showToast } from '../../components/ui/toast.tsx'
 import { errorMessage, fieldErrorsOf, formErrorOf } from '../../lib/errors.ts'
 import { MemberPicker } from '../members/member-picker.tsx'
 import { type Conversation, membersQuery, messagingApi, messagingKeys } from './api.ts'
+import { PresenceDot } from './presence-dot.tsx'
 
 /** Rename, topic, archive, members (add, remove) and leave, as the caller's rights allow. */
 export function ManageDialog({
@@ -130,8 +131,9 @@ export function ManageDialog({
         <ul className="max-h-60 divide-y divide-slate-200 overflow-y-auto dark:divide-slate-700">
           {members.data?.data.map((p) => (
             <li key={p.id} className="flex items-center justify-between gap-2 py-1.5 text-sm">
-              <span>
+              <span className="flex items-center gap-1.5">
                 {p.name ?? t('messaging.someone')}
+                <PresenceDot userId={p.userId} />
                 {p.role === 'owner' ? (
                   <span className="ml-2 text-xs text-slate-600 dark:text-slate-300">
                     {t('messaging.manage.owner')}

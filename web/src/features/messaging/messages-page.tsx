@@ -14,6 +14,7 @@ import { ConversationPane } from './conversation-pane.tsx'
 import { MessageHtml } from './message-item.tsx'
 import { CreateChannelDialog, DirectDialog } from './new-dialogs.tsx'
 import { conversationLabel, usePeerNames } from './people.ts'
+import { DirectPresenceDot } from './presence-dot.tsx'
 import type { MessagesSearch } from './search-params.ts'
 
 type Group = { key: 'channels' | 'direct' | 'clients'; kinds: Conversation['kind'][] }
@@ -27,11 +28,13 @@ function ConversationLink({
   c,
   label,
   active,
+  meId,
   t,
 }: {
   c: Conversation
   label: string
   active: boolean
+  meId: string
   t: TFunction
 }) {
   const unread = c.joined && !c.muted ? c.unreadCount : 0
@@ -48,11 +51,14 @@ function ConversationLink({
         c.archivedAt && 'italic',
       )}
     >
-      <span className="truncate">
-        {unread ? (
-          <span className="sr-only">{t('messaging.unreadIn', { name: label, count: unread })}</span>
-        ) : null}
-        <span aria-hidden={unread ? true : undefined}>{label}</span>
+      <span className="flex min-w-0 items-center gap-1.5">
+        <span className="truncate">
+          {unread ? (
+            <span className="sr-only">{t('messaging.unreadIn', { name: label, count: unread })}</span>
+          ) : null}
+          <span aria-hidden={unread ? true : undefined}>{label}</span>
+        </span>
+        {c.kind === 'direct' ? <DirectPresenceDot conversationId={c.id} meId={meId} /> : null}
       </span>
       {unread ? (
         <span
@@ -187,7 +193,13 @@ export function MessagesPage({
                       <ul className="space-y-0.5">
                         {items.map((c) => (
                           <li key={c.id}>
-                            <ConversationLink c={c} label={title(c)} active={c.id === search.c} t={t} />
+                            <ConversationLink
+                              c={c}
+                              label={title(c)}
+                              active={c.id === search.c}
+                              meId={meId}
+                              t={t}
+                            />
                           </li>
                         ))}
                       </ul>
