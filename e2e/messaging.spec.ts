@@ -133,6 +133,10 @@ test('two members chat in a channel: typing, a message with the unread badge, a 
   await direct.getByRole('button', { name: 'Open conversation' }).click()
   await expect(benPage.getByRole('heading', { name: 'Ada Owner', level: 2 })).toBeVisible()
   await expect(benPage.getByRole('link', { name: 'Ada Owner' })).toHaveAttribute('aria-current', 'page')
+  // Ada's tab is open and visible: Ben sees her online beside the direct message.
+  const adaDot = benPage.getByRole('link', { name: 'Ada Owner' }).getByTestId('presence-dot')
+  await expect(adaDot).toHaveAttribute('data-state', 'online')
+  await expect(adaDot).toHaveText('online')
   await expect(benPage.getByRole('textbox', { name: 'Message Ada Owner' })).toBeVisible()
   await a11y.flush()
   await benContext.close()
