@@ -100,7 +100,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
         {t('shell.skipToContent')}
       </a>
       <header className="sticky top-0 z-10 border-b border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-4">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-3">
           <button
             type="button"
             className="rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-medium md:hidden dark:border-slate-600"
@@ -110,11 +110,14 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           >
             {menuOpen ? t('shell.closeMenu') : t('shell.menu')}
           </button>
-          <Link to="/" className="font-bold tracking-tight text-indigo-800 dark:text-indigo-300">
+          <Link
+            to="/"
+            className="hidden font-bold tracking-tight text-indigo-800 sm:inline dark:text-indigo-300"
+          >
             {t('app.name')}
           </Link>
           <WorkspaceSwitcher me={me} />
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex items-center gap-2 sm:gap-3">
             <HeaderItems me={me} />
             <PaletteHost me={me} />
             <UserMenu me={me} />
