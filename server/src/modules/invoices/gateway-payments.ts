@@ -1,12 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { record } from '../../kernel/audit/index.ts'
-import { newId } from '../../kernel/db/ids.ts'
 import type { Db, Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { type Deps, loadDocument } from './documents.ts'
-import { settleInvoice } from './lifecycle.ts'
-import { serializePayment } from './payments.ts'
+import { applyPayment, applyRefund, lockClientCredit } from './payments.ts'
 import { documents, payments } from './schema.ts'
 import { byToken, hashToken } from './view-links.ts'
 
@@ -62,9 +59,6 @@ export async function viewTokenMatches(tx: Tx, invoiceId: string, tokenHash: str
   return !!row
 }
 
-const lockClientCredit = (tx: Tx, clientId: string) =>
-  tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`credit:${clientId}`}, 0))`)
-
 export type GatewayPaymentInput = {
   invoiceId: string
   gateway: string
@@ -102,51 +96,20 @@ export async function recordGatewayPayment(
   await lockClientCredit(tx, invoice.clientId)
   const open = invoice.status !== 'draft' && invoice.status !== 'void'
   const applied = open ? Math.min(input.amount, Math.max(invoice.balance, 0)) : 0
-  const [p] = await tx
-    .insert(payments)
-    .values({
-      id: newId('pay'),
-      workspaceId: ctx.workspaceId,
-      kind: 'payment',
-      clientId: invoice.clientId,
-      invoiceId: invoice.id,
-      method: input.gateway,
-      amount: input.amount,
-      applied,
-      credit: input.amount - applied,
-      currency: input.currency,
-      paidOn: input.paidOn,
-      reference: input.reference,
-      gateway: input.gateway,
-      gatewayPaymentId: input.gatewayPaymentId,
-      gatewayFee: input.fee,
-      gatewayData: input.data,
-      createdBy: ctx.actor.userId || null,
-    })
-    .returning()
-  await record(tx, ctx.workspaceId, ctx.meta, {
-    action: 'payment.recorded',
-    targetType: 'payment',
-    targetId: p!.id,
-    targetLabel: `${p!.amount} minor units of ${p!.currency} on ${invoice.number ?? invoice.id} (${input.gateway})`,
-    after: serializePayment(p!),
+  return applyPayment(tx, deps, ctx, invoice, {
+    clientId: invoice.clientId,
+    method: input.gateway,
+    amount: input.amount,
+    applied,
+    credit: input.amount - applied,
+    currency: input.currency,
+    paidOn: input.paidOn,
+    reference: input.reference,
+    gateway: input.gateway,
+    gatewayPaymentId: input.gatewayPaymentId,
+    gatewayFee: input.fee,
+    gatewayData: input.data,
   })
-  if (applied) {
-    await tx
-      .update(documents)
-      .set({ paid: sql`${documents.paid} + ${applied}` })
-      .where(eq(documents.id, invoice.id))
-    await settleInvoice(tx, deps.events, ctx, invoice, 'invoice.payment_applied')
-  }
-  await deps.events.emit(tx, 'payment.recorded', ctx.workspaceId, {
-    paymentId: p!.id,
-    clientId: p!.clientId,
-    invoiceId: p!.invoiceId,
-    amount: p!.amount,
-    currency: p!.currency,
-    method: p!.method,
-  })
-  return serializePayment(p!)
 }
 
 export type GatewayRefundInput = {
@@ -187,49 +150,13 @@ export async function recordGatewayRefund(
   const fromInvoice = Math.max(0, Math.min(input.amount, p.applied + Number(done?.applied ?? 0)))
   const invoice =
     p.invoiceId && fromInvoice ? await loadDocument(tx, ctx, 'invoice', p.invoiceId, true) : null
-  const [r] = await tx
-    .insert(payments)
-    .values({
-      id: newId('pay'),
-      workspaceId: ctx.workspaceId,
-      kind: 'refund',
-      clientId: p.clientId,
-      invoiceId: p.invoiceId,
-      refundOf: p.id,
-      method: p.method,
-      amount: input.amount,
-      applied: -fromInvoice,
-      credit: -(input.amount - fromInvoice),
-      currency: p.currency,
-      paidOn: input.refundedOn,
-      reference: input.reference,
-      gateway: input.gateway,
-      gatewayPaymentId: input.gatewayRefundId,
-      gatewayData: input.data,
-      createdBy: ctx.actor.userId || null,
-    })
-    .returning()
-  await record(tx, ctx.workspaceId, ctx.meta, {
-    action: 'payment.refunded',
-    targetType: 'payment',
-    targetId: r!.id,
-    targetLabel: `Refund of ${r!.amount} minor units of ${r!.currency} (${input.gateway})`,
-    after: serializePayment(r!),
+  return applyRefund(tx, deps, ctx, p, invoice, {
+    amount: input.amount,
+    fromInvoice,
+    paidOn: input.refundedOn,
+    reference: input.reference,
+    gateway: input.gateway,
+    gatewayPaymentId: input.gatewayRefundId,
+    gatewayData: input.data,
   })
-  if (invoice) {
-    await tx
-      .update(documents)
-      .set({ paid: sql`${documents.paid} - ${fromInvoice}` })
-      .where(eq(documents.id, invoice.id))
-    await settleInvoice(tx, deps.events, ctx, invoice, 'invoice.payment_refunded')
-  }
-  await deps.events.emit(tx, 'payment.refunded', ctx.workspaceId, {
-    paymentId: p.id,
-    refundId: r!.id,
-    clientId: p.clientId,
-    invoiceId: p.invoiceId,
-    amount: r!.amount,
-    currency: p.currency,
-  })
-  return serializePayment(r!)
 }

@@ -46,7 +46,7 @@ export function serializePayment(p: Payment) {
 }
 
 /** Serialises credit changes of one client: the credit checked is the credit spent. */
-const lockClientCredit = (tx: Tx, clientId: string) =>
+export const lockClientCredit = (tx: Tx, clientId: string) =>
   tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`credit:${clientId}`}, 0))`)
 
 /** The client's credit in a currency: Σ of its payments' credit effects. */
@@ -129,49 +129,68 @@ export async function recordPayment(
         `is more than the balance (${fmt(balance, currency)}); set keepExcessAsCredit to keep the rest as credit`,
         'amount',
       )
-    const [p] = await tx
-      .insert(payments)
-      .values({
-        id: newId('pay'),
-        workspaceId: ctx.workspaceId,
-        kind: 'payment',
-        clientId,
-        invoiceId: invoice?.id ?? null,
-        method: input.method,
-        amount: input.amount,
-        applied,
-        credit,
-        currency,
-        paidOn: input.paidOn,
-        reference: input.reference,
-        notes: input.notes,
-        createdBy: ctx.actor.userId,
-      })
-      .returning()
-    await audit(
-      tx,
-      ctx,
-      'payment.recorded',
-      p!,
-      `${fmt(p!.amount, currency)}${invoice?.number ? ` on ${invoice.number}` : ''}`,
-    )
-    if (invoice && applied) {
-      await tx
-        .update(documents)
-        .set({ paid: sql`${documents.paid} + ${applied}` })
-        .where(eq(documents.id, invoice.id))
-      await settleInvoice(tx, deps.events, ctx, invoice, 'invoice.payment_applied')
-    }
-    await deps.events.emit(tx, 'payment.recorded', ctx.workspaceId, {
-      paymentId: p!.id,
+    return applyPayment(tx, deps, ctx, invoice, {
       clientId,
-      invoiceId: p!.invoiceId,
-      amount: p!.amount,
+      method: input.method,
+      amount: input.amount,
+      applied,
+      credit,
       currency,
-      method: p!.method,
+      paidOn: input.paidOn,
+      reference: input.reference,
+      notes: input.notes,
     })
-    return serializePayment(p!)
   })
+}
+
+type PaymentValues = Omit<typeof payments.$inferInsert, 'id' | 'workspaceId' | 'kind' | 'invoiceId'>
+
+/**
+ * The one write of money received, by hand or through a gateway: the payment row, its audit entry,
+ * the invoice's paid amount and status (`applied`), and `payment.recorded`. Checks are the caller's.
+ */
+export async function applyPayment(
+  tx: Tx,
+  deps: Deps,
+  ctx: ServiceContext,
+  invoice: DocumentRow | null,
+  values: PaymentValues,
+) {
+  const [p] = await tx
+    .insert(payments)
+    .values({
+      ...values,
+      id: newId('pay'),
+      workspaceId: ctx.workspaceId,
+      kind: 'payment',
+      invoiceId: invoice?.id ?? null,
+      createdBy: ctx.actor.userId || null,
+    })
+    .returning()
+  const via = p!.gateway ? ` (${p!.gateway})` : ''
+  await audit(
+    tx,
+    ctx,
+    'payment.recorded',
+    p!,
+    `${fmt(p!.amount, p!.currency)}${invoice ? ` on ${invoice.number ?? invoice.id}` : ''}${via}`,
+  )
+  if (invoice && p!.applied) {
+    await tx
+      .update(documents)
+      .set({ paid: sql`${documents.paid} + ${p!.applied}` })
+      .where(eq(documents.id, invoice.id))
+    await settleInvoice(tx, deps.events, ctx, invoice, 'invoice.payment_applied')
+  }
+  await deps.events.emit(tx, 'payment.recorded', ctx.workspaceId, {
+    paymentId: p!.id,
+    clientId: p!.clientId,
+    invoiceId: p!.invoiceId,
+    amount: p!.amount,
+    currency: p!.currency,
+    method: p!.method,
+  })
+  return serializePayment(p!)
 }
 
 async function loadPayment(tx: Tx, ctx: ServiceContext, id: string, lock = false) {
@@ -223,44 +242,75 @@ export async function refundPayment(
     }
     const invoice =
       p.invoiceId && fromInvoice ? await loadDocument(tx, ctx, 'invoice', p.invoiceId, true) : null
-    const [r] = await tx
-      .insert(payments)
-      .values({
-        id: newId('pay'),
-        workspaceId: ctx.workspaceId,
-        kind: 'refund',
-        clientId: p.clientId,
-        invoiceId: p.invoiceId,
-        refundOf: p.id,
-        method: p.method,
-        amount: input.amount,
-        applied: -fromInvoice,
-        credit: -fromCredit,
-        currency: p.currency,
-        paidOn: input.refundedOn,
-        reference: input.reference,
-        notes: input.notes,
-        createdBy: ctx.actor.userId,
-      })
-      .returning()
-    await audit(tx, ctx, 'payment.refunded', r!, `Refund of ${fmt(r!.amount, p.currency)}`)
-    if (invoice) {
-      await tx
-        .update(documents)
-        .set({ paid: sql`${documents.paid} - ${fromInvoice}` })
-        .where(eq(documents.id, invoice.id))
-      await settleInvoice(tx, deps.events, ctx, invoice, 'invoice.payment_refunded')
-    }
-    await deps.events.emit(tx, 'payment.refunded', ctx.workspaceId, {
-      paymentId: p.id,
-      refundId: r!.id,
+    return applyRefund(tx, deps, ctx, p, invoice, {
+      amount: input.amount,
+      fromInvoice,
+      paidOn: input.refundedOn,
+      reference: input.reference,
+      notes: input.notes,
+    })
+  })
+}
+
+/**
+ * The one write of money given back, by hand or through a gateway: the refund row (`fromInvoice` off
+ * the invoice, the rest off the client's credit), its audit entry, the invoice's paid amount and
+ * status, and `payment.refunded`. Checks are the caller's; `invoice` is the locked invoice when
+ * `fromInvoice` is not zero.
+ */
+export async function applyRefund(
+  tx: Tx,
+  deps: Deps,
+  ctx: ServiceContext,
+  p: Payment,
+  invoice: DocumentRow | null,
+  r: {
+    amount: number
+    fromInvoice: number
+    paidOn: string
+    reference: string | null
+    notes?: string | null
+    gateway?: string
+    gatewayPaymentId?: string
+    gatewayData?: Record<string, unknown>
+  },
+) {
+  const { fromInvoice, ...values } = r
+  const [row] = await tx
+    .insert(payments)
+    .values({
+      ...values,
+      id: newId('pay'),
+      workspaceId: ctx.workspaceId,
+      kind: 'refund',
       clientId: p.clientId,
       invoiceId: p.invoiceId,
-      amount: r!.amount,
+      refundOf: p.id,
+      method: p.method,
+      applied: -fromInvoice,
+      credit: -(r.amount - fromInvoice),
       currency: p.currency,
+      createdBy: ctx.actor.userId || null,
     })
-    return serializePayment(r!)
+    .returning()
+  const via = r.gateway ? ` (${r.gateway})` : ''
+  await audit(tx, ctx, 'payment.refunded', row!, `Refund of ${fmt(row!.amount, p.currency)}${via}`)
+  if (invoice) {
+    await tx
+      .update(documents)
+      .set({ paid: sql`${documents.paid} - ${fromInvoice}` })
+      .where(eq(documents.id, invoice.id))
+    await settleInvoice(tx, deps.events, ctx, invoice, 'invoice.payment_refunded')
+  }
+  await deps.events.emit(tx, 'payment.refunded', ctx.workspaceId, {
+    paymentId: p.id,
+    refundId: row!.id,
+    clientId: p.clientId,
+    invoiceId: p.invoiceId,
+    amount: row!.amount,
+    currency: p.currency,
   })
+  return serializePayment(row!)
 }
 
 export async function getPayment(ctx: ServiceContext, id: string) {
