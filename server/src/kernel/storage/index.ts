@@ -1,11 +1,12 @@
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
 import { newId } from '../db/ids.ts'
 import type { Tx } from '../db/index.ts'
 import type { ServiceContext } from '../http/context.ts'
+import { problems } from '../http/problem.ts'
 import { withWorkspace } from '../tenancy/index.ts'
 import type { ByteRange, StorageDriver } from './driver.ts'
 import { Inspector, tooLarge } from './inspect.ts'
@@ -42,6 +43,32 @@ export type UploadInput = {
 
 /** Longest link lifetime `signedUrl` will mint. */
 export const MAX_SIGNED_SECONDS = 24 * 3600
+
+/**
+ * Attaches files to a record as it is written (a message, later a ticket reply or a document): each
+ * must be an upload of `ownerId` that belongs to no record yet; otherwise nothing is attached and the
+ * answer is a 400 naming `field`. Returns the files, in the transaction's lock.
+ */
+export async function attachUploads(
+  tx: Tx,
+  opts: { ids: readonly string[]; ownerId: string; recordType: string; recordId: string; field: string },
+): Promise<StoredFile[]> {
+  const ids = [...new Set(opts.ids)]
+  if (!ids.length) return []
+  const found = await tx.select().from(files).where(inArray(files.id, ids)).for('update')
+  const usable = found.filter(
+    (f) => f.ownerId === opts.ownerId && f.recordType === null && f.recordId === null,
+  )
+  if (usable.length !== ids.length)
+    throw problems.validation([
+      { field: opts.field, message: 'must be files you uploaded that belong to no record yet' },
+    ])
+  await tx
+    .update(files)
+    .set({ recordType: opts.recordType, recordId: opts.recordId })
+    .where(inArray(files.id, ids))
+  return usable.map((f) => ({ ...f, recordType: opts.recordType, recordId: opts.recordId }))
+}
 
 /**
  * The storage piece: file bytes on a driver (local disk under DATA_DIR/files, or an S3-compatible

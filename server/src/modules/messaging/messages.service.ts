@@ -14,7 +14,7 @@ import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { publish, publishMany } from '../../kernel/realtime/index.ts'
 import { searchIndex } from '../../kernel/search/index.ts'
-import { files, type StoredFile } from '../../kernel/storage/index.ts'
+import { attachUploads, files } from '../../kernel/storage/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import {
   type Conversation,
@@ -164,18 +164,14 @@ export async function postMessage(
       if (parent.parentId)
         throw problems.validation([{ field: 'parentId', message: 'must be a thread’s first message' }])
     }
-    const attachmentIds = [...new Set(input.attachmentIds)]
-    let attached: StoredFile[] = []
-    if (attachmentIds.length) {
-      attached = await tx.select().from(files).where(inArray(files.id, attachmentIds)).for('update')
-      const usable = attached.filter(
-        (f) => f.ownerId === ctx.actor.userId && f.recordType === null && f.recordId === null,
-      )
-      if (usable.length !== attachmentIds.length)
-        throw problems.validation([
-          { field: 'attachmentIds', message: 'must be files you uploaded that belong to no record yet' },
-        ])
-    }
+    const id = newId('msg')
+    const attached = await attachUploads(tx, {
+      ids: input.attachmentIds,
+      ownerId: ctx.actor.userId,
+      recordType: 'message',
+      recordId: id,
+      field: 'attachmentIds',
+    })
     const mentions = await mentionsOf(tx, c, input.body, ctx.actor.userId)
     const seq = c.lastSeq + 1
     const now = new Date()
@@ -186,7 +182,7 @@ export async function postMessage(
     const [row] = await tx
       .insert(messages)
       .values({
-        id: newId('msg'),
+        id,
         workspaceId: ctx.workspaceId,
         conversationId,
         seq,
@@ -201,11 +197,6 @@ export async function postMessage(
       })
       .returning()
     const m = row as Message
-    if (attached.length)
-      await tx
-        .update(files)
-        .set({ recordType: 'message', recordId: m.id })
-        .where(inArray(files.id, attachmentIds))
     if (parent)
       await tx
         .update(messages)
