@@ -209,6 +209,13 @@ export async function postMessage(
         .set({ lastReadSeq: seq, lastReadMessageId: m.id, lastReadAt: now })
         .where(eq(conversationParticipants.id, p.id))
     await searchIndex.update(tx, messageRecords, [m.id])
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'message.posted',
+      targetType: 'message',
+      targetId: m.id,
+      targetLabel: conversationId,
+      after: { body: m.body, parentId: m.parentId, attachments: attached.map((f) => f.id) },
+    })
     const ids = { conversationId, messageId: m.id, ...(parent ? { parentId: parent.id } : {}) }
     await publishMany(tx, ctx.workspaceId, [
       { audience: { kind: 'conversation', id: conversationId }, type: 'message.created', ids },

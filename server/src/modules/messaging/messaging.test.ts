@@ -395,7 +395,10 @@ describe('messaging', () => {
 
   it('public channels: join to post; anyone reads', async () => {
     const c = await create(alice, { kind: 'channel_public', name: 'announcements' })
-    await post(alice, c.id, 'hello all')
+    const first = await post(alice, c.id, 'hello all')
+    const posted = (await owner.client.get('/api/v1/audit-logs?action=message.posted&limit=100')).json()
+      .data as { targetId: string; targetLabel: string }[]
+    expect(posted.find((e) => e.targetId === first.id)).toMatchObject({ targetLabel: c.id })
     expect((await bob.client.get(`/api/v1/conversations/${c.id}/messages`)).json().data).toHaveLength(1)
     const notJoined = await bob.client.post(`/api/v1/conversations/${c.id}/messages`, { body: 'me too' })
     expect(notJoined.statusCode).toBe(403)
