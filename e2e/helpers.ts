@@ -65,3 +65,13 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out', exact: true }).click()
   await expect(page).toHaveURL(/\/sign-in/)
 }
+
+/** In a page of the invited person's own browser: opens their invitation email, creates their account and accepts. */
+export async function acceptInvitationAsNewUser(page: Page, member: Person): Promise<void> {
+  await followMailLink(page, member.email, /invited you to/)
+  await page.getByRole('link', { name: 'Create an account' }).click()
+  await signUp(page, member, { prefilled: true })
+  await verifyEmail(page, member)
+  await page.getByRole('link', { name: 'Continue' }).click()
+  await page.getByRole('button', { name: 'Accept invitation' }).click()
+}

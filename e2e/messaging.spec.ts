@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import {
+  acceptInvitationAsNewUser,
   createWorkspace,
-  followMailLink,
   person,
   signIn,
   signUp,
@@ -44,12 +44,7 @@ test('two members chat in a channel: typing, a message with the unread badge, a 
   })
   const benPage = await benContext.newPage()
   a11y.track(benPage)
-  await followMailLink(benPage, ben.email, /invited you to/)
-  await benPage.getByRole('link', { name: 'Create an account' }).click()
-  await signUp(benPage, ben, { prefilled: true })
-  await verifyEmail(benPage, ben)
-  await benPage.getByRole('link', { name: 'Continue' }).click()
-  await benPage.getByRole('button', { name: 'Accept invitation' }).click()
+  await acceptInvitationAsNewUser(benPage, ben)
   await expect(benPage.getByText('You are in Chat Co as Member.')).toBeVisible()
 
   // Ada creates a public channel and adds Ben from its settings.

@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures.ts'
 import {
+  acceptInvitationAsNewUser,
   createWorkspace,
-  followMailLink,
   person,
   signIn,
   signUp,
@@ -34,12 +34,7 @@ test('a client assigned by the owner notifies the member live: badge, list, mark
   })
   const memberPage = await memberContext.newPage()
   a11y.track(memberPage)
-  await followMailLink(memberPage, member.email, /invited you to/)
-  await memberPage.getByRole('link', { name: 'Create an account' }).click()
-  await signUp(memberPage, member, { prefilled: true })
-  await verifyEmail(memberPage, member)
-  await memberPage.getByRole('link', { name: 'Continue' }).click()
-  await memberPage.getByRole('button', { name: 'Accept invitation' }).click()
+  await acceptInvitationAsNewUser(memberPage, member)
   await expect(memberPage.getByText('You are in Bell Co as Member.')).toBeVisible()
   const bell = memberPage.getByTestId('notification-bell')
   await expect(bell).toHaveAccessibleName('Notifications')
