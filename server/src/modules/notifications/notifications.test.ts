@@ -12,6 +12,7 @@ import { memberships, withWorkspace } from '../../kernel/tenancy/index.ts'
 import { runDigest } from './delivery.ts'
 import { notify, notifyContextOf, registerNotificationType } from './index.ts'
 import { buildPushRequest } from './push.ts'
+import { notificationType } from './registry.ts'
 import { notifications } from './schema.ts'
 
 declare module './index.ts' {
@@ -116,6 +117,21 @@ describe('notify', () => {
       `user:${member.id}`,
       { notificationId: ids[0] },
     ])
+  })
+
+  it('writes amounts with their currency’s own digits (JPY 0, BHD 3)', () => {
+    const paid = (total: number, currency: string) =>
+      notificationType('invoice.paid')!.render({
+        documentId: 'inv_1',
+        clientId: 'cli_1',
+        number: 'INV-1',
+        total,
+        balance: 0,
+        currency,
+      }).summary
+    expect(paid(1250, 'JPY')).toBe('¥1,250 received.')
+    expect(paid(1250, 'BHD')).toMatch(/^BHD\s1\.250 received\.$/)
+    expect(paid(1250, 'EUR')).toBe('€12.50 received.')
   })
 
   it('keeps only links inside the app', async () => {

@@ -1,3 +1,4 @@
+import { formatMoney, fromMinorUnits } from '../../../../../contracts/money.ts'
 import { subscribe } from '../../../kernel/events/index.ts'
 import type { Kernel } from '../../../kernel/kernel.ts'
 import { registerNotificationType } from '../registry.ts'
@@ -18,9 +19,9 @@ declare module '../registry.ts' {
 const name = (p: InvoiceRef) => (p.number ? `Invoice ${p.number}` : 'An invoice')
 const money = (minor: number, currency: string) => {
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).format(minor / 100)
+    return formatMoney(minor, currency, 'en')
   } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`
+    return `${fromMinorUnits(minor, currency)} ${currency}`
   }
 }
 const link = (p: InvoiceRef) => `/invoices/${p.documentId}`
