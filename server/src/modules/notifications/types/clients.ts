@@ -46,14 +46,8 @@ async function assigned(workspaceId: string | null, clientId: string, kernel: Ke
   const client = await withWorkspace(scope, (tx) => getVisibleClient(tx, scope, clientId)).catch(() => null)
   if (!client) return
   const ctx = { db, jobs: kernel.jobs, workspaceId }
-  for (const userId of to)
-    await notifyAny(
-      ctx,
-      [userId],
-      'client.assigned',
-      { clientId, clientName: client.name },
-      `client:${clientId}:${userId}`,
-    )
+  // The key is per recipient (the dedupe index holds the recipient): each member is told once.
+  await notifyAny(ctx, to, 'client.assigned', { clientId, clientName: client.name }, `client:${clientId}`)
 }
 
 export const clientNotifications = [
