@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { StripeTestBilling } from '../billing/stripe-test-billing.ts'
 
 /**
  * A local stand-in for the few Stripe API endpoints Atrium calls, for tests: the real `stripe` SDK is
@@ -56,6 +57,8 @@ export class StripeTestServer {
   private readonly refunds = new Map<string, Obj>()
   private readonly disputes = new Map<string, Obj>()
   private readonly idempotent = new Map<string, { status: number; body: Obj }>()
+  /** The operator's subscriptions (customers, prices, subscriptions, invoices): `billing/stripe-test-billing.ts`. */
+  readonly billing = new StripeTestBilling(this.clock, (type, object) => this.event(type, object))
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res))
@@ -115,6 +118,8 @@ export class StripeTestServer {
 
   private route(method: string, path: string, p: Obj): [number, Obj] {
     const parts = path.split('/').filter(Boolean)
+    const billed = this.billing.route(method, path, p)
+    if (billed) return billed
     if (method === 'GET' && path === '/v1/account') return [200, this.account]
     if (method === 'GET' && path === '/v1/balance')
       return [
