@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from '../kernel/module.ts'
 import account from './account/index.ts'
 import auditLog from './audit-log/index.ts'
+import billing from './billing/index.ts'
 import clients from './clients/index.ts'
 import customFields from './custom-fields/index.ts'
 import devMail from './dev-mail/index.ts'
@@ -27,6 +28,7 @@ export const modules: readonly ModuleDefinition[] = [
   preferences,
   invoices,
   payments,
+  billing,
   files,
   notifications,
   messaging,
