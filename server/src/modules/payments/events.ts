@@ -1,10 +1,7 @@
-import { and, eq } from 'drizzle-orm'
 import { fromMinorUnits } from '../../../../contracts/money.ts'
-import { users } from '../../kernel/auth/schema.ts'
 import { type DomainEvent, type EventType, subscribe } from '../../kernel/events/index.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
-import { MAIL_QUEUE, renderEmail } from '../../kernel/mail/index.ts'
-import { memberships, workspaces } from '../../kernel/tenancy/index.ts'
+import { emailWorkspaceOwners } from '../../kernel/mail/owners.ts'
 
 type OnlineRef = {
   onlinePaymentId: string
@@ -103,25 +100,11 @@ function noticeOf(e: DomainEvent<(typeof paymentEvents)[number]>): Notice {
 /** Emails the workspace's owners after the change commits (never from the webhook request). */
 async function emailOwners(e: DomainEvent<(typeof paymentEvents)[number]>, kernel: Kernel) {
   if (!e.workspaceId) return
-  const db = kernel.database.db
-  const owners = await db
-    .select({ email: users.email, workspace: workspaces.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
-    .where(and(eq(memberships.workspaceId, e.workspaceId), eq(memberships.role, 'owner')))
   const n = noticeOf(e)
-  for (const o of owners)
-    await kernel.jobs.send(MAIL_QUEUE, {
-      to: o.email,
-      ...renderEmail({
-        subject: n.subject,
-        greeting: 'Hello,',
-        lines: n.lines,
-        action: { label: 'Open the invoice', url: `${kernel.config.appUrl}/invoices/${e.payload.invoiceId}` },
-        footer: `You receive this as an owner of ${o.workspace}.`,
-      }),
-    })
+  await emailWorkspaceOwners({ db: kernel.database.db, jobs: kernel.jobs }, e.workspaceId, {
+    ...n,
+    action: { label: 'Open the invoice', url: `${kernel.config.appUrl}/invoices/${e.payload.invoiceId}` },
+  })
 }
 
 export const paymentSubscribers = paymentEvents.map((type) =>
