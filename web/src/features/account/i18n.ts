@@ -1,7 +1,9 @@
-// The type of this feature's strings (en.json beside this file), merged into every key `t()` accepts.
-import type strings from './en.json'
+// The type of this feature's strings (en.json, loaded at start, and strings.json, added when the
+// profile page loads), merged into every key `t()` accepts.
+import type eager from './en.json'
+import type lazy from './strings.json'
 
-type Strings = typeof strings
+type Strings = { profile: (typeof eager)['profile'] & (typeof lazy)['profile'] }
 declare module '../../lib/i18n/index.ts' {
   interface Translations extends Strings {}
 }

@@ -16,6 +16,7 @@ import {
 import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useIntlOptions } from '../../lib/intl-options.ts'
 import { type Profile, profileApi, profileQuery } from './api.ts'
+import './strings.ts'
 
 export function ProfilePage() {
   const profile = useQuery(profileQuery)

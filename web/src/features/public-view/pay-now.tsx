@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Alert, Button } from '../../components/ui/index.ts'
 import { errorMessage } from '../../lib/errors.ts'
 import { paymentOptionsQuery, startPublicCheckout } from './api.ts'
-import './pay-strings.ts'
+import './strings.ts'
 
 const PAYABLE = new Set(['sent', 'viewed', 'partially_paid', 'overdue'])
 

@@ -17,6 +17,7 @@ import { errorMessage, fieldErrorsOf } from '../../lib/errors.ts'
 import { useFormatDate } from '../../lib/format.ts'
 import { type PublicDocument, publicDocumentQuery, publicPdfUrl, publicQuoteApi } from './api.ts'
 import { PayNow } from './pay-now.tsx'
+import './strings.ts'
 
 /** The page a client reaches from the link in an invoice or quote email: no session, no app shell. */
 export function PublicViewPage({ token }: { token: string }) {

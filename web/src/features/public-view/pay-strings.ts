@@ -1,5 +1,0 @@
-// The Pay now strings, added when the view page loads so they stay out of the entry bundle.
-import { i18n } from '../../lib/i18n/index.ts'
-import strings from './pay-strings.json' with { type: 'json' }
-
-i18n.addResourceBundle('en', 'translation', strings, true, false)
