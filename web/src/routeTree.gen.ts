@@ -18,6 +18,7 @@ import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppMessagesRouteImport } from './routes/_app/messages'
 import { Route as AppNotificationsRouteImport } from './routes/_app/notifications'
+import { Route as AppOperatorRouteImport } from './routes/_app/operator'
 import { Route as AppProductsRouteImport } from './routes/_app/products'
 import { Route as InviteTokenRouteImport } from './routes/invite.$token'
 import { Route as ViewTokenRouteImport } from './routes/view.$token'
@@ -39,6 +40,7 @@ import { Route as AppRecurringRecurringIdRouteImport } from './routes/_app/recur
 import { Route as AppRecurringNewRouteImport } from './routes/_app/recurring.new'
 import { Route as AppSettingsAppearanceRouteImport } from './routes/_app/settings.appearance'
 import { Route as AppSettingsAuditRouteImport } from './routes/_app/settings.audit'
+import { Route as AppSettingsBillingRouteImport } from './routes/_app/settings.billing'
 import { Route as AppSettingsCustomFieldsRouteImport } from './routes/_app/settings.custom-fields'
 import { Route as AppSettingsInvoicesRouteImport } from './routes/_app/settings.invoices'
 import { Route as AppSettingsMembersRouteImport } from './routes/_app/settings.members'
@@ -91,6 +93,11 @@ const AppMessagesRoute = AppMessagesRouteImport.update({
 const AppNotificationsRoute = AppNotificationsRouteImport.update({
   id: '/notifications',
   path: '/notifications',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppOperatorRoute = AppOperatorRouteImport.update({
+  id: '/operator',
+  path: '/operator',
   getParentRoute: () => AppRoute,
 } as any)
 const AppProductsRoute = AppProductsRouteImport.update({
@@ -199,6 +206,11 @@ const AppSettingsAuditRoute = AppSettingsAuditRouteImport.update({
   path: '/settings/audit',
   getParentRoute: () => AppRoute,
 } as any)
+const AppSettingsBillingRoute = AppSettingsBillingRouteImport.update({
+  id: '/settings/billing',
+  path: '/settings/billing',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsCustomFieldsRoute = AppSettingsCustomFieldsRouteImport.update({
   id: '/settings/custom-fields',
   path: '/settings/custom-fields',
@@ -255,6 +267,7 @@ export interface FileRoutesByFullPath {
   '/verify-email': typeof VerifyEmailRoute
   '/messages': typeof AppMessagesRoute
   '/notifications': typeof AppNotificationsRoute
+  '/operator': typeof AppOperatorRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/view/$token': typeof ViewTokenRoute
@@ -271,6 +284,7 @@ export interface FileRoutesByFullPath {
   '/recurring/new': typeof AppRecurringNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
+  '/settings/billing': typeof AppSettingsBillingRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
@@ -294,6 +308,7 @@ export interface FileRoutesByTo {
   '/verify-email': typeof VerifyEmailRoute
   '/messages': typeof AppMessagesRoute
   '/notifications': typeof AppNotificationsRoute
+  '/operator': typeof AppOperatorRoute
   '/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/view/$token': typeof ViewTokenRoute
@@ -311,6 +326,7 @@ export interface FileRoutesByTo {
   '/recurring/new': typeof AppRecurringNewRoute
   '/settings/appearance': typeof AppSettingsAppearanceRoute
   '/settings/audit': typeof AppSettingsAuditRoute
+  '/settings/billing': typeof AppSettingsBillingRoute
   '/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/settings/invoices': typeof AppSettingsInvoicesRoute
   '/settings/members': typeof AppSettingsMembersRoute
@@ -336,6 +352,7 @@ export interface FileRoutesById {
   '/verify-email': typeof VerifyEmailRoute
   '/_app/messages': typeof AppMessagesRoute
   '/_app/notifications': typeof AppNotificationsRoute
+  '/_app/operator': typeof AppOperatorRoute
   '/_app/products': typeof AppProductsRoute
   '/invite/$token': typeof InviteTokenRoute
   '/view/$token': typeof ViewTokenRoute
@@ -353,6 +370,7 @@ export interface FileRoutesById {
   '/_app/recurring/new': typeof AppRecurringNewRoute
   '/_app/settings/appearance': typeof AppSettingsAppearanceRoute
   '/_app/settings/audit': typeof AppSettingsAuditRoute
+  '/_app/settings/billing': typeof AppSettingsBillingRoute
   '/_app/settings/custom-fields': typeof AppSettingsCustomFieldsRoute
   '/_app/settings/invoices': typeof AppSettingsInvoicesRoute
   '/_app/settings/members': typeof AppSettingsMembersRoute
@@ -379,6 +397,7 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/messages'
     | '/notifications'
+    | '/operator'
     | '/products'
     | '/invite/$token'
     | '/view/$token'
@@ -395,6 +414,7 @@ export interface FileRouteTypes {
     | '/recurring/new'
     | '/settings/appearance'
     | '/settings/audit'
+    | '/settings/billing'
     | '/settings/custom-fields'
     | '/settings/invoices'
     | '/settings/members'
@@ -418,6 +438,7 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/messages'
     | '/notifications'
+    | '/operator'
     | '/products'
     | '/invite/$token'
     | '/view/$token'
@@ -435,6 +456,7 @@ export interface FileRouteTypes {
     | '/recurring/new'
     | '/settings/appearance'
     | '/settings/audit'
+    | '/settings/billing'
     | '/settings/custom-fields'
     | '/settings/invoices'
     | '/settings/members'
@@ -459,6 +481,7 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/_app/messages'
     | '/_app/notifications'
+    | '/_app/operator'
     | '/_app/products'
     | '/invite/$token'
     | '/view/$token'
@@ -476,6 +499,7 @@ export interface FileRouteTypes {
     | '/_app/recurring/new'
     | '/_app/settings/appearance'
     | '/_app/settings/audit'
+    | '/_app/settings/billing'
     | '/_app/settings/custom-fields'
     | '/_app/settings/invoices'
     | '/_app/settings/members'
@@ -567,6 +591,13 @@ declare module '@tanstack/react-router' {
       path: '/notifications'
       fullPath: '/notifications'
       preLoaderRoute: typeof AppNotificationsRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/operator': {
+      id: '/_app/operator'
+      path: '/operator'
+      fullPath: '/operator'
+      preLoaderRoute: typeof AppOperatorRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/products': {
@@ -716,6 +747,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsAuditRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/settings/billing': {
+      id: '/_app/settings/billing'
+      path: '/settings/billing'
+      fullPath: '/settings/billing'
+      preLoaderRoute: typeof AppSettingsBillingRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/custom-fields': {
       id: '/_app/settings/custom-fields'
       path: '/settings/custom-fields'
@@ -785,6 +823,7 @@ declare module '@tanstack/react-router' {
 interface AppRouteChildren {
   AppMessagesRoute: typeof AppMessagesRoute
   AppNotificationsRoute: typeof AppNotificationsRoute
+  AppOperatorRoute: typeof AppOperatorRoute
   AppProductsRoute: typeof AppProductsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppClientsClientIdRoute: typeof AppClientsClientIdRoute
@@ -799,6 +838,7 @@ interface AppRouteChildren {
   AppRecurringNewRoute: typeof AppRecurringNewRoute
   AppSettingsAppearanceRoute: typeof AppSettingsAppearanceRoute
   AppSettingsAuditRoute: typeof AppSettingsAuditRoute
+  AppSettingsBillingRoute: typeof AppSettingsBillingRoute
   AppSettingsCustomFieldsRoute: typeof AppSettingsCustomFieldsRoute
   AppSettingsInvoicesRoute: typeof AppSettingsInvoicesRoute
   AppSettingsMembersRoute: typeof AppSettingsMembersRoute
@@ -818,6 +858,7 @@ interface AppRouteChildren {
 const AppRouteChildren: AppRouteChildren = {
   AppMessagesRoute: AppMessagesRoute,
   AppNotificationsRoute: AppNotificationsRoute,
+  AppOperatorRoute: AppOperatorRoute,
   AppProductsRoute: AppProductsRoute,
   AppIndexRoute: AppIndexRoute,
   AppClientsClientIdRoute: AppClientsClientIdRoute,
@@ -832,6 +873,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppRecurringNewRoute: AppRecurringNewRoute,
   AppSettingsAppearanceRoute: AppSettingsAppearanceRoute,
   AppSettingsAuditRoute: AppSettingsAuditRoute,
+  AppSettingsBillingRoute: AppSettingsBillingRoute,
   AppSettingsCustomFieldsRoute: AppSettingsCustomFieldsRoute,
   AppSettingsInvoicesRoute: AppSettingsInvoicesRoute,
   AppSettingsMembersRoute: AppSettingsMembersRoute,

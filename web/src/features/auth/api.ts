@@ -1,4 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query'
+import type { BillingStatus, PlanFeatures } from '../../../../contracts/billing.ts'
 import type { Permission, Role } from '../../../../contracts/permissions.ts'
 import { ApiError, api } from '../../lib/api.ts'
 
@@ -9,6 +10,11 @@ export type Me = {
   activeWorkspace: { id: string; name: string; slug: string; role: Role; requireTwoFactor: boolean } | null
   workspaces: { id: string; name: string; slug: string; role: Role }[]
   permissions: Permission[]
+  /** An instance administrator: may open `/operator`. */
+  operator?: boolean
+  /** The active workspace's plan features (gate the UI) and billing state (the past-due banner). */
+  features?: PlanFeatures | null
+  billingStatus?: BillingStatus | null
 }
 
 export const meQuery = queryOptions({
@@ -36,9 +42,16 @@ export function can(me: Me | undefined | null, permission: Permission): boolean 
   return me?.permissions.includes(permission) ?? false
 }
 
-/** Whether the user may see a registered item (page, widget, command, tab); one without a permission is for everyone. */
-export function canSee(me: Me | undefined | null, item: { permission?: Permission }): boolean {
-  return !item.permission || can(me, item.permission)
+/** Who may see a registered item: holders of a permission, operators only, workspaces whose plan has a feature. */
+export type Visibility = { permission?: Permission; operator?: boolean; feature?: keyof PlanFeatures }
+
+/** Whether the user may see a registered item (page, widget, command, tab); one without conditions is for everyone. */
+export function canSee(me: Me | undefined | null, item: Visibility): boolean {
+  return (
+    (!item.permission || can(me, item.permission)) &&
+    (!item.operator || me?.operator === true) &&
+    (!item.feature || me?.features?.[item.feature] !== false)
+  )
 }
 
 export type SignInResult = { twoFactorRedirect?: boolean; user?: unknown }

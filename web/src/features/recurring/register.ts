@@ -7,6 +7,7 @@ registerNavItem({
   labelKey: 'recurring.title',
   order: 33,
   permission: 'invoices:read',
+  feature: 'recurringInvoices',
   keywords: ['subscription', 'retainer', 'repeat', 'schedule'],
 })
 registerCommand({
@@ -14,6 +15,7 @@ registerCommand({
   labelKey: 'recurring.new',
   order: 33,
   permission: 'invoices:write',
+  feature: 'recurringInvoices',
   keywords: ['create', 'subscription', 'retainer', 'repeat'],
   run: ({ navigate }) => navigate({ to: '/recurring/new' }),
 })

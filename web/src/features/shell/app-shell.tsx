@@ -5,7 +5,7 @@ import { Alert, cn } from '../../components/ui/index.ts'
 import { linkClasses } from '../../components/ui/link.ts'
 import { Toaster } from '../../components/ui/toast.tsx'
 import { useDocumentTitle } from '../../lib/document-title.ts'
-import { headerItems } from '../../lib/registry/header.ts'
+import { headerItems, shellBanners } from '../../lib/registry/header.ts'
 import { type NavItem, navigation } from '../../lib/registry/navigation.ts'
 import { useTwoFactorRequired } from '../../lib/two-factor-required.ts'
 import { canSee, type Me } from '../auth/api.ts'
@@ -16,6 +16,18 @@ import { WorkspaceSwitcher } from './workspace-switcher.tsx'
 /** The controls features add to the header (`registerHeaderItem`), in their order. */
 function HeaderItems({ me }: { me: Me }) {
   const items = headerItems.use()
+  return (
+    <>
+      {items.map((item) => (
+        <item.component key={item.id} me={me} />
+      ))}
+    </>
+  )
+}
+
+/** The notices features add above the page (`registerShellBanner`), in their order. */
+function Banners({ me }: { me: Me }) {
+  const items = shellBanners.use()
   return (
     <>
       {items.map((item) => (
@@ -146,6 +158,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
               </Link>
             </Alert>
           ) : null}
+          <Banners me={me} />
           {children}
           <Toaster />
         </main>

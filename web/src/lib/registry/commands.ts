@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { useNavigate } from '@tanstack/react-router'
 import type { ParseKeys, TFunction } from 'i18next'
-import type { Me, Permission } from '../../features/auth/api.ts'
+import type { Me, Permission, Visibility } from '../../features/auth/api.ts'
 import { createRegistry } from './store.ts'
 
 /** What a command, a shortcut or a searcher receives when it runs. */
@@ -20,11 +20,10 @@ export type CommandItem = { id: string; label: string; run: (ctx: CommandContext
  * space-separated steps, each an optional `mod+` / `shift+` / `alt+` and a key: `mod+k`, `?`, `n c`.
  * `mod` is ⌘ on Apple systems and Ctrl elsewhere.
  */
-export type Command = {
+export type Command = Visibility & {
   id: string
   labelKey: ParseKeys
   order: number
-  permission?: Permission
   keywords?: string[]
   shortcut?: string
   /** Also offered as a button by the dashboard's "quick actions" widget. */

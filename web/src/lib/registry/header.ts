@@ -10,3 +10,10 @@ export type HeaderItem = { id: string; order: number; component: ComponentType<{
 
 export const headerItems = createRegistry<HeaderItem>('header item')
 export const registerHeaderItem = (item: HeaderItem) => headerItems.register(item)
+
+/**
+ * Notices above every page's content (a failed payment). A feature adds one from its `register.ts`; it
+ * renders nothing when it has nothing to say, and loads with the shell, so keep it tiny.
+ */
+export const shellBanners = createRegistry<HeaderItem>('shell banner')
+export const registerShellBanner = (item: HeaderItem) => shellBanners.register(item)

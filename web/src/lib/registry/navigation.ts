@@ -1,14 +1,14 @@
 import type { LinkProps } from '@tanstack/react-router'
 import type { ParseKeys } from 'i18next'
 import type { ComponentType } from 'react'
-import type { Permission } from '../../../../contracts/permissions.ts'
+import type { Visibility } from '../../features/auth/api.ts'
 import { createRegistry } from './store.ts'
 
 /**
  * The app shell's navigation. A feature adds its pages from its `register.ts`; the shell lists them by
  * section and order, the command palette offers them as "go to", and `g` then `goKey` jumps to them.
  */
-export type NavItem = {
+export type NavItem = Visibility & {
   id: string
   to: NonNullable<LinkProps['to']>
   /** i18n key of the label. */
@@ -19,8 +19,6 @@ export type NavItem = {
   order: number
   /** Active only on the exact path (the dashboard at `/`). */
   exact?: boolean
-  /** Shown only to users with this permission. */
-  permission?: Permission
   /** The letter that follows `g` to jump here. */
   goKey?: string
   /** Extra words the palette matches. */
