@@ -10,6 +10,7 @@ import type { BetterAuth } from './kernel/auth/better-auth.ts'
 import { memoryRateLimiter, redisRateLimiter, withFallback } from './kernel/auth/rate-limit.ts'
 import { registerAuthRoutes } from './kernel/auth/routes.ts'
 import { type Database, openDatabase } from './kernel/db/index.ts'
+import { registerApiCallMetering } from './kernel/entitlements/api-calls.ts'
 import { Events } from './kernel/events/index.ts'
 import { checkReady } from './kernel/health/index.ts'
 import { registerAuthHook } from './kernel/http/auth-hook.ts'
@@ -250,6 +251,7 @@ export async function buildApp(kernel: Kernel): Promise<FastifyInstance> {
   registerMetrics(app)
   registerAuthHook(app, kernel.database, config.secretKey, config.sessionCacheMs)
   registerIdempotency(app, kernel.database)
+  registerApiCallMetering(app, kernel.database)
 
   await app.register(swagger, {
     openapi: {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { PermissionDefaults } from '../../../contracts/permissions.ts'
 import { installPermissions } from './access/index.ts'
 import { idPrefixRegistry } from './db/ids.ts'
+import { type EntitlementsProvider, entitlements, type MeterDefinition } from './entitlements/index.ts'
 import type { Subscription } from './events/index.ts'
 import type { ServiceContext } from './http/context.ts'
 import type { Kernel } from './kernel.ts'
@@ -48,6 +49,10 @@ export type ModuleDefinition = {
   events?: readonly Subscription<Kernel>[]
   /** Adds its demo data to the demo workspace, acting as that workspace's owner. */
   seed?: (ctx: ServiceContext) => Promise<void>
+  /** What it meters against plan limits (`{ key: 'clients', label, count(tx, workspaceId) }`). */
+  meters?: readonly MeterDefinition[]
+  /** Decides every workspace's limits (the billing module); at most one module provides it. */
+  entitlements?: EntitlementsProvider
 }
 
 /** Identity for the type checker: `export default defineModule({ … })`. */
@@ -67,6 +72,13 @@ export function assembleModules(modules: readonly ModuleDefinition[]) {
   }
   const idPrefixes = idPrefixRegistry(modules.map((m) => ({ module: m.name, prefixes: m.ids ?? {} })))
   installPermissions(modules.map((m) => ({ module: m.name, permissions: m.permissions ?? {} })))
+  const providers = modules.filter((m) => m.entitlements)
+  if (providers.length > 1)
+    throw new Error(`entitlements are provided by both ${providers[0]?.name} and ${providers[1]?.name}`)
+  entitlements.install(
+    modules.flatMap((m) => (m.meters ?? []).map((meter) => ({ module: m.name, meter }))),
+    providers[0]?.entitlements ?? null,
+  )
   return { modules, idPrefixes }
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
 import { newId } from '../db/ids.ts'
 import type { Tx } from '../db/index.ts'
+import { entitlements, quotaExceeded } from '../entitlements/index.ts'
 import type { ServiceContext } from '../http/context.ts'
 import { problems } from '../http/problem.ts'
 import { withWorkspace } from '../tenancy/index.ts'
@@ -120,10 +121,16 @@ export class Storage {
     const limits = await this.limits(ctx)
     if (input.declaredSize !== undefined && input.declaredSize > limits.maxBytes)
       throw tooLarge(limits.maxBytes)
+    // The plan's storage: what is left is checked against the declared size at once, caps the stream
+    // as it arrives, and is checked again under the meter's lock as the row is written.
+    const quota = await storageLeft(ctx)
+    if (quota && input.declaredSize !== undefined && input.declaredSize > quota.left)
+      throw quotaExceeded('storageBytes', quota.allowed, quota.used, input.declaredSize)
+    const cap = quota ? Math.min(limits.maxBytes, quota.left) : limits.maxBytes
     const name = safeName(input.name)
     const id = newId('file')
     const storageKey = `${ctx.workspaceId}/${id}`
-    const inspector = new Inspector(name, limits.maxBytes, limits.allowedTypes)
+    const inspector = new Inspector(name, cap, limits.allowedTypes)
     const source = input.body
     const relay = (err: Error) => inspector.destroy(err)
     source.on('error', relay)
@@ -134,13 +141,22 @@ export class Storage {
       await this.driver.write(storageKey, inspector, { contentType: 'application/octet-stream' })
     } catch (err) {
       source.unpipe(inspector)
-      throw inspector.errored ?? err
+      const failed = inspector.errored ?? err
+      if (
+        quota &&
+        cap < limits.maxBytes &&
+        failed instanceof Error &&
+        (failed as { status?: number }).status === 413
+      )
+        throw quotaExceeded('storageBytes', quota.allowed, quota.used, cap + 1)
+      throw failed
     } finally {
       source.off('error', relay)
     }
     const seen = inspector.result!
     try {
       return await withWorkspace(ctx, async (tx) => {
+        await entitlements.assertWithin(tx, ctx.workspaceId, 'storageBytes', seen.size)
         const [row] = await tx
           .insert(files)
           .values({
@@ -213,6 +229,16 @@ export class Storage {
       this.log.warn({ err: String(err), storageKey }, 'could not remove stored bytes')
     })
   }
+}
+
+/** The plan's storage left to a workspace, or null when unlimited. */
+async function storageLeft(ctx: ServiceContext) {
+  const { limits } = await entitlements.resolve(ctx.db, ctx.workspaceId)
+  const allowed = limits.storageBytes
+  const meter = entitlements.meter('storageBytes')
+  if (allowed === null || !meter) return null
+  const used = await withWorkspace(ctx, (tx) => meter.count(tx, ctx.workspaceId))
+  return { allowed, used, left: Math.max(0, allowed - used) }
 }
 
 /** A file name safe to keep and to send back: its last path part, without control characters. */

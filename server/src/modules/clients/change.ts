@@ -3,6 +3,7 @@ import { can } from '../../kernel/access/index.ts'
 import { type AuditEntry, recordMany } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
@@ -223,6 +224,9 @@ export async function applyClientChanges(
   scope: ChangeScope,
   changes: ClientChange[],
 ): Promise<ChangeResult> {
+  const creating = changes.reduce((n, c) => n + (c.kind === 'create' ? 1 : 0), 0)
+  // The plan's client limit, for the whole batch before any row: all of it or none.
+  if (creating) await entitlements.assertWithin(tx, scope.workspaceId, 'clients', creating)
   const now = new Date()
   const inserts: (typeof clients.$inferInsert)[] = []
   const newContacts: (typeof contacts.$inferInsert)[] = []

@@ -4,6 +4,7 @@ import { assertCan } from '../../kernel/access/index.ts'
 import { type AuditMeta, record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import { type Events, noEvents } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
@@ -310,7 +311,20 @@ export async function runImport(
 ) {
   assertCan(ctx.actor, 'clients:import')
   return withWorkspace(ctx, async (tx) => {
-    await prepare(tx, ctx, id, input)
+    const { i, defs } = await prepare(tx, ctx, id, input)
+    // Under a client limit the whole file is checked up front: an import that would pass the limit is
+    // refused (402) before it is queued, never stopped half-way.
+    if ((await entitlements.resolve(tx, ctx.workspaceId)).limits.clients !== null) {
+      const opts = { mapping: input.mapping, duplicates: input.duplicates, defs, write: false }
+      const rows = parseCsv(i.content)
+      const memory = newMemory()
+      let creating = 0
+      for (let from = 1; from < rows.length; from += BATCH) {
+        const checked = await checkRows(rows, from, Math.min(from + BATCH, rows.length), opts)
+        creating += (await processRows(tx, ctx, null, checked, opts, memory)).created
+      }
+      await entitlements.assertWithin(tx, ctx.workspaceId, 'clients', creating)
+    }
     const [row] = await tx
       .update(clientImports)
       .set({

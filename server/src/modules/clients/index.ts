@@ -11,6 +11,7 @@ import './events.ts'
 import './timeline.ts'
 import { bulkJob } from './bulk.ts'
 import { importJob } from './import-job.ts'
+import { clientsMeter } from './meters.ts'
 import { registerClientRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 import { clients } from './schema.ts'
@@ -33,6 +34,7 @@ export default defineModule({
   },
   routes: registerClientRoutes,
   jobs: [importJob, bulkJob],
+  meters: [clientsMeter],
   seed: seedDemoClients,
 })
 

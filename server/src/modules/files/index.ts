@@ -1,5 +1,6 @@
 import { filesPermissions } from '../../../../contracts/files.ts'
 import { defineModule } from '../../kernel/module.ts'
+import { storageMeter } from './meters.ts'
 import { registerFileRoutes } from './routes.ts'
 
 /**
@@ -11,6 +12,7 @@ export default defineModule({
   permissions: filesPermissions,
   ids: { file: 'stored file' },
   routes: registerFileRoutes,
+  meters: [storageMeter],
 })
 
 export { type FileRecordType, registerFileRecordType } from './record-types.ts'

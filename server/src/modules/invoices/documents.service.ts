@@ -9,6 +9,7 @@ import type {
 import { assertCan } from '../../kernel/access/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { Problem, problems } from '../../kernel/http/problem.ts'
 import { searchIndex } from '../../kernel/search/index.ts'
@@ -127,6 +128,7 @@ export async function createDocument(
     const settings = await loadSettings(tx)
     const currency = input.currency ?? client.currency ?? settings.baseCurrency
     checkDates(input.issueDate ?? null, input.dueDate ?? null)
+    if (kind === 'invoice') await entitlements.assertWithin(tx, ctx.workspaceId, 'invoicesPerMonth')
     const id = newId(prefixOf[kind])
     const custom = await customValues(tx, kind, input.custom)
     const [inserted] = await tx

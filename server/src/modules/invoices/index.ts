@@ -8,6 +8,7 @@ import { seedDemoInvoices } from './demo.ts'
 import { registerEInvoiceRoutes } from './einvoice.routes.ts'
 import { registerInvoiceExportRoutes } from './export-routes.ts'
 import { sweepDueDocuments } from './lifecycle.ts'
+import { invoicesMeter } from './meters.ts'
 import { registerPublicQuoteRoutes } from './public-quotes.routes.ts'
 import { registerRecurringRoutes } from './recurring.routes.ts'
 import { generateDueInvoices, RECURRING_QUEUE } from './recurring-job.ts'
@@ -29,6 +30,7 @@ export default defineModule({
   name: 'invoices',
   tables,
   permissions: invoicePermissions,
+  meters: [invoicesMeter],
   ids: {
     prd: 'product',
     tax: 'tax rate',

@@ -4,6 +4,7 @@ import { assertCan } from '../../kernel/access/index.ts'
 import type { AuditMeta } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Database, Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
@@ -267,6 +268,7 @@ export async function convertQuote(deps: Deps, ctx: ServiceContext, id: string) 
         'status',
       )
     await billingClient(tx, ctx, quote.clientId)
+    await entitlements.assertWithin(tx, ctx.workspaceId, 'invoicesPerMonth')
     const settings = await loadSettings(tx)
     const invoiceId = newId('inv')
     const lines = frozenLines(await loadLines(tx, id))

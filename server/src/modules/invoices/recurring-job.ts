@@ -2,6 +2,7 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm'
 import type { AuditMeta } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Database, Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { Problem } from '../../kernel/http/problem.ts'
@@ -105,6 +106,10 @@ async function generateOne(
 }
 
 async function writeInvoice(tx: Tx, deps: GenerateDeps, ctx: ServiceContext, p: ProfileRow, period: string) {
+  // Over the plan (no recurring invoices, or the month's invoices used up) the period is not written:
+  // the whole transaction rolls back, the reason goes to `last_error`, and a later run tries again.
+  await entitlements.assertFeature(tx, ctx.workspaceId, 'recurringInvoices')
+  await entitlements.assertWithin(tx, ctx.workspaceId, 'invoicesPerMonth')
   const client = await billingClient(tx, ctx, p.clientId)
   const settings = await loadSettings(tx)
   const lines = await resolveLines(tx, p.lines, p.currency, { allowArchivedTaxes: true })

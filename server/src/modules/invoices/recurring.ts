@@ -10,6 +10,7 @@ import { assertCan } from '../../kernel/access/index.ts'
 import { type AuditMeta, record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import type { EventSink } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { type FieldError, problems } from '../../kernel/http/problem.ts'
@@ -290,6 +291,7 @@ function position(
 export async function createProfile(deps: { events: EventSink }, ctx: ServiceContext, input: CreateInput) {
   assertCan(ctx.actor, 'invoices:write')
   return withWorkspace(ctx, async (tx) => {
+    await entitlements.assertFeature(tx, ctx.workspaceId, 'recurringInvoices')
     const client = await billingClient(tx, ctx, input.clientId)
     const settings = await loadSettings(tx)
     const currency = input.currency ?? client.currency ?? settings.baseCurrency
@@ -345,6 +347,7 @@ export async function updateProfile(
   assertCan(ctx.actor, 'invoices:write')
   return withWorkspace(ctx, async (tx) => {
     const before = await loadProfile(tx, ctx, id, true)
+    await entitlements.assertFeature(tx, ctx.workspaceId, 'recurringInvoices')
     if (before.generated > 0)
       for (const field of ['startDate', 'frequency', 'interval'] as const)
         if (input[field] !== undefined && input[field] !== before[field])
@@ -421,6 +424,7 @@ export async function setPaused(
     if (before.status === 'completed')
       throw problems.conflict('This recurring invoice has completed.', 'status')
     if ((before.status === 'paused') === paused) return serializeProfile(before)
+    if (!paused) await entitlements.assertFeature(tx, ctx.workspaceId, 'recurringInvoices')
     const at = paused
       ? { status: 'paused' as const, nextDate: before.nextDate }
       : position(

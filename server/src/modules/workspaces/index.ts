@@ -1,6 +1,7 @@
 import { workspacePermissions } from '../../../../contracts/workspaces.ts'
 import { defineModule } from '../../kernel/module.ts'
 import { invitationEmail } from './events.ts'
+import { seatsMeter } from './meters.ts'
 import { registerWorkspaceRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 
@@ -11,6 +12,7 @@ export default defineModule({
   permissions: workspacePermissions,
   routes: registerWorkspaceRoutes,
   events: [invitationEmail],
+  meters: [seatsMeter],
 })
 
 /** Creates a workspace owned by a user, with its audit entries, inside the caller's transaction. */

@@ -5,6 +5,7 @@ import { record } from '../../kernel/audit/index.ts'
 import { users } from '../../kernel/auth/schema.ts'
 import { setActiveWorkspace } from '../../kernel/auth/session.ts'
 import type { Db, Tx } from '../../kernel/db/index.ts'
+import { entitlements } from '../../kernel/entitlements/index.ts'
 import type { Events } from '../../kernel/events/index.ts'
 import type { UserContext, WorkspaceContext } from '../../kernel/http/context.ts'
 import { decodeCursor, page } from '../../kernel/http/pagination.ts'
@@ -115,6 +116,7 @@ export async function createInvitation(
     if (pending && statusOf(pending) === 'pending')
       throw problems.conflict('An invitation is already pending for this email. Resend it instead.', 'email')
     if (pending) await tx.update(invitations).set({ status: 'revoked' }).where(eq(invitations.id, pending.id))
+    await entitlements.assertWithin(tx, ctx.workspaceId, 'seats')
     const [inv] = await tx
       .insert(invitations)
       .values({
@@ -156,6 +158,8 @@ export async function resendInvitation(deps: InvitationDeps, ctx: WorkspaceConte
     const inv = await findInvitation(tx, id)
     if (inv.status !== 'pending') throw problems.conflict(`This invitation is ${inv.status}.`)
     if (inv.role === 'admin') assertAdminMaker(ctx)
+    // An expired invitation holds no seat; sending it again takes one.
+    if (inv.expiresAt <= new Date()) await entitlements.assertWithin(tx, ctx.workspaceId, 'seats')
     const issued = await issue(deps, ctx, tx, inv)
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'invitation.resent',
