@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BillingStatusSchema, PlanFeaturesSchema } from './billing.ts'
 import { IdSchema, RoleSchema, TimestampSchema } from './common.ts'
 
 export const WorkspaceSummarySchema = z.object({
@@ -20,6 +21,13 @@ export const MeSchema = z
     activeWorkspace: WorkspaceSummarySchema.extend({ requireTwoFactor: z.boolean() }).nullable(),
     workspaces: z.array(WorkspaceSummarySchema),
     permissions: z.array(z.string()),
+    operator: z.boolean().describe('Whether the user is an operator of the installation (`/operator`)'),
+    features: PlanFeaturesSchema.nullable().describe(
+      'The active workspace’s plan features (gate the UI on them)',
+    ),
+    billingStatus: BillingStatusSchema.nullable().describe(
+      'The active workspace’s billing state (past_due: show the banner)',
+    ),
   })
   .meta({ id: 'Me' })
 

@@ -15,8 +15,9 @@ Commands:
   worker         run only background jobs
   migrate        apply database migrations
   seed           create the demo workspace if the database has no users
-  create-admin --email E --password P [--name N] [--workspace NAME --slug SLUG]
-                 create a verified user, optionally owning a new workspace
+  create-admin --email E --password P [--name N] [--workspace NAME --slug SLUG] [--operator]
+                 create a verified user, optionally owning a new workspace; --operator makes them an
+                 operator of the installation (for an existing user, --email E --operator is enough)
   payments rotate-key
                  after SECRET_KEY changed (former key in SECRET_KEY_PREVIOUS): re-encrypt every
                  workspace's payment gateway secrets under the new key
@@ -101,8 +102,17 @@ async function main() {
           name: { type: 'string' },
           workspace: { type: 'string' },
           slug: { type: 'string' },
+          operator: { type: 'boolean', default: false },
         },
       })
+      const { grantOperator } = await import('./modules/billing/index.ts')
+      const existing = values.email && values.operator ? await findUserId(database, values.email) : null
+      if (existing && !values.password) {
+        await grantOperator(database.db, existing)
+        log.info({ userId: existing }, 'user is now an operator')
+        await database.close()
+        return
+      }
       if (!values.email || !values.password || values.password.length < 10) {
         process.stderr.write('create-admin needs --email and --password (at least 10 characters)\n')
         process.exit(2)
@@ -118,7 +128,8 @@ async function main() {
             }
           : undefined,
       })
-      log.info(r, 'user created')
+      if (values.operator) await grantOperator(database.db, r.userId)
+      log.info({ ...r, operator: values.operator }, 'user created')
     } else {
       log.info('migrations applied')
     }
@@ -195,6 +206,14 @@ async function main() {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'))
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/** The id of the user with this email, or null. */
+async function findUserId(database: Awaited<ReturnType<typeof openDatabase>>, email: string) {
+  const rows = await database.query<{ id: string }>('select id from users where email = $1', [
+    email.toLowerCase(),
+  ])
+  return rows[0]?.id ?? null
 }
 
 main().catch((err) => {

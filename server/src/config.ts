@@ -2,6 +2,7 @@ import { createECDH, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { type PlanInput, PlansFileSchema } from '../../contracts/billing.ts'
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -31,6 +32,8 @@ const envSchema = z
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     SECRET_KEY_PREVIOUS: z.string().optional(),
     STRIPE_API_URL: optionalUrl(['http', 'https']),
+    OPERATOR_EMAILS: z.string().optional(),
+    PLANS_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
     ATRIUM_SEED: bool.default(true),
@@ -129,6 +132,10 @@ export type Config = {
   }
   /** Web Push (VAPID): from VAPID_* or generated once into DATA_DIR/vapid.json. */
   push: { publicKey: string; privateKey: string; subject: string }
+  /** Users who are operators of the installation by their verified email (OPERATOR_EMAILS), lowercased. */
+  operatorEmails: string[]
+  /** The plans from PLANS_FILE, validated; null when no file is set (a default, unlimited free plan). */
+  plans: { file: string; plans: PlanInput[] } | null
 }
 
 export class ConfigError extends Error {}
@@ -194,7 +201,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : readOrCreateVapidKeys(dataDir)),
       subject: e.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM}`,
     },
+    operatorEmails: (e.OPERATOR_EMAILS ?? '')
+      .split(',')
+      .map((m) => m.trim().toLowerCase())
+      .filter(Boolean),
+    plans: e.PLANS_FILE ? readPlansFile(resolve(e.PLANS_FILE)) : null,
   }
+}
+
+/** Reads and checks the plans file (a JSON array of plans); a bad file stops the start naming the fault. */
+function readPlansFile(file: string): { file: string; plans: PlanInput[] } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PLANS_FILE: cannot read ${file} as JSON (${(err as Error).message})`,
+    )
+  }
+  const r = PlansFileSchema.safeParse(raw)
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  PLANS_FILE ${i.path.join('.') || '(file)'}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const keys = r.data.map((p) => p.key)
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i)
+  if (twice) throw new ConfigError(`Invalid configuration:\n  PLANS_FILE: plan key "${twice}" appears twice`)
+  if (r.data.filter((p) => p.isDefault).length > 1)
+    throw new ConfigError('Invalid configuration:\n  PLANS_FILE: more than one plan has "isDefault": true')
+  return { file, plans: r.data }
 }
 
 /** A P-256 key pair for VAPID (base64url, as web-push expects), kept beside the secret key. */

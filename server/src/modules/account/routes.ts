@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
@@ -13,14 +13,27 @@ import {
 import { problemResponses } from '../../../../contracts/common.ts'
 import { userContext } from '../../kernel/http/context.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
+import { sessionBilling } from '../billing/index.ts'
 import * as profile from './profile.service.ts'
 import * as account from './service.ts'
 
 const errors = problemResponses(400, 401, 404, 409)
 
-export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel, 'database'>): void {
+export function registerAccountRoutes(
+  root: FastifyInstance,
+  kernel: Pick<Kernel, 'database' | 'config'>,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
+  // The answer about the caller, with the operator flag and the active workspace's plan features and
+  // billing state (billing's public face), so the web gates its UI without another request.
+  const withBilling = async <T extends { activeWorkspace: { id: string } | null }>(
+    req: FastifyRequest,
+    answer: T,
+  ) => ({
+    ...answer,
+    ...(await sessionBilling(db, kernel.config, req.auth!.user, answer.activeWorkspace?.id ?? null)),
+  })
   const user = { auth: 'user' as const }
 
   app.get(
@@ -33,7 +46,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
         response: { 200: MeSchema, ...problemResponses(401) },
       },
     },
-    async (req) => account.me(req.auth!),
+    async (req) => withBilling(req, account.me(req.auth!)),
   )
 
   app.patch(
@@ -47,7 +60,7 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
         response: { 200: MeSchema, ...errors },
       },
     },
-    async (req) => account.updateMe(userContext(req, db), req.body),
+    async (req) => withBilling(req, await account.updateMe(userContext(req, db), req.body)),
   )
 
   app.put(
@@ -61,7 +74,10 @@ export function registerAccountRoutes(root: FastifyInstance, kernel: Pick<Kernel
         response: { 200: MeSchema, ...errors },
       },
     },
-    async (req) => account.setActiveWorkspace(userContext(req, db), req.body.workspaceId),
+    async (req) => {
+      const answer = await account.setActiveWorkspace(userContext(req, db), req.body.workspaceId)
+      return withBilling(req, answer)
+    },
   )
 
   app.get(
