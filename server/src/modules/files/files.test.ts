@@ -29,11 +29,15 @@ const MAX = 1024 * 1024
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 
-/** A test record type whose records are visible to the workspace owner only. */
+/** A test record type whose records the workspace's owner and admins see, and only its owner changes. */
 const probeRecords = new Map<string, string>()
 registerFileRecordType({
   type: 'probe',
   async visible(_tx, ctx, ids) {
+    const staff = ctx.actor.role === 'owner' || ctx.actor.role === 'admin'
+    return new Set(ids.filter((id) => probeRecords.get(id) === ctx.workspaceId && staff))
+  },
+  async writable(_tx, ctx, ids) {
     return new Set(ids.filter((id) => probeRecords.get(id) === ctx.workspaceId && ctx.actor.role === 'owner'))
   },
 })
@@ -229,21 +233,47 @@ for (const driver of ['local', 's3'] as const) {
       expect((await admin.client.del(`/api/v1/files/${adminFile.id}`)).statusCode).toBe(204)
     })
 
-    it('attaches files to records of a registered type, visible with the record', async () => {
+    it('attaches files to records of a registered type: seeing follows the record, attaching and removing its write rule', async () => {
       const rec = `prb_${'1'.repeat(32)}`
       probeRecords.set(rec, owner.workspaceId!)
       const q = `&recordType=probe&recordId=${rec}`
+      const before = storedObjects().length
+      // The member does not see the record, another workspace neither: 404, as for a record that does not exist.
       expect((await upload(member, 'x.png', PNG, q)).statusCode).toBe(404)
       expect((await upload(outsider, 'x.png', PNG, q)).statusCode).toBe(404)
       expect((await upload(owner, 'x.png', PNG, `&recordType=nothing&recordId=${rec}`)).statusCode).toBe(404)
       expect((await upload(owner, 'x.png', PNG, '&recordType=probe')).statusCode).toBe(400)
+      // The admin sees the record but may not change it: 403, even with files:manage, and nothing stored.
+      const refused = await upload(admin, 'x.png', PNG, q)
+      expect(refused.statusCode).toBe(403)
+      expect(refused.json()).toMatchObject({ errors: [{ field: 'recordId' }] })
+      expect(storedObjects().length).toBe(before)
       const f = (await upload(owner, 'x.png', PNG, q)).json()
-      expect(f).toMatchObject({ recordType: 'probe', recordId: rec })
+      expect(f).toMatchObject({ recordType: 'probe', recordId: rec, canDelete: true })
       const list = await owner.client.get(`/api/v1/files?recordType=probe&recordId=${rec}`)
       expect(list.json().data.map((x: { id: string }) => x.id)).toEqual([f.id])
-      expect((await admin.client.get(`/api/v1/files/${f.id}`)).statusCode).toBe(404)
-      expect((await member.client.get(`/api/v1/files?recordType=probe&recordId=${rec}`)).statusCode).toBe(404)
+      // Reading follows the record: the admin lists, reads and downloads; cannot delete.
+      const adminList = await admin.client.get(`/api/v1/files?recordType=probe&recordId=${rec}`)
+      expect(adminList.json().data).toMatchObject([{ id: f.id, canDelete: false }])
+      expect((await admin.client.get(`/api/v1/files/${f.id}`)).json().canDelete).toBe(false)
+      expect((await admin.client.get(`/api/v1/files/${f.id}/content`)).statusCode).toBe(200)
+      expect((await admin.client.del(`/api/v1/files/${f.id}`)).statusCode).toBe(403)
+      for (const u of [member, outsider]) {
+        expect((await u.client.get(`/api/v1/files/${f.id}`)).statusCode).toBe(404)
+        expect((await u.client.get(`/api/v1/files/${f.id}/content`)).statusCode).toBe(404)
+        expect((await u.client.post(`/api/v1/files/${f.id}/signed-url`, {})).statusCode).toBe(404)
+        expect((await u.client.del(`/api/v1/files/${f.id}`)).statusCode).toBe(404)
+        expect((await u.client.get(`/api/v1/files?recordType=probe&recordId=${rec}`)).statusCode).toBe(404)
+      }
+      // Once the owner may no longer change the record, they cannot remove its files either.
+      probeRecords.set(`prb_${'2'.repeat(32)}`, owner.workspaceId!)
+      const held = (
+        await upload(owner, 'y.png', PNG, `&recordType=probe&recordId=prb_${'2'.repeat(32)}`)
+      ).json()
+      probeRecords.set(`prb_${'2'.repeat(32)}`, outsider.workspaceId!)
+      expect((await owner.client.del(`/api/v1/files/${held.id}`)).statusCode).toBe(404)
       expect((await owner.client.del(`/api/v1/files/${f.id}`)).statusCode).toBe(204)
+      expect((await admin.client.get(`/api/v1/files/${f.id}`)).statusCode).toBe(404)
     })
 
     it('streams a 120 MB file both ways over HTTP holding a bounded window of it', async () => {

@@ -43,7 +43,7 @@ export function registerFileRoutes(
           tags,
           summary: 'Upload a file (the raw body), optionally attached to a record',
           description:
-            'Send the file’s bytes as the body (any `Content-Type`; `application/octet-stream` will do) and its name in `name`. The type is decided from the content and must match the name’s extension and the allowed types (415 otherwise); files over the size limit are refused with 413 as soon as they pass it. With `recordType` and `recordId` the file belongs to that record and is visible to whoever sees it.',
+            'Send the file’s bytes as the body (any `Content-Type`; `application/octet-stream` will do) and its name in `name`. The type is decided from the content and must match the name’s extension and the allowed types (415 otherwise); files over the size limit are refused with 413 as soon as they pass it. With `recordType` and `recordId` the file belongs to that record: attaching needs permission to change the record (403 when you may only see it, 404 when you may not see it), and the file is visible to whoever sees the record.',
           querystring: UploadQuerySchema,
           consumes: ['application/octet-stream'],
           response: { 201: FileSchema, ...errors, ...problemResponses(413, 415) },
@@ -86,10 +86,7 @@ export function registerFileRoutes(
       config: { permission: 'files:read' },
       schema: { tags, summary: 'A file’s metadata', params, response: { 200: FileSchema, ...errors } },
     },
-    async (req) => {
-      const ctx = workspaceContext(req, db)
-      return service.serialize(ctx, await service.getFile(storage, ctx, req.params.id))
-    },
+    async (req) => service.getFileOut(storage, workspaceContext(req, db), req.params.id),
   )
 
   app.get(
@@ -167,7 +164,8 @@ export function registerFileRoutes(
       config: { permission: 'files:write' },
       schema: {
         tags,
-        summary: 'Delete a file (its uploader, owners and admins)',
+        summary:
+          'Delete a file (its uploader, owners and admins; for a record’s file, while they may change the record)',
         params,
         response: { 204: z.null().describe('Deleted'), ...errors },
       },

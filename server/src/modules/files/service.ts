@@ -10,15 +10,20 @@ import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { files, type Storage, type StoredFile } from '../../kernel/storage/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
-import { fileRecordType } from './record-types.ts'
+import { type FileRecordType, fileRecordType } from './record-types.ts'
 
 type FileOut = z.output<typeof FileSchema>
 type RecordRef = { type: string; id: string }
 
-const mayDelete = (ctx: ServiceContext, f: StoredFile) =>
-  can(ctx.actor, 'files:manage') || (f.ownerId === ctx.actor.userId && can(ctx.actor, 'files:write'))
+/**
+ * Who may delete a file: one without a record, its uploader and `files:manage`; one attached to a
+ * record, the same people only while they may change that record (`recordWritable`).
+ */
+const mayDelete = (ctx: ServiceContext, f: StoredFile, recordWritable: boolean) =>
+  (f.recordId === null || recordWritable) &&
+  (can(ctx.actor, 'files:manage') || (f.ownerId === ctx.actor.userId && can(ctx.actor, 'files:write')))
 
-export function serialize(ctx: ServiceContext, f: StoredFile): FileOut {
+export function serialize(ctx: ServiceContext, f: StoredFile, recordWritable = false): FileOut {
   return {
     id: f.id,
     name: f.name,
@@ -28,26 +33,44 @@ export function serialize(ctx: ServiceContext, f: StoredFile): FileOut {
     ownerId: f.ownerId,
     recordType: f.recordType,
     recordId: f.recordId,
-    canDelete: mayDelete(ctx, f),
+    canDelete: mayDelete(ctx, f, recordWritable),
     createdAt: f.createdAt.toISOString(),
   }
 }
 
 /** 404 unless the actor may see this record (its type registered, the record visible to them). */
-async function assertRecordVisible(tx: Tx, ctx: ServiceContext, ref: RecordRef): Promise<void> {
+async function assertRecordVisible(tx: Tx, ctx: ServiceContext, ref: RecordRef): Promise<FileRecordType> {
   const def = fileRecordType(ref.type)
   if (!def || !(await def.visible(tx, ctx, [ref.id])).has(ref.id)) throw problems.notFound('Record')
+  return def
 }
+
+/** Whether the actor may change the record (attach files to it, remove them), by its module's rule. */
+async function recordWritable(tx: Tx, ctx: ServiceContext, ref: RecordRef): Promise<boolean> {
+  const def = fileRecordType(ref.type)
+  return !!def && (await def.writable(tx, ctx, [ref.id])).has(ref.id)
+}
+
+/** 404 when the actor may not see the record, 403 when they see it but may not change it. */
+async function assertRecordWritable(tx: Tx, ctx: ServiceContext, ref: RecordRef): Promise<FileRecordType> {
+  const def = await assertRecordVisible(tx, ctx, ref)
+  if (!(await def.writable(tx, ctx, [ref.id])).has(ref.id))
+    throw problems.forbidden('You may not change this record, so you may not attach files to it.', 'recordId')
+  return def
+}
+
+const refOf = (f: StoredFile): RecordRef | null =>
+  f.recordType !== null && f.recordId !== null ? { type: f.recordType, id: f.recordId } : null
 
 /**
  * Whether the actor sees this file here: a record's files with the record; a file without a record by
  * whoever uploaded it, and by `files:manage`.
  */
 async function visible(tx: Tx, ctx: ServiceContext, f: StoredFile): Promise<boolean> {
-  if (f.recordType === null || f.recordId === null)
-    return f.ownerId === ctx.actor.userId || can(ctx.actor, 'files:manage')
-  const def = fileRecordType(f.recordType)
-  return !!def && (await def.visible(tx, ctx, [f.recordId])).has(f.recordId)
+  const ref = refOf(f)
+  if (!ref) return f.ownerId === ctx.actor.userId || can(ctx.actor, 'files:manage')
+  const def = fileRecordType(ref.type)
+  return !!def && (await def.visible(tx, ctx, [ref.id])).has(ref.id)
 }
 
 async function load(tx: Tx, storage: Storage, ctx: ServiceContext, id: string): Promise<StoredFile> {
@@ -64,11 +87,14 @@ export async function uploadFile(
 ): Promise<FileOut> {
   assertCan(ctx.actor, 'files:write')
   const ref = input.recordType && input.recordId ? { type: input.recordType, id: input.recordId } : undefined
-  if (ref) await withWorkspace(ctx, (tx) => assertRecordVisible(tx, ctx, ref))
+  // Refused before a byte is stored, and checked again in the row's transaction: the record may have
+  // changed (deleted, archived, the actor removed) while a large file streamed in.
+  if (ref) await withWorkspace(ctx, (tx) => assertRecordWritable(tx, ctx, ref))
   const f = await storage.upload(
     ctx,
     { body, name: input.name, record: ref, declaredSize: input.declaredSize },
     async (tx, f) => {
+      const def = ref ? await assertRecordWritable(tx, ctx, ref) : undefined
       await record(tx, ctx.workspaceId, ctx.meta, {
         action: 'file.uploaded',
         targetType: 'file',
@@ -83,9 +109,10 @@ export async function uploadFile(
           recordId: f.recordId,
         },
       })
+      if (ref) await def?.filesChanged?.(tx, ctx, ref.id)
     },
   )
-  return serialize(ctx, f)
+  return serialize(ctx, f, !!ref)
 }
 
 export async function listFiles(
@@ -96,8 +123,11 @@ export async function listFiles(
   const cursor = decodeCursor(q.cursor)
   return withWorkspace(ctx, async (tx) => {
     const where: (SQL | undefined)[] = []
+    let writable = false
     if (q.recordType && q.recordId) {
-      await assertRecordVisible(tx, ctx, { type: q.recordType, id: q.recordId })
+      const ref = { type: q.recordType, id: q.recordId }
+      await assertRecordVisible(tx, ctx, ref)
+      writable = await recordWritable(tx, ctx, ref)
       where.push(eq(files.recordType, q.recordType), eq(files.recordId, q.recordId))
     } else {
       where.push(isNull(files.recordType))
@@ -114,7 +144,7 @@ export async function listFiles(
       .orderBy(desc(files.createdAt), desc(files.id))
       .limit(q.limit + 1)
     const p = page(rows, q.limit)
-    return { data: p.data.map((f) => serialize(ctx, f)), nextCursor: p.nextCursor }
+    return { data: p.data.map((f) => serialize(ctx, f, writable)), nextCursor: p.nextCursor }
   })
 }
 
@@ -123,19 +153,44 @@ export async function getFile(storage: Storage, ctx: ServiceContext, id: string)
   return withWorkspace(ctx, (tx) => load(tx, storage, ctx, id))
 }
 
+/** A file's metadata as the actor sees it (with whether they may delete it). */
+export async function getFileOut(storage: Storage, ctx: ServiceContext, id: string): Promise<FileOut> {
+  assertCan(ctx.actor, 'files:read')
+  return withWorkspace(ctx, async (tx) => {
+    const f = await load(tx, storage, ctx, id)
+    const ref = refOf(f)
+    return serialize(ctx, f, ref ? await recordWritable(tx, ctx, ref) : false)
+  })
+}
+
 export async function deleteFile(storage: Storage, ctx: ServiceContext, id: string): Promise<void> {
   assertCan(ctx.actor, 'files:write')
   const f = await withWorkspace(ctx, async (tx) => {
     const f = await load(tx, storage, ctx, id)
-    if (!mayDelete(ctx, f)) throw problems.forbidden('Only the uploader or an admin can delete this file.')
+    const ref = refOf(f)
+    const writable = ref ? await recordWritable(tx, ctx, ref) : false
+    if (ref && !writable)
+      throw problems.forbidden(
+        'You may not change the record this file belongs to, so you may not remove it.',
+      )
+    if (!mayDelete(ctx, f, writable))
+      throw problems.forbidden('Only the uploader or an admin can delete this file.')
     await storage.deleteRow(tx, f)
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'file.deleted',
       targetType: 'file',
       targetId: f.id,
       targetLabel: f.name,
-      before: { name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256 },
+      before: {
+        name: f.name,
+        contentType: f.contentType,
+        size: f.size,
+        sha256: f.sha256,
+        recordType: f.recordType,
+        recordId: f.recordId,
+      },
     })
+    if (ref) await fileRecordType(ref.type)?.filesChanged?.(tx, ctx, ref.id)
     return f
   })
   await storage.removeBytes(f)

@@ -106,3 +106,21 @@ export async function participantUserIds(tx: Tx, conversationId: string): Promis
     )
   return rows.map((r) => r.userId).filter((u): u is string => u !== null)
 }
+
+/**
+ * Which of these messages the actor may change (edit, attach files to through `/api/v1/files`): their
+ * own, not deleted, in a conversation they still take part in that is not archived — the rule of
+ * `editMessage`, for many ids at once.
+ */
+export async function writableMessages(tx: Tx, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length || !can(actor, 'messaging:write') || !can(actor, 'messaging:read')) return new Set()
+  const r = await tx.execute(sql`select m.id from messages m
+    join conversations c on c.id = m.conversation_id
+    where m.id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}) and m.deleted_at is null and m.author_id = ${actor.userId}::uuid and c.archived_at is null
+      and exists (select 1 from conversation_participants p where p.conversation_id = m.conversation_id
+        and p.user_id = ${actor.userId}::uuid and p.left_at is null)`)
+  return new Set((r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id))
+}

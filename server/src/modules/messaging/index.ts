@@ -5,11 +5,11 @@ import { defineModule } from '../../kernel/module.ts'
 import { defineRoomKind } from '../../kernel/realtime/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { registerFileRecordType } from '../files/index.ts'
-import { readableConversations } from './access.ts'
+import { readableConversations, writableMessages } from './access.ts'
 import { canReadConversation, createConversation, type MessagingDeps } from './conversations.service.ts'
 import './events.ts'
 import { sql } from 'drizzle-orm'
-import { postMessage } from './messages.service.ts'
+import { messageFilesChanged, postMessage } from './messages.service.ts'
 import { registerMessagingRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 
@@ -18,9 +18,12 @@ defineRoomKind('conversation', (ctx, id) =>
   withWorkspace({ db: ctx.db, workspaceId: ctx.workspaceId }, (tx) => canReadConversation(tx, ctx.actor, id)),
 )
 
-// A message's attachments are visible to whoever may read its conversation.
+// A message's attachments are visible to whoever may read its conversation; only its author attaches
+// files to it (or removes them), while they may still edit it.
 registerFileRecordType({
   type: 'message',
+  writable: (tx, ctx, ids) => writableMessages(tx, ctx.actor, ids),
+  filesChanged: (tx, ctx, id) => messageFilesChanged(tx, ctx.workspaceId, id),
   async visible(tx, ctx, ids) {
     if (!ids.length) return new Set()
     const r = await tx.execute(sql`select m.id from messages m

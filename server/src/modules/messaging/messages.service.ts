@@ -574,3 +574,35 @@ export async function markRead(ctx: ServiceContext, conversationId: string, mess
     }
   })
 }
+
+/**
+ * After its author attached a file to a message, or removed one, through `/api/v1/files` (in that
+ * transaction): the message's attachment flag, its search entry and the conversation's sockets follow.
+ * A message left with neither text nor files is refused (delete the message instead).
+ */
+export async function messageFilesChanged(tx: Tx, workspaceId: string, messageId: string): Promise<void> {
+  const [m] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+  if (!m) return
+  const [has] = await tx
+    .select({ id: files.id })
+    .from(files)
+    .where(
+      and(
+        eq(files.recordType, 'message'),
+        eq(files.recordId, messageId),
+        m.authorId ? eq(files.ownerId, m.authorId) : sql`false`,
+      ),
+    )
+    .limit(1)
+  if (!has && !m.body.trim())
+    throw problems.conflict('A message needs text or a file: delete the message instead.')
+  await tx
+    .update(messages)
+    .set({ hasAttachments: !!has, updatedAt: new Date() })
+    .where(eq(messages.id, messageId))
+  await searchIndex.update(tx, messageRecords, [messageId])
+  await publish(tx, workspaceId, { kind: 'conversation', id: m.conversationId }, 'message.updated', {
+    conversationId: m.conversationId,
+    messageId,
+  })
+}

@@ -282,20 +282,78 @@ describe('messaging', () => {
       attachmentIds: [fileId],
     })
     expect(again.statusCode).toBe(400)
-    // Bob can read the message, but a file he sends to it through the files API is not one of its attachments.
-    const sneaked = await bob.client.request({
-      method: 'POST',
-      url: `/api/v1/files?name=extra.txt&recordType=message&recordId=${m.id}`,
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from('not from alice'),
-    })
-    expect(sneaked.statusCode).toBe(201)
+    // Bob can read the message but not change it: he cannot attach a file to it through the files API.
+    const sendTo = (u: TestUser, messageId: string, name = 'extra.txt', text = 'not from alice') =>
+      u.client.request({
+        method: 'POST',
+        url: `/api/v1/files?name=${name}&recordType=message&recordId=${messageId}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Buffer.from(text),
+      })
+    const sneaked = await sendTo(bob, m.id)
+    expect(sneaked.statusCode).toBe(403)
+    expect(sneaked.json()).toMatchObject({ errors: [{ field: 'recordId' }] })
+    // Someone who cannot read it (the owner, outside this private channel; another workspace): 404.
+    expect((await sendTo(owner, m.id)).statusCode).toBe(404)
+    expect((await sendTo(outsider, m.id)).statusCode).toBe(404)
     const shown = (await alice.client.get(`/api/v1/conversations/${c.id}/messages/${m.id}`)).json() as Msg
     expect(shown.attachments.map((a) => a.id)).toEqual([fileId])
+    const listed = await bob.client.get(`/api/v1/files?recordType=message&recordId=${m.id}`)
+    expect(listed.json().data).toMatchObject([{ id: fileId, canDelete: false }])
+    expect((await owner.client.get(`/api/v1/files?recordType=message&recordId=${m.id}`)).statusCode).toBe(404)
+    expect((await outsider.client.get(`/api/v1/files?recordType=message&recordId=${m.id}`)).statusCode).toBe(
+      404,
+    )
+    // Bob cannot remove Alice's file; the owner (files:manage) cannot see it; another workspace neither.
+    expect((await bob.client.del(`/api/v1/files/${fileId}`)).statusCode).toBe(403)
+    expect((await owner.client.del(`/api/v1/files/${fileId}`)).statusCode).toBe(404)
+    expect((await outsider.client.del(`/api/v1/files/${fileId}`)).statusCode).toBe(404)
+
+    // Alice may change her message: a file she attaches through the files API becomes one of its
+    // attachments, and search finds it.
+    const plain = await post(alice, c.id, 'minutes to follow')
+    const added = await sendTo(alice, plain.id, 'minutes.txt', 'the minutes')
+    expect(added.statusCode, added.body).toBe(201)
+    expect(added.json()).toMatchObject({ recordType: 'message', recordId: plain.id, canDelete: true })
+    const withFile = (
+      await bob.client.get(`/api/v1/conversations/${c.id}/messages/${plain.id}`)
+    ).json() as Msg
+    expect(withFile.attachments.map((a) => a.id)).toEqual([added.json().id])
     const found = await bob.client.get(
       `/api/v1/conversations/messages/search?hasAttachment=true&conversation=${c.id}`,
     )
-    expect(found.json().data.map((h: { message: Msg }) => h.message.id)).toEqual([m.id])
+    expect(
+      found
+        .json()
+        .data.map((h: { message: Msg }) => h.message.id)
+        .sort(),
+    ).toEqual([m.id, plain.id].sort())
+    // Bob's own message in a public channel is still not Alice's to attach to.
+    const pub = await create(alice, { kind: 'channel_public', name: 'files-public' })
+    expect((await bob.client.post(`/api/v1/conversations/${pub.id}/join`)).statusCode).toBe(200)
+    const bobs = await post(bob, pub.id, 'my message')
+    expect((await sendTo(alice, bobs.id)).statusCode).toBe(403)
+    expect((await sendTo(owner, bobs.id)).statusCode).toBe(403)
+    // Removing the file takes it off the message; the last file of a message without text cannot go.
+    expect((await alice.client.del(`/api/v1/files/${added.json().id}`)).statusCode).toBe(204)
+    const without = (
+      await alice.client.get(`/api/v1/conversations/${c.id}/messages/${plain.id}`)
+    ).json() as Msg
+    expect(without.attachments).toEqual([])
+    const only = await alice.client.request({
+      method: 'POST',
+      url: '/api/v1/files?name=only.txt',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('just a file'),
+    })
+    const bare = await post(alice, c.id, '', { attachmentIds: [only.json().id] })
+    expect((await alice.client.del(`/api/v1/files/${only.json().id}`)).statusCode).toBe(409)
+    // An archived conversation is read-only: no file goes in or out.
+    expect((await alice.client.post(`/api/v1/conversations/${c.id}/archive`)).statusCode).toBe(200)
+    expect((await sendTo(alice, plain.id)).statusCode).toBe(403)
+    expect((await alice.client.del(`/api/v1/files/${fileId}`)).statusCode).toBe(403)
+    expect((await bob.client.get(`/api/v1/files/${fileId}/content`)).body).toBe('meeting notes')
+    expect(bare.attachments).toHaveLength(1)
   })
 
   it('counts unread messages per conversation and in total; read receipts move forward only', async () => {
