@@ -32,6 +32,21 @@ const envSchema = z
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     SECRET_KEY_PREVIOUS: z.string().optional(),
     STRIPE_API_URL: optionalUrl(['http', 'https']),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .trim()
+      .regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9]{8,200}$/,
+        'must be a Stripe secret or restricted key (sk_test_…)',
+      )
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .trim()
+      .regex(/^whsec_[A-Za-z0-9+/=_-]{8,200}$/, 'must be a webhook signing secret (whsec_…)')
+      .optional(),
+    BILLING_GRACE_DAYS: z.coerce.number().int().min(8).max(90).default(14),
+    PAYPAL_API_URL: optionalUrl(['http', 'https']),
     OPERATOR_EMAILS: z.string().optional(),
     PLANS_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,6 +91,10 @@ const envSchema = z
       .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
       .optional(),
   })
+  .refine((e) => !e.STRIPE_SECRET_KEY === !e.STRIPE_WEBHOOK_SECRET, {
+    path: ['STRIPE_WEBHOOK_SECRET'],
+    message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together',
+  })
   .refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {
     path: ['VAPID_PRIVATE_KEY'],
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together',
@@ -107,6 +126,12 @@ export type Config = {
   previousSecretKeys: string[]
   /** Where the Stripe SDK sends its calls (STRIPE_API_URL): Stripe's own API when unset. */
   stripeApi: { protocol: 'http' | 'https'; host: string; port: number } | null
+  /** The operator's own Stripe account, which bills workspaces for their plans (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET). */
+  billingStripe: { secretKey: string; webhookSecret: string } | null
+  /** Days a past-due subscription keeps its plan before it is canceled (BILLING_GRACE_DAYS). */
+  billingGraceDays: number
+  /** Where PayPal calls go (PAYPAL_API_URL): PayPal's own API (live or sandbox, by the connection's mode) when unset. */
+  paypalApiUrl: string | null
   logLevel: string
   trustProxy: boolean
   seed: boolean
@@ -171,6 +196,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((k) => k.trim())
       .filter(Boolean),
     stripeApi: e.STRIPE_API_URL ? apiAddress(e.STRIPE_API_URL) : null,
+    billingStripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET }
+        : null,
+    billingGraceDays: e.BILLING_GRACE_DAYS,
+    paypalApiUrl: e.PAYPAL_API_URL ? e.PAYPAL_API_URL.replace(/\/+$/, '') : null,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     seed: e.ATRIUM_SEED,
