@@ -398,3 +398,64 @@ export async function migrationsCurrent(database: Database): Promise<boolean> {
 }
 
 export { sql }
+
+/**
+ * One read-only statement's answer as CSV bytes written by PostgreSQL (`COPY (…) TO STDOUT`), streamed:
+ * the connection's socket is read only as fast as the stream is consumed, so memory stays flat
+ * whatever the row count (pg-copy-streams). It runs in a read-only transaction that starts with
+ * `prelude`, on a connection it holds until the stream ends; a stream that fails or is destroyed
+ * before its end (a client gone) drops that connection rather than return it mid-COPY. Resolves once the first bytes (or
+ * the end) arrived, so a failing statement rejects before any answer starts. PGlite has no streamed
+ * COPY: null there, and the caller reads in pages.
+ */
+export async function copyCsvWithPrelude(
+  db: Db,
+  prelude: string,
+  query: SQL,
+): Promise<import('node:stream').Readable | null> {
+  const pool = (db as unknown as { $client?: unknown }).$client
+  if (!(pool instanceof pg.Pool)) return null
+  const { dialect } = db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
+  const q = dialect.sqlToQuery(query)
+  const { to } = createRequire(import.meta.url)('pg-copy-streams') as typeof import('pg-copy-streams')
+  const client = await pool.connect()
+  let released = false
+  const release = (broken: boolean) => {
+    if (released) return
+    released = true
+    client.release(broken || undefined)
+  }
+  try {
+    await client.query(`begin read only; ${prelude}`)
+  } catch (err) {
+    release(true)
+    throw err
+  }
+  const stream = client.query(to(`copy (${inlineParams(q.sql, q.params)}) to stdout with (format csv)`))
+  let ended = false
+  stream.once('end', () => {
+    ended = true
+    client.query('commit').then(
+      () => release(false),
+      () => release(true),
+    )
+  })
+  // Failed or abandoned before its end (a statement error, a client gone): the connection may still be
+  // mid-COPY, so it is dropped rather than returned.
+  stream.once('close', () => {
+    if (!ended) release(true)
+  })
+  await new Promise<void>((resolve, reject) => {
+    const ready = () => {
+      stream.off('error', fail)
+      resolve()
+    }
+    const fail = (err: Error) => {
+      stream.off('readable', ready)
+      reject(err)
+    }
+    stream.once('readable', ready)
+    stream.once('error', fail)
+  })
+  return stream
+}

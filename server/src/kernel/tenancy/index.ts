@@ -1,6 +1,13 @@
 import type { SQL } from 'drizzle-orm'
 import { sql } from 'drizzle-orm'
-import { type Db, type ReadOptions, readWithPrelude, type Tx, transactionWithPrelude } from '../db/index.ts'
+import {
+  copyCsvWithPrelude,
+  type Db,
+  type ReadOptions,
+  readWithPrelude,
+  type Tx,
+  transactionWithPrelude,
+} from '../db/index.ts'
 
 export const APP_ROLE = 'atrium_app'
 
@@ -36,6 +43,15 @@ export async function readInWorkspace<T>(
 ): Promise<T[]> {
   if (!UUID.test(scope.workspaceId)) throw new Error('readInWorkspace needs a workspace UUID')
   return readWithPrelude<T>(scope.db, preludeOf(scope.workspaceId), query, opts)
+}
+
+/**
+ * One statement's answer in the workspace as CSV written by PostgreSQL and streamed (row-level security
+ * applies as in `withWorkspace`); null on PGlite, where the caller reads in pages (`copyCsvWithPrelude`).
+ */
+export async function copyCsvInWorkspace(scope: WorkspaceScope, query: SQL) {
+  if (!UUID.test(scope.workspaceId)) throw new Error('copyCsvInWorkspace needs a workspace UUID')
+  return copyCsvWithPrelude(scope.db, preludeOf(scope.workspaceId), query)
 }
 
 const preludeOf = (workspaceId: string) =>
