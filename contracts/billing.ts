@@ -145,7 +145,7 @@ const stripePrice = z
 const partialLimits = PlanLimitsSchema.partial()
 const partialFeatures = PlanFeaturesSchema.partial()
 
-/** A plan as the operator (or the plans file) writes it. */
+/** A plan as the operator (or the plans file) writes it. Input schemas with transforms carry no component id. */
 export const PlanInputSchema = z
   .object({
     key: PlanKeySchema,
@@ -163,7 +163,6 @@ export const PlanInputSchema = z
     sortOrder: z.number().int().min(-1000).max(1000).optional(),
   })
   .strict()
-  .meta({ id: 'PlanInput' })
 export type PlanInput = z.infer<typeof PlanInputSchema>
 
 export const PlanUpdateSchema = PlanInputSchema.omit({ key: true })
@@ -171,7 +170,6 @@ export const PlanUpdateSchema = PlanInputSchema.omit({ key: true })
   .extend({ archived: z.boolean().optional().describe('true archives; false brings it back') })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' })
-  .meta({ id: 'PlanUpdate' })
 export type PlanUpdate = z.infer<typeof PlanUpdateSchema>
 
 /** The plans file (`PLANS_FILE`): a JSON array of plans. */
@@ -230,7 +228,6 @@ export type Billing = z.infer<typeof BillingSchema>
 export const PlanChoiceSchema = z
   .object({ planKey: PlanKeySchema, interval: BillingIntervalSchema.optional() })
   .strict()
-  .meta({ id: 'PlanChoice' })
 export type PlanChoice = z.infer<typeof PlanChoiceSchema>
 
 export const CheckoutUrlSchema = z.object({ url: z.string() }).meta({ id: 'BillingCheckout' })
@@ -308,7 +305,6 @@ export const OperatorWorkspaceBillingInputSchema = z
   })
   .strict()
   .refine((v) => v.planKey !== undefined || v.limitOverrides !== undefined, { message: 'nothing to update' })
-  .meta({ id: 'OperatorWorkspaceBillingInput' })
 export type OperatorWorkspaceBillingInput = z.infer<typeof OperatorWorkspaceBillingInputSchema>
 
 /** The 402 answer when a limit is reached (problem type `…/problems/quota-exceeded`). */

@@ -31,30 +31,33 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const db = kernel.database.db
   const config = { auth: 'user' as const }
+  // Checked before the input is validated: a non-operator learns nothing of the area's inputs.
+  const preValidation = async (req: Parameters<typeof assertOperator>[0]) => {
+    await assertOperator(req, db, kernel.config)
+  }
   const tags = ['Operator']
-  const operator = (req: Parameters<typeof assertOperator>[0]) => assertOperator(req, db, kernel.config)
+  const operator = (req: Parameters<typeof assertOperator>[0]) => req.auth!
   const planParams = z.object({ id: PlanIdSchema })
 
   app.get(
     '/api/v1/operator/plans',
     {
       config,
+      preValidation,
       schema: {
         tags,
         summary: 'Every plan, archived ones last',
         response: { 200: PlanListSchema, ...errors },
       },
     },
-    async (req) => {
-      await operator(req)
-      return { data: await listAllPlans(db) }
-    },
+    async () => ({ data: await listAllPlans(db) }),
   )
 
   app.post(
     '/api/v1/operator/plans',
     {
       config,
+      preValidation,
       schema: {
         tags,
         summary: 'Create a plan',
@@ -63,7 +66,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
       },
     },
     async (req, reply) => {
-      const auth = await operator(req)
+      const auth = operator(req)
       const plan = await createPlan(db, req.body)
       req.log.info({ operator: auth.user.id, plan: plan.key }, 'plan created')
       return reply.code(201).send(plan)
@@ -74,6 +77,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
     '/api/v1/operator/plans/:id',
     {
       config,
+      preValidation,
       schema: {
         tags,
         summary: 'Change a plan made in the operator area (plans from the plans file are read-only)',
@@ -83,7 +87,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
       },
     },
     async (req) => {
-      const auth = await operator(req)
+      const auth = operator(req)
       const plan = await updatePlan(db, req.params.id, req.body)
       req.log.info({ operator: auth.user.id, plan: plan.key, change: Object.keys(req.body) }, 'plan changed')
       return plan
@@ -94,6 +98,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
     '/api/v1/operator/plans/:id/archive',
     {
       config,
+      preValidation,
       schema: {
         tags,
         summary: 'Archive a plan: no longer offered; workspaces on it keep it',
@@ -102,7 +107,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
       },
     },
     async (req) => {
-      const auth = await operator(req)
+      const auth = operator(req)
       const plan = await updatePlan(db, req.params.id, { archived: true })
       req.log.info({ operator: auth.user.id, plan: plan.key }, 'plan archived')
       return plan
@@ -113,6 +118,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
     '/api/v1/operator/workspaces',
     {
       config,
+      preValidation,
       schema: {
         tags,
         summary: 'Every workspace with its plan, state and usage, newest first',
@@ -121,7 +127,6 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
       },
     },
     async (req) => {
-      await operator(req)
       return operatorWorkspaces(db, req.query)
     },
   )
@@ -130,6 +135,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
     '/api/v1/operator/workspaces/:id/billing',
     {
       config,
+      preValidation,
       schema: {
         tags,
         summary: 'Set a workspace’s plan or limit overrides, without Stripe (audited in the workspace)',
@@ -139,7 +145,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
       },
     },
     async (req) => {
-      const auth = await operator(req)
+      const auth = operator(req)
       const found = await findWorkspaceForOperator(db, req.params.id)
       if (!found) throw problems.notFound('Workspace')
       const plan = req.body.planKey ? await findPlanByKey(db, req.body.planKey) : undefined
