@@ -296,7 +296,13 @@ function Invoices() {
                   <TR key={invoice.id}>
                     <TD>{formatDate(invoice.createdAt)}</TD>
                     <TD>{number}</TD>
-                    <TD>{invoice.status ?? '—'}</TD>
+                    <TD>
+                      {invoice.status
+                        ? t(`billing.invoices.statuses.${invoice.status as 'paid'}`, {
+                            defaultValue: invoice.status,
+                          })
+                        : '—'}
+                    </TD>
                     <TD className="text-right tabular-nums">
                       {formatMoney(invoice.amountDue, invoice.currency, i18n.language)}
                     </TD>

@@ -215,12 +215,11 @@ function PlanOption({
       <ul className="mt-3 flex-1 space-y-1 text-sm">
         {meterKeys.map((key) => {
           const value = plan.limits[key]
-          const label = t(`billing.usage.labels.${key}`).toLowerCase()
           return (
             <li key={key}>
               {value === null
-                ? t('billing.plans.unlimited', { label })
-                : t('billing.plans.limit', { value: format(key, value), label })}
+                ? t(`billing.plans.unlimitedLimits.${key}`)
+                : t(`billing.plans.limits.${key}`, { value: format(key, value) })}
             </li>
           )
         })}

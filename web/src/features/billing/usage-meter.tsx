@@ -17,7 +17,7 @@ export function formatBytes(bytes: number, locale: string): string {
   return numberFormat(locale, {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    unitDisplay: unit === 0 ? 'narrow' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value)
 }
@@ -90,8 +90,8 @@ export function UsageMeter({
         className="h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       >
         <div
-          className={cn('h-full rounded-full', bar[tone], allowed === null && 'opacity-40')}
-          style={{ width: `${allowed === null ? 100 : Math.max(percent, used > 0 ? 2 : 0)}%` }}
+          className={cn('h-full rounded-full', bar[tone])}
+          style={{ width: `${allowed === null ? 0 : Math.max(percent, used > 0 ? 2 : 0)}%` }}
         />
       </div>
     </li>
