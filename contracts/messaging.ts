@@ -151,6 +151,28 @@ export const ParticipantSchema = z
 
 export const ParticipantListSchema = z.object({ data: z.array(ParticipantSchema) })
 
+export const AddExternalSchema = z
+  .object({
+    contactId: z
+      .string()
+      .regex(/^con_[0-9a-f]{32}$/, 'must be an id starting with con_')
+      .describe('A contact of the conversation’s client.'),
+  })
+  .strict()
+
+export const ExternalParticipantSchema = z
+  .object({
+    id: z.string().describe('The participant (cnp_…).'),
+    contactId: z.string().nullable(),
+    userId: IdSchema.nullable().describe('The portal user, once the contact has one.'),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    joinedAt: TimestampSchema,
+  })
+  .meta({ id: 'ExternalParticipant' })
+
+export const ExternalParticipantListSchema = z.object({ data: z.array(ExternalParticipantSchema) })
+
 export const PostMessageSchema = z
   .object({
     body: z

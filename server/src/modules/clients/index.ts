@@ -79,3 +79,26 @@ export async function getBillingClient(tx: Tx, ctx: ServiceContext, id: string) 
   if (!c) throw problems.notFound('Client')
   return c
 }
+
+/**
+ * Contacts of a client (all of them, or those among `ids`), in the caller's transaction: messaging
+ * adds them to the client's conversation as external participants and shows their names.
+ */
+export async function contactsOfClient(
+  tx: Tx,
+  clientId: string,
+  ids?: readonly string[],
+): Promise<{ id: string; name: string; email: string | null }[]> {
+  if (ids && !ids.length) return []
+  const rows = await tx.execute(sql`select k.id, k.name, k.email from contacts k
+    where k.client_id = ${clientId}${
+      ids
+        ? sql` and k.id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`
+        : sql``
+    }
+    order by k.created_at, k.id`)
+  return (rows as unknown as { rows: { id: string; name: string; email: string | null }[] }).rows
+}

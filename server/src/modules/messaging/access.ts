@@ -9,7 +9,10 @@ export type Participant = typeof conversationParticipants.$inferSelect
 
 const CHANNELS = new Set(['channel_public', 'channel_private'])
 
-/** The actor's current participation (not left), or null. */
+/**
+ * The actor's current participation (not left) as a team member, or null. External participants
+ * (a client's contacts, later portal users) never count here: team routes and rooms are not theirs.
+ */
 export async function participationOf(tx: Tx, conversationId: string, userId: string) {
   const [p] = await tx
     .select()
@@ -18,6 +21,7 @@ export async function participationOf(tx: Tx, conversationId: string, userId: st
       and(
         eq(conversationParticipants.conversationId, conversationId),
         eq(conversationParticipants.userId, userId),
+        eq(conversationParticipants.type, 'member'),
         isNull(conversationParticipants.leftAt),
       ),
     )
@@ -74,7 +78,7 @@ export async function loadConversation(
 export function readableConversations(actor: Actor, column: SQL): SQL {
   if (!can(actor, 'messaging:read')) return sql`false`
   return sql`(${column} in (select p.conversation_id from conversation_participants p
-      where p.user_id = ${actor.userId}::uuid and p.left_at is null)
+      where p.user_id = ${actor.userId}::uuid and p.left_at is null and p.type = 'member')
     or ${column} in (select c.id from conversations c where c.kind = 'channel_public'))`
 }
 
@@ -89,11 +93,11 @@ export async function readersAmong(tx: Tx, c: Conversation, userIds: readonly st
     c.kind === 'channel_public'
       ? await tx.execute(sql`select m.user_id::text as id from memberships m where m.user_id in (${list})`)
       : await tx.execute(sql`select p.user_id::text as id from conversation_participants p
-          where p.conversation_id = ${c.id} and p.left_at is null and p.user_id in (${list})`)
+          where p.conversation_id = ${c.id} and p.left_at is null and p.type = 'member' and p.user_id in (${list})`)
   return (r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id)
 }
 
-/** User ids of the current member participants. */
+/** User ids of the current member participants (team members; external participants are not). */
 export async function participantUserIds(tx: Tx, conversationId: string): Promise<string[]> {
   const rows = await tx
     .select({ userId: conversationParticipants.userId })
@@ -101,6 +105,7 @@ export async function participantUserIds(tx: Tx, conversationId: string): Promis
     .where(
       and(
         eq(conversationParticipants.conversationId, conversationId),
+        eq(conversationParticipants.type, 'member'),
         isNull(conversationParticipants.leftAt),
       ),
     )
@@ -121,6 +126,6 @@ export async function writableMessages(tx: Tx, actor: Actor, ids: readonly strin
       sql`, `,
     )}) and m.deleted_at is null and m.author_id = ${actor.userId}::uuid and c.archived_at is null
       and exists (select 1 from conversation_participants p where p.conversation_id = m.conversation_id
-        and p.user_id = ${actor.userId}::uuid and p.left_at is null)`)
+        and p.user_id = ${actor.userId}::uuid and p.left_at is null and p.type = 'member')`)
   return new Set((r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id))
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import type {
   ConversationKind,
@@ -19,7 +19,7 @@ import { problems } from '../../kernel/http/problem.ts'
 import { membershipChanged, publishMany } from '../../kernel/realtime/index.ts'
 import type { Storage } from '../../kernel/storage/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
-import { getVisibleClient } from '../clients/index.ts'
+import { contactsOfClient, getVisibleClient } from '../clients/index.ts'
 import {
   type Conversation,
   loadConversation,
@@ -71,11 +71,12 @@ function viewQuery(actor: Actor, where: ReturnType<typeof sql>, tail = sql``) {
       case when p.id is null then 0 else (select count(*) from messages m
         where m.conversation_id = c.id and m.seq > p.last_read_seq and m.parent_id is null
           and m.deleted_at is null and (m.author_id is null or m.author_id <> ${me})) end::int as unread,
-      (select count(*) from conversation_participants q where q.conversation_id = c.id and q.left_at is null)::int as member_count,
+      (select count(*) from conversation_participants q where q.conversation_id = c.id and q.left_at is null and q.type = 'member')::int as member_count,
       case when c.kind in ('direct', 'group') then (select array_agg(q.user_id::text order by q.joined_at)
-        from conversation_participants q where q.conversation_id = c.id and q.left_at is null and q.user_id is not null) end as member_ids
+        from conversation_participants q where q.conversation_id = c.id and q.left_at is null and q.type = 'member') end as member_ids
     from conversations c
     left join conversation_participants p on p.conversation_id = c.id and p.user_id = ${me} and p.left_at is null
+      and p.type = 'member'
     where ${where} ${tail}`
 }
 
@@ -153,7 +154,7 @@ export async function listConversations(
           where m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.parent_id is null
             and m.deleted_at is null and (m.author_id is null or m.author_id <> ${ctx.actor.userId}::uuid))), 0)::int as n
         from conversation_participants p join conversations c on c.id = p.conversation_id
-        where p.user_id = ${ctx.actor.userId}::uuid and p.left_at is null and not p.muted and c.archived_at is null`),
+        where p.user_id = ${ctx.actor.userId}::uuid and p.left_at is null and p.type = 'member' and not p.muted and c.archived_at is null`),
     )
     return {
       data: data.map((r) => toOut(ctx.actor, r)),
@@ -596,4 +597,156 @@ export async function canReadConversation(tx: Tx, actor: Actor, id: string): Pro
   const [c] = await tx.select().from(conversations).where(eq(conversations.id, id))
   if (!c) return false
   return mayRead(actor, c, await participationOf(tx, id, actor.userId))
+}
+
+/**
+ * A client's conversation, for managing its external participants: owners and admins, and members
+ * who see the client (clients they are assigned). 404 for anyone else, the same as for a conversation
+ * that does not exist; 409 for a conversation that is not a client's (team channels never have
+ * external participants).
+ */
+async function loadForExternals(tx: Tx, ctx: ServiceContext, id: string, lock = false) {
+  const q = tx.select().from(conversations).where(eq(conversations.id, id))
+  const [c] = lock ? await q.for('update') : await q
+  if (!c) throw problems.notFound('Conversation')
+  if (c.kind !== 'client' || !c.clientId) {
+    await loadConversation(tx, ctx.actor, id, { need: 'see' })
+    throw problems.conflict('Only a client’s conversation has external participants.')
+  }
+  const sees =
+    can(ctx.actor, 'clients:read') &&
+    (await getVisibleClient(tx, ctx, c.clientId).then(
+      () => true,
+      () => false,
+    ))
+  if (!sees) throw problems.notFound('Conversation')
+  return c as Conversation & { clientId: string }
+}
+
+type ExternalRow = {
+  id: string
+  contact_id: string | null
+  user_id: string | null
+  joined_at: string | Date
+}
+
+async function externalsOf(tx: Tx, c: Conversation & { clientId: string }) {
+  const rows = rowsOf<ExternalRow>(
+    await tx.execute(sql`select p.id, p.contact_id, p.user_id::text as user_id, p.joined_at
+      from conversation_participants p
+      where p.conversation_id = ${c.id} and p.type = 'external' and p.left_at is null
+      order by p.joined_at, p.id`),
+  )
+  const contactIds = rows.map((r) => r.contact_id).filter((x): x is string => x !== null)
+  const contacts = new Map((await contactsOfClient(tx, c.clientId, contactIds)).map((k) => [k.id, k]))
+  return rows.map((r) => {
+    const k = r.contact_id ? contacts.get(r.contact_id) : undefined
+    return {
+      id: r.id,
+      contactId: r.contact_id,
+      userId: r.user_id,
+      name: k?.name ?? null,
+      email: k?.email ?? null,
+      joinedAt: iso(r.joined_at) as string,
+    }
+  })
+}
+
+/** The external participants of a client's conversation (the client's contacts added to it). */
+export async function listExternals(ctx: ServiceContext, id: string) {
+  assertCan(ctx.actor, 'messaging:read')
+  return withWorkspace(ctx, async (tx) => ({
+    data: await externalsOf(tx, await loadForExternals(tx, ctx, id)),
+  }))
+}
+
+/**
+ * Adds a contact of the conversation's client as an external participant (again after removal:
+ * the same row comes back). Audited. Team members see it in the members list; the contact reads the
+ * conversation once the client portal gives them a way in — and only this conversation.
+ */
+export async function addExternal(ctx: ServiceContext, id: string, contactId: string) {
+  assertCan(ctx.actor, 'messaging:write')
+  return withWorkspace(ctx, async (tx) => {
+    const c = await loadForExternals(tx, ctx, id, true)
+    if (c.archivedAt) throw problems.conflict('This conversation is archived.')
+    const [contact] = await contactsOfClient(tx, c.clientId, [contactId])
+    if (!contact)
+      throw problems.validation([
+        { field: 'contactId', message: 'must be a contact of this conversation’s client' },
+      ])
+    const [existing] = await tx
+      .select()
+      .from(conversationParticipants)
+      .where(
+        and(
+          eq(conversationParticipants.conversationId, id),
+          eq(conversationParticipants.contactId, contactId),
+        ),
+      )
+    let participantId = existing?.id
+    let added = false
+    if (!existing) {
+      participantId = newId('cnp')
+      await tx.insert(conversationParticipants).values({
+        id: participantId,
+        workspaceId: ctx.workspaceId,
+        conversationId: id,
+        type: 'external',
+        contactId,
+        role: 'member',
+      })
+      added = true
+    } else if (existing.leftAt) {
+      await tx
+        .update(conversationParticipants)
+        .set({ leftAt: null, joinedAt: new Date() })
+        .where(eq(conversationParticipants.id, existing.id))
+      added = true
+    }
+    if (added) {
+      await record(tx, ctx.workspaceId, ctx.meta, {
+        action: 'conversation.external_added',
+        targetType: 'conversation',
+        targetId: id,
+        targetLabel: label(c),
+        after: { participantId, contactId, name: contact.name, email: contact.email },
+      })
+      await announce(tx, ctx, c, 'conversation.updated', {}, await participantUserIds(tx, id))
+    }
+    const out = (await externalsOf(tx, c)).find((p) => p.id === participantId)
+    return { added, participant: out! }
+  })
+}
+
+/** Removes an external participant (the row stays, with `left_at`). Audited. */
+export async function removeExternal(ctx: ServiceContext, id: string, participantId: string) {
+  assertCan(ctx.actor, 'messaging:write')
+  await withWorkspace(ctx, async (tx) => {
+    const c = await loadForExternals(tx, ctx, id, true)
+    const [p] = await tx
+      .select()
+      .from(conversationParticipants)
+      .where(
+        and(
+          eq(conversationParticipants.id, participantId),
+          eq(conversationParticipants.conversationId, id),
+          eq(conversationParticipants.type, 'external'),
+          isNull(conversationParticipants.leftAt),
+        ),
+      )
+    if (!p) throw problems.notFound('External participant')
+    await tx
+      .update(conversationParticipants)
+      .set({ leftAt: new Date() })
+      .where(eq(conversationParticipants.id, p.id))
+    await record(tx, ctx.workspaceId, ctx.meta, {
+      action: 'conversation.external_removed',
+      targetType: 'conversation',
+      targetId: id,
+      targetLabel: label(c),
+      before: { participantId: p.id, contactId: p.contactId, userId: p.userId },
+    })
+    await announce(tx, ctx, c, 'conversation.updated', {}, await participantUserIds(tx, id))
+  })
 }

@@ -570,6 +570,105 @@ describe('messaging', () => {
     expect((await outsider.client.post('/api/v1/conversations/client', { clientId })).statusCode).toBe(404)
   })
 
+  it('adds a client’s contacts as external participants of its conversation, never of team channels', async () => {
+    const made = await alice.client.post('/api/v1/clients', { name: 'Fabrikam Industries' })
+    expect(made.statusCode, made.body).toBe(201)
+    const clientId = made.json().id as string
+    const contact = async (u: TestUser, client: string, name: string) => {
+      const r = await u.client.post(`/api/v1/clients/${client}/contacts`, {
+        name,
+        email: `${name.split(' ')[0]}@fabrikam.example`.toLowerCase(),
+      })
+      expect(r.statusCode, r.body).toBe(201)
+      return r.json().id as string
+    }
+    const dana = await contact(alice, clientId, 'Dana Client')
+    const eli = await contact(alice, clientId, 'Eli Client')
+    const other = (await alice.client.post('/api/v1/clients', { name: 'Contoso' })).json().id as string
+    const stranger = await contact(alice, other, 'Sam Other')
+    const elsewhere = (await outsider.client.post('/api/v1/clients', { name: 'Outside Co' })).json()
+      .id as string
+    const foreign = await contact(outsider, elsewhere, 'Fay Foreign')
+    const c = (await owner.client.post('/api/v1/conversations/client', { clientId })).json() as Conv
+    const url = `/api/v1/conversations/${c.id}/external-participants`
+
+    // The owner adds one (201, then 200 for the same contact); Alice sees the client without taking
+    // part in the conversation, and may add too.
+    const added = await owner.client.post(url, { contactId: dana })
+    expect(added.statusCode, added.body).toBe(201)
+    expect(added.json()).toMatchObject({
+      contactId: dana,
+      name: 'Dana Client',
+      email: 'dana@fabrikam.example',
+      userId: null,
+    })
+    expect((await owner.client.post(url, { contactId: dana })).statusCode).toBe(200)
+    expect((await alice.client.post(url, { contactId: eli })).statusCode).toBe(201)
+    // Only the client's own contacts: another client's, another workspace's, a malformed id → 400.
+    for (const contactId of [stranger, foreign, 'nope']) {
+      const bad = await owner.client.post(url, { contactId })
+      expect(bad.statusCode).toBe(400)
+      expect(bad.json().errors[0].field).toBe('contactId')
+    }
+    // Bob does not see the client; another workspace sees nothing: 404 on every route.
+    for (const u of [bob, outsider]) {
+      expect((await u.client.get(url)).statusCode).toBe(404)
+      expect((await u.client.post(url, { contactId: dana })).statusCode).toBe(404)
+      expect((await u.client.del(`${url}/${added.json().id}`)).statusCode).toBe(404)
+    }
+    const listed = await alice.client.get(url)
+    expect(listed.json().data.map((p: { contactId: string }) => p.contactId)).toEqual([dana, eli])
+    // They are participants of type external; they are not team members.
+    const members = (await owner.client.get(`/api/v1/conversations/${c.id}/members`)).json().data as {
+      type: string
+      contactId: string | null
+    }[]
+    expect(members.filter((m) => m.type === 'external').map((m) => m.contactId)).toEqual([dana, eli])
+    expect((await owner.client.get(`/api/v1/conversations/${c.id}`)).json().memberCount).toBe(1)
+
+    // Team channels never have external participants.
+    const team = await create(owner, { kind: 'channel_private', name: 'no-clients' })
+    expect(
+      (await owner.client.post(`/api/v1/conversations/${team.id}/external-participants`, { contactId: dana }))
+        .statusCode,
+    ).toBe(409)
+    expect(
+      (await bob.client.post(`/api/v1/conversations/${team.id}/external-participants`, { contactId: dana }))
+        .statusCode,
+    ).toBe(404)
+    // Even a participant row of type external carrying a user's id (a portal user, later) grants
+    // nothing on team routes: not the channel, its messages, its room, nor search.
+    await post(owner, team.id, 'team only plans')
+    await t.database.query(
+      `insert into conversation_participants (id, workspace_id, conversation_id, type, user_id, role)
+       values ($1, $2, $3, 'external', $4, 'member')`,
+      [`cnp_${'e'.repeat(32)}`, ws, team.id, bob.id],
+    )
+    expect((await bob.client.get(`/api/v1/conversations/${team.id}`)).statusCode).toBe(404)
+    expect((await bob.client.get(`/api/v1/conversations/${team.id}/messages`)).statusCode).toBe(404)
+    expect((await list(bob)).data.map((x) => x.id)).not.toContain(team.id)
+    const found = await bob.client.get('/api/v1/conversations/messages/search?q=plans')
+    expect(found.json().data).toEqual([])
+
+    // Removal: 204, then 404; the list and the audit log follow.
+    expect((await alice.client.del(`${url}/${added.json().id}`)).statusCode).toBe(204)
+    expect((await alice.client.del(`${url}/${added.json().id}`)).statusCode).toBe(404)
+    expect((await owner.client.get(url)).json().data.map((p: { contactId: string }) => p.contactId)).toEqual([
+      eli,
+    ])
+    expect((await owner.client.post(url, { contactId: dana })).statusCode).toBe(201)
+    const audit = await t.database.query<{ action: string }>(
+      `select action from audit_logs where target_id = $1 and action like 'conversation.external%' order by created_at, id`,
+      [c.id],
+    )
+    expect(audit.map((a) => a.action)).toEqual([
+      'conversation.external_added',
+      'conversation.external_added',
+      'conversation.external_removed',
+      'conversation.external_added',
+    ])
+  })
+
   it('limits how many messages a member posts a minute (429)', async () => {
     const limited = await createTestApp({ MESSAGES_PER_MINUTE: '3' })
     try {

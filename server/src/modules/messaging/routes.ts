@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { IdSchema, problemResponses } from '../../../../contracts/common.ts'
 import {
+  AddExternalSchema,
   AddMembersSchema,
   ConversationIdSchema,
   ConversationListQuerySchema,
@@ -12,6 +13,8 @@ import {
   CreateConversationSchema,
   CreateDirectSchema,
   EditMessageSchema,
+  ExternalParticipantListSchema,
+  ExternalParticipantSchema,
   MarkReadSchema,
   MessageIdSchema,
   MessageListQuerySchema,
@@ -217,6 +220,62 @@ export function registerMessagingRoutes(root: FastifyInstance, kernel: Kernel) {
     },
     async (req, reply) => {
       await conv.removeMember(deps, ctx(req), req.params.id, req.params.userId)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/v1/conversations/:id/external-participants',
+    {
+      config: { permission: 'messaging:read' },
+      schema: {
+        tags,
+        summary: 'External participants of a client’s conversation (the client’s contacts added to it)',
+        description:
+          'Owners, admins and members who see the client. 409 for a conversation that is not a client’s.',
+        params,
+        response: { 200: ExternalParticipantListSchema, ...errors },
+      },
+    },
+    async (req) => conv.listExternals(ctx(req), req.params.id),
+  )
+
+  app.post(
+    '/api/v1/conversations/:id/external-participants',
+    {
+      config: { permission: 'messaging:write' },
+      schema: {
+        tags,
+        summary: 'Add a contact of the client as an external participant of its conversation',
+        description:
+          'Owners, admins and members who see the client; the contact must be the conversation’s client’s (400 on `contactId`). 201 when added, 200 when already there. Audited.',
+        params,
+        body: AddExternalSchema,
+        response: { 200: ExternalParticipantSchema, 201: ExternalParticipantSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const r = await conv.addExternal(ctx(req), req.params.id, req.body.contactId)
+      return reply.status(r.added ? 201 : 200).send(r.participant)
+    },
+  )
+
+  app.delete(
+    '/api/v1/conversations/:id/external-participants/:participantId',
+    {
+      config: { permission: 'messaging:write' },
+      schema: {
+        tags,
+        summary: 'Remove an external participant',
+        params: z.object({
+          id: ConversationIdSchema,
+          participantId: z.string().regex(/^cnp_[0-9a-f]{32}$/, 'must be an id starting with cnp_'),
+        }),
+        response: { ...done, ...errors },
+      },
+    },
+    async (req, reply) => {
+      await conv.removeExternal(ctx(req), req.params.id, req.params.participantId)
       return reply.status(204).send(null)
     },
   )
