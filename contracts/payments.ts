@@ -40,6 +40,24 @@ export const StripeConnectionInputSchema = z
   })
   .meta({ id: 'StripeConnectionInput' })
 
+export const PayPalConnectionInputSchema = z
+  .object({
+    clientId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{16,200}$/, 'must be a PayPal REST app client id'),
+    clientSecret: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{16,200}$/, 'must be a PayPal REST app secret'),
+    webhookId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{8,64}$/, 'must be the id PayPal gave the webhook (in the app’s Webhooks list)'),
+    mode: z.enum(['sandbox', 'live']).describe('Which PayPal the app belongs to'),
+  })
+  .meta({ id: 'PayPalConnectionInput' })
+
 export const GatewayConnectionSchema = z
   .object({
     gateway: GatewaySchema,
@@ -67,7 +85,13 @@ export const ConnectionTestSchema = z
   })
   .meta({ id: 'GatewayConnectionTest' })
 
-export const CheckoutRequestSchema = z.object({ invoiceId: InvoiceIdSchema })
+export const CheckoutRequestSchema = z.object({
+  invoiceId: InvoiceIdSchema,
+  gateway: GatewaySchema.optional().describe('Which connected gateway; Stripe first when absent'),
+})
+export const PublicCheckoutRequestSchema = z
+  .object({ gateway: GatewaySchema.optional().describe('Which connected gateway; Stripe first when absent') })
+  .optional()
 export const CheckoutSchema = z
   .object({
     url: z.string().describe('Where to send the payer: the gateway’s hosted page.'),
@@ -79,7 +103,11 @@ export const CheckoutSchema = z
   .meta({ id: 'Checkout' })
 
 export const PaymentOptionsSchema = z
-  .object({ online: z.boolean(), gateway: GatewaySchema.nullable() })
+  .object({
+    online: z.boolean(),
+    gateway: GatewaySchema.nullable().describe('The first gateway offered (Stripe first)'),
+    gateways: z.array(GatewaySchema).describe('Every connected gateway, for the payer to choose'),
+  })
   .meta({ id: 'PaymentOptions' })
 
 export const onlinePaymentStatuses = [

@@ -24,6 +24,9 @@ Commands:
   payments reconcile [--days N]
                  list the last N days (default 7) of Stripe payments made through Atrium and report
                  any whose state differs from Atrium's records (exit code 1 when some do)
+  billing reconcile [--days N]
+                 list the operator's Stripe subscriptions of the last N days (default 7), and those
+                 Atrium holds as live, and report any that differ from workspace billing (exit code 1)
 `
 
 async function main() {
@@ -45,6 +48,34 @@ async function main() {
   const log = createLogger(config)
   const started = performance.now()
 
+  if (command === 'billing') {
+    if (rest[0] !== 'reconcile') {
+      process.stderr.write(usage)
+      process.exit(2)
+    }
+    const { values } = parseArgs({ args: rest.slice(1), options: { days: { type: 'string', default: '7' } } })
+    const days = Number(values.days)
+    if (!Number.isInteger(days) || days < 1 || days > 365) {
+      process.stderr.write('--days must be a whole number of days from 1 to 365\n')
+      process.exit(2)
+    }
+    const { billingStripe } = await import('./modules/billing/stripe-client.ts')
+    const stripe = billingStripe({ config })
+    if (!stripe) {
+      process.stderr.write('Stripe billing is not configured (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)\n')
+      process.exit(2)
+    }
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+    await database.migrate()
+    const { reconcileSubscriptions } = await import('./modules/billing/stripe-reconcile.ts')
+    const differences = await reconcileSubscriptions(database.db, stripe, days)
+    for (const d of differences) process.stdout.write(`${JSON.stringify(d)}\n`)
+    log.info({ days, differences: differences.length }, 'billing reconciled')
+    await database.close()
+    if (differences.length) process.exit(1)
+    return
+  }
+
   if (command === 'payments') {
     if (rest[0] !== 'rotate-key' && rest[0] !== 'reconcile') {
       process.stderr.write(usage)
@@ -65,7 +96,11 @@ async function main() {
       const { reconcile } = await import('./modules/payments/reconcile.ts')
       const { KeyRing } = await import('./modules/payments/secrets.ts')
       const keys = new KeyRing(config.secretKey, config.previousSecretKeys)
-      const differences = await reconcile(database.db, { keys, stripeApi: config.stripeApi }, days)
+      const differences = await reconcile(
+        database.db,
+        { keys, stripeApi: config.stripeApi, paypalApi: config.paypalApiUrl },
+        days,
+      )
       for (const d of differences) process.stdout.write(`${JSON.stringify(d)}\n`)
       log.info({ days, differences: differences.length }, 'payments reconciled')
       await database.close()

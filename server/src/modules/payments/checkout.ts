@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql } from 'drizzle-orm'
-import type { Checkout } from '../../../../contracts/payments.ts'
+import type { Checkout, Gateway, PaymentOptions } from '../../../../contracts/payments.ts'
 import { assertCan } from '../../kernel/access/index.ts'
 import type { AuditMeta } from '../../kernel/audit/index.ts'
 import { record } from '../../kernel/audit/index.ts'
@@ -9,10 +9,10 @@ import type { ServiceContext } from '../../kernel/http/context.ts'
 import { Problem, problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { invoiceByViewToken, paymentTarget, viewTokenMatches } from '../invoices/index.ts'
-import { connectedGateway } from './connections.ts'
+import { connectedGateway, GATEWAY_LABELS } from './connections.ts'
 import type { PaymentsDeps } from './deps.ts'
 import { gatewayConnections, onlinePayments } from './schema.ts'
-import { stripeMessage } from './stripe.ts'
+import { syncPayment } from './webhooks.ts'
 
 const PAYABLE = new Set(['sent', 'viewed', 'partially_paid', 'overdue'])
 
@@ -31,6 +31,7 @@ async function startCheckout(
   deps: PaymentsDeps,
   invoiceId: string,
   origin: Origin,
+  choice?: Gateway,
 ): Promise<Checkout> {
   const prepared = await withWorkspace(ctx, async (tx) => {
     if (origin.kind === 'view_link' && !(await viewTokenMatches(tx, invoiceId, origin.tokenHash)))
@@ -44,8 +45,14 @@ async function startCheckout(
         'status',
       )
     if (invoice.balance <= 0) throw problems.conflict('Nothing is left to pay on this invoice.', 'status')
-    const found = await connectedGateway(tx, deps)
-    if (!found) throw problems.conflict('No payment gateway is connected to this workspace.', 'gateway')
+    const found = await connectedGateway(tx, deps, choice)
+    if (!found)
+      throw problems.conflict(
+        choice
+          ? `${GATEWAY_LABELS[choice]} is not connected to this workspace.`
+          : 'No payment gateway is connected to this workspace.',
+        'gateway',
+      )
     const [open] = await tx
       .select()
       .from(onlinePayments)
@@ -97,10 +104,12 @@ async function startCheckout(
       currency: prepared.reuse.currency,
     }
   const { attempt, invoice, gateway } = prepared
-  const back =
-    origin.kind === 'view_link'
-      ? `${deps.appUrl}/view/${origin.token}`
-      : `${deps.appUrl}/invoices/${invoice.id}`
+  const backPath = origin.kind === 'view_link' ? `/view/${origin.token}` : `/invoices/${invoice.id}`
+  const back = `${deps.appUrl}${backPath}`
+  // A gateway that captures on return (PayPal) comes back to Atrium first, which takes the payment.
+  const successUrl = gateway.capture
+    ? `${deps.appUrl}${returnPath(gateway.name, ctx.workspaceId, attempt.id)}?back=${encodeURIComponent(backPath)}`
+    : `${back}?payment=success`
   let session: Awaited<ReturnType<typeof gateway.createCheckout>>
   try {
     session = await gateway.createCheckout({
@@ -111,7 +120,7 @@ async function startCheckout(
       amount: attempt.amount,
       currency: attempt.currency,
       description: `Invoice ${invoice.number ?? invoice.id}`,
-      successUrl: `${back}?payment=success`,
+      successUrl,
       cancelUrl: `${back}?payment=canceled`,
     })
   } catch (err) {
@@ -119,7 +128,7 @@ async function startCheckout(
       status: 502,
       type: 'gateway-error',
       title: 'Payment gateway error',
-      detail: `The payment gateway refused the checkout: ${stripeMessage(err)}`,
+      detail: `The payment gateway refused the checkout: ${gateway.message(err)}`,
     })
   }
   await withWorkspace(ctx, async (tx) => {
@@ -129,6 +138,7 @@ async function startCheckout(
         checkoutSessionId: session.sessionId,
         checkoutUrl: session.url,
         checkoutExpiresAt: session.expiresAt,
+        ...(session.gatewayPaymentId ? { gatewayPaymentId: session.gatewayPaymentId } : {}),
         updatedAt: sql`now()` as never,
       })
       .where(eq(onlinePayments.id, attempt.id))
@@ -155,13 +165,24 @@ async function startCheckout(
 }
 
 /** "Pay now" from the app (members for the clients they see). */
-export async function checkoutFromApp(ctx: ServiceContext, deps: PaymentsDeps, invoiceId: string) {
+export async function checkoutFromApp(
+  ctx: ServiceContext,
+  deps: PaymentsDeps,
+  invoiceId: string,
+  choice?: Gateway,
+) {
   assertCan(ctx.actor, 'payments:write')
-  return startCheckout(ctx, deps, invoiceId, { kind: 'app', userId: ctx.actor.userId })
+  return startCheckout(ctx, deps, invoiceId, { kind: 'app', userId: ctx.actor.userId }, choice)
 }
 
 /** "Pay now" from the invoice's public view page, by its view link (no session). */
-export async function checkoutFromViewLink(db: Db, deps: PaymentsDeps, token: string, meta: AuditMeta) {
+export async function checkoutFromViewLink(
+  db: Db,
+  deps: PaymentsDeps,
+  token: string,
+  meta: AuditMeta,
+  choice?: Gateway,
+) {
   const found = await invoiceByViewToken(db, token)
   const ctx: ServiceContext = {
     db,
@@ -169,20 +190,76 @@ export async function checkoutFromViewLink(db: Db, deps: PaymentsDeps, token: st
     actor: { userId: '', role: 'owner' },
     meta: { ...meta, actorId: null, actorLabel: 'Anonymous viewer (view link)' },
   }
-  return startCheckout(ctx, deps, found.invoiceId, { kind: 'view_link', token, tokenHash: found.tokenHash })
+  return startCheckout(
+    ctx,
+    deps,
+    found.invoiceId,
+    { kind: 'view_link', token, tokenHash: found.tokenHash },
+    choice,
+  )
 }
 
-/** Whether the invoice behind a view link can be paid online (a gateway is connected), for its page. */
-export async function paymentOptionsByViewLink(db: Db, token: string) {
+/** Whether the invoice behind a view link can be paid online, and through which gateways, for its page. */
+export async function paymentOptionsByViewLink(db: Db, token: string): Promise<PaymentOptions> {
   const found = await invoiceByViewToken(db, token)
-  const row = await withWorkspace({ db, workspaceId: found.workspaceId }, async (tx) => {
+  const rows = await withWorkspace({ db, workspaceId: found.workspaceId }, async (tx) => {
     if (!(await viewTokenMatches(tx, found.invoiceId, found.tokenHash))) throw problems.notFound('Invoice')
-    const [c] = await tx
+    return tx
       .select({ gateway: gatewayConnections.gateway })
       .from(gatewayConnections)
-      .orderBy(sql`${gatewayConnections.gateway} = 'stripe' desc`)
-      .limit(1)
-    return c ?? null
+      .orderBy(sql`${gatewayConnections.gateway} = 'stripe' desc`, gatewayConnections.gateway)
   })
-  return { online: !!row, gateway: row?.gateway ?? null }
+  const gateways = rows.map((r) => r.gateway)
+  return { online: gateways.length > 0, gateway: gateways[0] ?? null, gateways }
+}
+
+/** Where a gateway that captures on return sends the payer back (`capture` below answers it). */
+export const returnPath = (gateway: Gateway, workspaceId: string, onlinePaymentId: string) =>
+  `/api/v1/public/payments/${gateway}/return/${workspaceId}/${onlinePaymentId}`
+
+/** The pages a return may lead back to: the invoice in the app, or its view page. */
+const BACK = /^\/(view\/[A-Za-z0-9_-]{16,128}|invoices\/inv_[0-9a-f]{32})$/
+
+/**
+ * The payer comes back from approving at the gateway (PayPal: `?token={order id}&PayerID=…`): the
+ * approved order is captured (idempotent, keyed by our payment's id) and its state applied at once
+ * through the webhook's path, so the invoice reads paid without waiting for the event, which then
+ * changes nothing. Answers where to send the payer: back to the page they came from with
+ * `payment=success`, `pending` or `failed`.
+ */
+export async function returnFromGateway(
+  db: Db,
+  deps: PaymentsDeps,
+  gatewayName: Gateway,
+  workspaceId: string,
+  onlinePaymentId: string,
+  sessionId: string,
+  backPath: string,
+  meta: AuditMeta,
+): Promise<string> {
+  const back = BACK.test(backPath) ? backPath : '/'
+  const to = (result: string) => `${deps.appUrl}${back}${back === '/' ? '' : `?payment=${result}`}`
+  const scope = { db, workspaceId }
+  const found = await withWorkspace(scope, async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(onlinePayments)
+      .where(and(eq(onlinePayments.id, onlinePaymentId), eq(onlinePayments.gateway, gatewayName)))
+    if (!row || row.checkoutSessionId !== sessionId) return null
+    const g = await connectedGateway(tx, deps, gatewayName)
+    return g ? { row, gateway: g.gateway } : null
+  })
+  if (!found?.gateway.capture) throw problems.notFound('Online payment')
+  try {
+    await found.gateway.capture(sessionId, onlinePaymentId)
+  } catch (err) {
+    throw new Problem({
+      status: 502,
+      type: 'gateway-error',
+      title: 'Payment gateway error',
+      detail: `The payment gateway refused the capture: ${found.gateway.message(err)}`,
+    })
+  }
+  const status = await syncPayment(db, deps, found.gateway, workspaceId, onlinePaymentId, meta)
+  return to(status === 'pending' ? 'pending' : status === 'failed' ? 'failed' : 'success')
 }

@@ -4,6 +4,7 @@ import type {
   ConnectionTestSchema,
   Gateway,
   GatewayConnection,
+  PayPalConnectionInputSchema,
   StripeConnectionInputSchema,
 } from '../../../../contracts/payments.ts'
 import { assertCan } from '../../kernel/access/index.ts'
@@ -14,13 +15,14 @@ import { Problem, problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import type { PaymentsDeps } from './deps.ts'
 import type { PaymentGateway } from './gateway.ts'
+import { PayPalGateway, type PayPalSecrets } from './paypal.ts'
 import { gatewayConnections } from './schema.ts'
 import { mask, SecretKeyMissing } from './secrets.ts'
 import { StripeGateway, type StripeSecrets } from './stripe.ts'
 
 type Row = typeof gatewayConnections.$inferSelect
 /** What opening a connection needs: the key ring and where the gateway's API is. */
-export type GatewayDeps = Pick<PaymentsDeps, 'keys' | 'stripeApi'>
+export type GatewayDeps = Pick<PaymentsDeps, 'keys' | 'stripeApi' | 'paypalApi'>
 
 /** The additional authenticated data of a workspace's sealed secrets: they open only on their own row. */
 export const aadOf = (workspaceId: string, gateway: Gateway) => `payments:${workspaceId}:${gateway}`
@@ -72,20 +74,43 @@ export async function saveStripe(
   deps: PaymentsDeps,
   input: z.output<typeof StripeConnectionInputSchema>,
 ) {
+  return saveConnection(ctx, deps, 'stripe', {
+    secrets: input satisfies StripeSecrets,
+    hints: { secretKey: mask(input.secretKey), webhookSecret: mask(input.webhookSecret) },
+    mode: input.secretKey.includes('_live_') ? 'live' : 'test',
+  })
+}
+
+/** Connects PayPal (or replaces its credentials): client id and secret, webhook id, live or sandbox. */
+export async function savePayPal(
+  ctx: ServiceContext,
+  deps: PaymentsDeps,
+  input: z.output<typeof PayPalConnectionInputSchema>,
+) {
+  const { clientId, clientSecret, webhookId } = input
+  return saveConnection(ctx, deps, 'paypal', {
+    secrets: { clientId, clientSecret, webhookId } satisfies PayPalSecrets,
+    hints: { clientId: mask(clientId), clientSecret: mask(clientSecret), webhookId: mask(webhookId) },
+    mode: input.mode === 'live' ? 'live' : 'test',
+  })
+}
+
+/** Seals a gateway's secrets and keeps the connection (one per workspace and gateway), audited with the hints only. */
+async function saveConnection(
+  ctx: ServiceContext,
+  deps: PaymentsDeps,
+  gateway: Gateway,
+  input: { secrets: object; hints: Record<string, string>; mode: 'test' | 'live' },
+) {
   assertCan(ctx.actor, 'payments:gateways')
-  const sealed = deps.keys.seal(
-    JSON.stringify(input satisfies StripeSecrets),
-    aadOf(ctx.workspaceId, 'stripe'),
-  )
-  const hints = { secretKey: mask(input.secretKey), webhookSecret: mask(input.webhookSecret) }
-  const mode = input.secretKey.includes('_live_') ? ('live' as const) : ('test' as const)
+  const sealed = deps.keys.seal(JSON.stringify(input.secrets), aadOf(ctx.workspaceId, gateway))
   return withWorkspace(ctx, async (tx) => {
-    const before = await loadRow(tx, 'stripe', true)
+    const before = await loadRow(tx, gateway, true)
     const values = {
       keyId: sealed.keyId,
       ciphertext: sealed.ciphertext,
-      hints,
-      mode,
+      hints: input.hints,
+      mode: input.mode,
       accountId: null,
       status: 'untested' as const,
       lastCheckedAt: null,
@@ -96,7 +121,7 @@ export async function saveStripe(
       .insert(gatewayConnections)
       .values({
         workspaceId: ctx.workspaceId,
-        gateway: 'stripe',
+        gateway,
         createdBy: ctx.actor.userId || null,
         ...values,
       })
@@ -108,8 +133,8 @@ export async function saveStripe(
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: before ? 'payment_gateway.updated' : 'payment_gateway.connected',
       targetType: 'payment_gateway',
-      targetId: 'stripe',
-      targetLabel: 'Stripe',
+      targetId: gateway,
+      targetLabel: GATEWAY_LABELS[gateway],
       before: before ? auditView(before) : null,
       after: auditView(after!),
     })
@@ -127,7 +152,7 @@ export async function removeConnection(ctx: ServiceContext, gateway: Gateway) {
       action: 'payment_gateway.disconnected',
       targetType: 'payment_gateway',
       targetId: gateway,
-      targetLabel: gateway,
+      targetLabel: GATEWAY_LABELS[gateway],
       before: auditView(before),
       after: null,
     })
@@ -153,15 +178,12 @@ export function gatewayOf(row: Row, deps: GatewayDeps): PaymentGateway {
     })
   }
   if (row.gateway === 'stripe') return new StripeGateway(JSON.parse(plain) as StripeSecrets, deps.stripeApi)
-  throw problems.unprocessable(
-    'gateway-unavailable',
-    'Gateway not available',
-    `The ${row.gateway} gateway is not available yet.`,
-    [{ field: 'gateway', message: 'is not available yet' }],
-  )
+  return new PayPalGateway(JSON.parse(plain) as PayPalSecrets, row.mode, deps.paypalApi)
 }
 
-/** The workspace's connected gateway for online payments (Stripe first), or null. */
+export const GATEWAY_LABELS: Record<Gateway, string> = { stripe: 'Stripe', paypal: 'PayPal' }
+
+/** The workspace's connected gateway for online payments (the one asked for, else Stripe first), or null. */
 export async function connectedGateway(tx: Tx, deps: GatewayDeps, gateway?: Gateway) {
   const rows = await tx
     .select()

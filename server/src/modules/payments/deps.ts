@@ -7,6 +7,8 @@ import type { StripeApi } from './stripe.ts'
 export type PaymentsDeps = {
   keys: KeyRing
   stripeApi: StripeApi
+  /** PAYPAL_API_URL, or null for PayPal's own hosts. */
+  paypalApi: string | null
   appUrl: string
   events: EventSink
 }
@@ -19,6 +21,7 @@ export function paymentsDeps(kernel: Kernel): PaymentsDeps {
     d = {
       keys: new KeyRing(kernel.config.secretKey, kernel.config.previousSecretKeys),
       stripeApi: kernel.config.stripeApi,
+      paypalApi: kernel.config.paypalApiUrl,
       appUrl: kernel.config.appUrl,
       events: kernel.events,
     }

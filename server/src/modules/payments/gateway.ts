@@ -1,27 +1,45 @@
 import type { Gateway } from '../../../../contracts/payments.ts'
 
 /**
- * What Atrium needs of a payment gateway. Stripe implements it (`stripe.ts`); PayPal's client id and
- * secret, its approval flow (Orders v2) and its capture and refund events map onto the same calls.
+ * What Atrium needs of a payment gateway. Stripe (`stripe.ts`) and PayPal (`paypal.ts`) implement it;
+ * checkout, webhooks, refunds, history and reconciliation know only this interface.
  * Webhooks are only triggers: the effect is computed from the payment's current state as the gateway
  * reports it (`paymentState`), so events may arrive twice, late or out of order.
  */
 export interface PaymentGateway {
   readonly name: Gateway
+  /** The event types that can change a payment; others are acknowledged and stored as ignored. */
+  readonly handles: ReadonlySet<string>
+  /** The header named in a 400 when a webhook's signature does not verify. */
+  readonly signatureField: string
   /** Calls the gateway with the credentials and says what it answered. */
   test(): Promise<ConnectionCheck>
   /** A hosted page where the payer pays `amount` (the idempotency key is the online payment's id). */
-  createCheckout(input: CheckoutInput): Promise<{ sessionId: string; url: string; expiresAt: Date | null }>
+  createCheckout(input: CheckoutInput): Promise<{
+    sessionId: string
+    url: string
+    expiresAt: Date | null
+    /** The payment's id when the gateway makes it with the checkout (PayPal's order). */
+    gatewayPaymentId?: string
+  }>
   /** Asks for a refund; final only when a webhook (and `paymentState`) confirms it. */
   refund(input: RefundInput): Promise<{ gatewayRefundId: string; status: RefundState['status'] }>
   /** Checks a webhook's signature and reads the event; throws `BadSignature` when it does not verify. */
   verify(rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<GatewayEvent>
   /** The payment as the gateway holds it now, with its refunds and disputes. */
   paymentState(gatewayPaymentId: string): Promise<PaymentState>
-  /** The ids of the payments made through Atrium for this workspace since a time (for reconciliation). */
+  /**
+   * Gateways whose payer approves at the gateway and comes back before the money moves (PayPal):
+   * takes the approved payment (idempotent: a second call changes nothing).
+   */
+  capture?(checkoutSessionId: string, onlinePaymentId: string): Promise<void>
+  /**
+   * The ids of the payments made through Atrium for this workspace since a time, as far as the gateway
+   * can list them (for reconciliation; Atrium's own attempts of that time are compared too).
+   */
   listPayments(workspaceId: string, since: Date): AsyncIterable<string>
-  /** The payment in the gateway's dashboard. */
-  dashboardUrl(gatewayPaymentId: string, livemode: boolean): string
+  /** The gateway's own words for a failed call (never a secret). */
+  message(err: unknown): string
 }
 
 export type ConnectionCheck = {
@@ -47,7 +65,10 @@ export type RefundInput = {
   refundId: string
   onlinePaymentId: string
   gatewayPaymentId: string
+  /** The charge or capture the money came in by, when the gateway refunds those (PayPal). */
+  gatewayChargeId: string | null
   amount: number
+  currency: string
   reason: string | null
 }
 

@@ -12,7 +12,9 @@ import { decodeCursor, page } from '../../kernel/http/pagination.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { visibleClientCondition } from '../clients/index.ts'
+import { paypalDashboardUrl } from './paypal.ts'
 import { onlinePayments, onlineRefunds } from './schema.ts'
+import { stripeDashboardUrl } from './stripe.ts'
 
 type Row = typeof onlinePayments.$inferSelect
 type RefundRow = typeof onlineRefunds.$inferSelect
@@ -34,11 +36,13 @@ export function serializeRefund(r: RefundRow): OnlineRefund {
   }
 }
 
-export function dashboardUrl(r: Pick<Row, 'gateway' | 'gatewayPaymentId' | 'livemode'>): string | null {
-  if (!r.gatewayPaymentId) return null
+/** The payment in its gateway's dashboard: Stripe's PaymentIntent, PayPal's capture. */
+export function dashboardUrl(
+  r: Pick<Row, 'gateway' | 'gatewayPaymentId' | 'gatewayChargeId' | 'livemode'>,
+): string | null {
   if (r.gateway === 'stripe')
-    return `https://dashboard.stripe.com/${r.livemode ? '' : 'test/'}payments/${r.gatewayPaymentId}`
-  return null
+    return r.gatewayPaymentId ? stripeDashboardUrl(r.gatewayPaymentId, r.livemode) : null
+  return r.gatewayChargeId ? paypalDashboardUrl(r.gatewayChargeId, r.livemode) : null
 }
 
 export function serializeOnlinePayment(r: Row, refunds: RefundRow[]): OnlinePayment {

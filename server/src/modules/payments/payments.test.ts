@@ -228,7 +228,7 @@ describe('pay now → webhook → paid', () => {
     const anon = t.client()
     const options = await anon.get(`/api/v1/public/invoices/${token}/payment-options`)
     expect(options.statusCode, options.body).toBe(200)
-    expect(options.json()).toEqual({ online: true, gateway: 'stripe' })
+    expect(options.json()).toEqual({ online: true, gateway: 'stripe', gateways: ['stripe'] })
     const r = await anon.post(`/api/v1/public/invoices/${token}/checkout`)
     expect(r.statusCode, r.body).toBe(201)
     expect(r.json()).toMatchObject({ amount: inv.balance, currency: 'EUR', gateway: 'stripe' })
@@ -250,6 +250,7 @@ describe('pay now → webhook → paid', () => {
     expect((await anon.get(`/api/v1/public/invoices/${link}/payment-options`)).json()).toEqual({
       online: false,
       gateway: null,
+      gateways: [],
     })
     const refused = await anon.post(`/api/v1/public/invoices/${link}/checkout`)
     expect(refused.statusCode).toBe(409)

@@ -1,10 +1,10 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, gte, isNotNull } from 'drizzle-orm'
+import { gateways } from '../../../../contracts/payments.ts'
 import type { Db } from '../../kernel/db/index.ts'
 import { withWorkspace, workspaces } from '../../kernel/tenancy/index.ts'
 import { connectedGateway, type GatewayDeps } from './connections.ts'
 import type { PaymentGateway } from './gateway.ts'
 import { onlinePayments, onlineRefunds } from './schema.ts'
-import { stripeMessage } from './stripe.ts'
 
 export type Difference = {
   workspaceId: string
@@ -27,27 +27,51 @@ export async function reconcile(db: Db, deps: GatewayDeps, days: number): Promis
   const out: Difference[] = []
   for (const { id: workspaceId } of await db.select({ id: workspaces.id }).from(workspaces)) {
     const scope = { db, workspaceId }
-    const found = await withWorkspace(scope, (tx) => connectedGateway(tx, deps, 'stripe'))
-    if (!found) continue
-    try {
-      await compare(db, found.gateway, workspaceId, since, out)
-    } catch (err) {
-      out.push({
-        workspaceId,
-        gatewayPaymentId: '',
-        onlinePaymentId: null,
-        kind: 'unreachable',
-        gateway: stripeMessage(err),
-        atrium: '',
-      })
+    for (const name of gateways) {
+      const found = await withWorkspace(scope, (tx) => connectedGateway(tx, deps, name))
+      if (!found) continue
+      try {
+        await compare(db, found.gateway, workspaceId, since, out)
+      } catch (err) {
+        out.push({
+          workspaceId,
+          gatewayPaymentId: '',
+          onlinePaymentId: null,
+          kind: 'unreachable',
+          gateway: found.gateway.message(err),
+          atrium: '',
+        })
+      }
     }
   }
   return out
 }
 
+/** The gateway's payments of the period, as it lists them, and those of Atrium's own attempts. */
+async function* paymentsOf(db: Db, gateway: PaymentGateway, workspaceId: string, since: Date) {
+  const seen = new Set<string>()
+  for await (const id of gateway.listPayments(workspaceId, since)) {
+    seen.add(id)
+    yield id
+  }
+  const ours = await withWorkspace({ db, workspaceId }, (tx) =>
+    tx
+      .select({ id: onlinePayments.gatewayPaymentId })
+      .from(onlinePayments)
+      .where(
+        and(
+          eq(onlinePayments.gateway, gateway.name),
+          gte(onlinePayments.createdAt, since),
+          isNotNull(onlinePayments.gatewayPaymentId),
+        ),
+      ),
+  )
+  for (const { id } of ours) if (id && !seen.has(id)) yield id
+}
+
 async function compare(db: Db, gateway: PaymentGateway, workspaceId: string, since: Date, out: Difference[]) {
   const scope = { db, workspaceId }
-  for await (const gatewayPaymentId of gateway.listPayments(workspaceId, since)) {
+  for await (const gatewayPaymentId of paymentsOf(db, gateway, workspaceId, since)) {
     const state = await gateway.paymentState(gatewayPaymentId)
     const ours = await withWorkspace(scope, async (tx) => {
       const [row] = await tx
@@ -56,7 +80,10 @@ async function compare(db: Db, gateway: PaymentGateway, workspaceId: string, sin
         .where(
           state.metadata.atrium_online_payment
             ? eq(onlinePayments.id, state.metadata.atrium_online_payment)
-            : eq(onlinePayments.gatewayPaymentId, gatewayPaymentId),
+            : and(
+                eq(onlinePayments.gateway, gateway.name),
+                eq(onlinePayments.gatewayPaymentId, gatewayPaymentId),
+              ),
         )
       const refunds = row
         ? await tx

@@ -11,7 +11,6 @@ import { connectedGateway } from './connections.ts'
 import type { PaymentsDeps } from './deps.ts'
 import { loadOnlinePayment, serializeRefund } from './history.ts'
 import { onlineRefunds } from './schema.ts'
-import { stripeMessage } from './stripe.ts'
 
 const REFUNDABLE = new Set(['succeeded', 'partially_refunded', 'disputed'])
 
@@ -78,7 +77,9 @@ export async function requestRefund(
       refundId: refund.id,
       onlinePaymentId: payment.id,
       gatewayPaymentId: payment.gatewayPaymentId!,
+      gatewayChargeId: payment.gatewayChargeId,
       amount: refund.amount,
+      currency: refund.currency,
       reason: refund.reason,
     })
     return withWorkspace(ctx, async (tx) => {
@@ -111,7 +112,7 @@ export async function requestRefund(
       status: 502,
       type: 'gateway-error',
       title: 'Payment gateway error',
-      detail: `The payment gateway refused the refund: ${stripeMessage(err)}`,
+      detail: `The payment gateway refused the refund: ${gateway.message(err)}`,
     })
   }
 }

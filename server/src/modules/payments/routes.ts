@@ -7,6 +7,7 @@ import {
   CheckoutRequestSchema,
   CheckoutSchema,
   ConnectionTestSchema,
+  type Gateway,
   GatewayConnectionListSchema,
   GatewayConnectionSchema,
   GatewaySchema,
@@ -16,12 +17,20 @@ import {
   OnlineRefundRequestSchema,
   OnlineRefundSchema,
   PaymentOptionsSchema,
+  PayPalConnectionInputSchema,
+  PublicCheckoutRequestSchema,
   StripeConnectionInputSchema,
 } from '../../../../contracts/payments.ts'
 import { auditMeta, workspaceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
+import { acceptRawJson } from '../../kernel/http/raw-body.ts'
 import type { Kernel } from '../../kernel/kernel.ts'
-import { checkoutFromApp, checkoutFromViewLink, paymentOptionsByViewLink } from './checkout.ts'
+import {
+  checkoutFromApp,
+  checkoutFromViewLink,
+  paymentOptionsByViewLink,
+  returnFromGateway,
+} from './checkout.ts'
 import * as connections from './connections.ts'
 import { paymentsDeps } from './deps.ts'
 import { getOnlinePayment, listOnlinePayments } from './history.ts'
@@ -79,6 +88,21 @@ export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
     },
     async (req) => connections.saveStripe(ctx(req), deps, req.body),
   )
+  app.put(
+    '/api/v1/payment-gateways/paypal',
+    {
+      config: { permission: 'payments:gateways' },
+      schema: {
+        tags,
+        summary: 'Connect PayPal: its REST app’s client id and secret, and the webhook id',
+        description:
+          'The credentials are encrypted at rest like Stripe’s and answered masked. `mode` says whether the app is PayPal’s live or sandbox one. Add a webhook to the app with the answer’s `webhookUrl` for `PAYMENT.CAPTURE.COMPLETED`, `PAYMENT.CAPTURE.DENIED`, `PAYMENT.CAPTURE.REFUNDED` and `PAYMENT.CAPTURE.REVERSED`, and give its id here: PayPal verifies each event against it.',
+        body: PayPalConnectionInputSchema,
+        response: { 200: GatewayConnectionSchema, ...errors },
+      },
+    },
+    async (req) => connections.savePayPal(ctx(req), deps, req.body),
+  )
   app.delete(
     '/api/v1/payment-gateways/:gateway',
     {
@@ -125,7 +149,8 @@ export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
         response: { 201: CheckoutSchema, ...errors, ...problemResponses(502) },
       },
     },
-    async (req, reply) => reply.code(201).send(await checkoutFromApp(ctx(req), deps, req.body.invoiceId)),
+    async (req, reply) =>
+      reply.code(201).send(await checkoutFromApp(ctx(req), deps, req.body.invoiceId, req.body.gateway)),
   )
   const limiter = kernel.rateLimiter('invoice-pay', 30, 60)
   app.post(
@@ -138,6 +163,7 @@ export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
         description:
           'A hosted checkout for the open balance of the invoice behind the view link. Unknown, revoked and replaced tokens and quotes answer 404; a paid or void invoice, or a workspace without a gateway, 409; more than 30 a minute from one address, 429.',
         params: z.object({ token: ViewTokenSchema }),
+        body: PublicCheckoutRequestSchema,
         response: { 201: CheckoutSchema, ...problemResponses(400, 404, 409, 429, 502) },
       },
     },
@@ -146,7 +172,45 @@ export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
       if (wait) throw problems.tooManyRequests(wait)
       return reply
         .code(201)
-        .send(await checkoutFromViewLink(db, deps, req.params.token, auditMeta(req, null)))
+        .send(await checkoutFromViewLink(db, deps, req.params.token, auditMeta(req, null), req.body?.gateway))
+    },
+  )
+  app.get(
+    '/api/v1/public/payments/:gateway/return/:workspaceId/:onlinePaymentId',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['Public view'],
+        summary: 'The payer’s return from approving at the gateway (PayPal): captures, then redirects',
+        description:
+          'PayPal sends the payer here with `token` (its order id). The approved order is captured (idempotent: a second return changes nothing) and its state applied, then the answer redirects (303) to the page the payer came from (`back`: the view page or the invoice) with `payment=success`, `pending` or `failed`. An unknown payment, or an order id that is not its own, answers 404.',
+        params: z.object({
+          gateway: GatewaySchema,
+          workspaceId: z.uuid(),
+          onlinePaymentId: OnlinePaymentIdSchema,
+        }),
+        querystring: z.object({
+          token: z.string().regex(/^[A-Za-z0-9-]{6,64}$/, 'must be the gateway’s order id'),
+          PayerID: z.string().max(64).optional(),
+          back: z.string().max(200).default('/'),
+        }),
+        response: { 303: z.null(), ...problemResponses(400, 404, 429, 502, 503) },
+      },
+    },
+    async (req, reply) => {
+      const wait = await limiter.hit(req.ip)
+      if (wait) throw problems.tooManyRequests(wait)
+      const to = await returnFromGateway(
+        db,
+        deps,
+        req.params.gateway,
+        req.params.workspaceId,
+        req.params.onlinePaymentId,
+        req.query.token,
+        req.query.back,
+        auditMeta(req, null),
+      )
+      return reply.redirect(to, 303)
     },
   )
   app.get(
@@ -213,38 +277,44 @@ export function registerPaymentRoutes(root: FastifyInstance, kernel: Kernel) {
 
   // ---- gateway webhooks: outside /api/v1, no session, the raw body for the signature ---------------
   root.register(async (scope) => {
-    scope.removeContentTypeParser('application/json')
-    scope.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string', bodyLimit: 512 * 1024 },
-      (_req, body, done) => done(null, body),
-    )
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      '/webhooks/stripe/:workspaceId',
-      {
-        config: { auth: 'public' },
-        schema: {
-          tags: ['Webhooks'],
-          summary: 'Stripe’s events for one workspace’s account',
-          description:
-            'Verified with the workspace’s webhook signing secret (`Stripe-Signature`); a bad or missing signature answers 400 and changes nothing. Each event takes effect once: a repeated event answers 200 with `duplicate: true`.',
-          params: z.object({ workspaceId: z.uuid() }),
-          response: {
-            200: z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }),
-            ...problemResponses(400, 404),
+    acceptRawJson(scope)
+    const typed = scope.withTypeProvider<ZodTypeProvider>()
+    const webhook = (gateway: Gateway, summary: string, description: string) =>
+      typed.post(
+        `/webhooks/${gateway}/:workspaceId`,
+        {
+          config: { auth: 'public' },
+          schema: {
+            tags: ['Webhooks'],
+            summary,
+            description: `${description} Each event takes effect once: a repeated event answers 200 with \`duplicate: true\`.`,
+            params: z.object({ workspaceId: z.uuid() }),
+            response: {
+              200: z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }),
+              ...problemResponses(400, 404, 503),
+            },
           },
         },
-      },
-      async (req) =>
-        handleWebhook(
-          db,
-          deps,
-          'stripe',
-          req.params.workspaceId,
-          typeof req.body === 'string' ? req.body : '',
-          req.headers,
-          auditMeta(req, null),
-        ),
+        async (req) =>
+          handleWebhook(
+            db,
+            deps,
+            gateway,
+            req.params.workspaceId,
+            typeof req.body === 'string' ? req.body : '',
+            req.headers,
+            auditMeta(req, null),
+          ),
+      )
+    webhook(
+      'stripe',
+      'Stripe’s events for one workspace’s account',
+      'Verified with the workspace’s webhook signing secret (`Stripe-Signature`); a bad or missing signature answers 400 and changes nothing.',
+    )
+    webhook(
+      'paypal',
+      'PayPal’s events for one workspace’s app',
+      'Verified by PayPal’s verify-webhook-signature call with the workspace’s credentials and webhook id (`PAYPAL-TRANSMISSION-*` headers); a bad or missing signature answers 400 and changes nothing; 503 when PayPal cannot be asked (it delivers again).',
     )
   })
 }

@@ -1,5 +1,11 @@
-import { createRequire } from 'node:module'
 import type Stripe from 'stripe'
+import {
+  type StripeApi,
+  StripeSignatureError,
+  stripeClient,
+  stripeMessage,
+  verifyStripeEvent,
+} from '../../kernel/stripe/index.ts'
 import type {
   CheckoutInput,
   ConnectionCheck,
@@ -13,14 +19,8 @@ import type {
 import { BadSignature } from './gateway.ts'
 
 export type StripeSecrets = { secretKey: string; webhookSecret: string }
-export type StripeApi = { protocol: 'http' | 'https'; host: string; port: number } | null
-
-let sdk: typeof Stripe | undefined
-/** The SDK, loaded when the first gateway is built: a server without Stripe connections never holds it. */
-function stripeSdk(): typeof Stripe {
-  sdk ??= createRequire(import.meta.url)('stripe') as typeof Stripe
-  return sdk
-}
+export type { StripeApi }
+export { stripeMessage }
 
 const toDate = (s: number | null | undefined) => (s ? new Date(s * 1000) : null)
 const idOf = (v: string | { id: string } | null | undefined) =>
@@ -29,17 +29,14 @@ const idOf = (v: string | { id: string } | null | undefined) =>
 /** Stripe through its official SDK (`stripe`), pointed at `api` (a local fake in tests) when given. */
 export class StripeGateway implements PaymentGateway {
   readonly name = 'stripe' as const
+  readonly handles = STRIPE_EVENTS
+  readonly signatureField = 'stripe-signature'
   private readonly client: Stripe
   private readonly secrets: StripeSecrets
 
   constructor(secrets: StripeSecrets, api: StripeApi) {
     this.secrets = secrets
-    this.client = new (stripeSdk())(secrets.secretKey, {
-      ...(api ?? {}),
-      maxNetworkRetries: 2,
-      timeout: 20_000,
-      appInfo: { name: 'Atrium' },
-    })
+    this.client = stripeClient(secrets.secretKey, api)
   }
 
   async test(): Promise<ConnectionCheck> {
@@ -101,13 +98,12 @@ export class StripeGateway implements PaymentGateway {
     rawBody: string,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<GatewayEvent> {
-    const signature = headers['stripe-signature']
-    if (typeof signature !== 'string' || !signature) throw new BadSignature('no Stripe-Signature header')
     let event: Stripe.Event
     try {
-      event = this.client.webhooks.constructEvent(rawBody, signature, this.secrets.webhookSecret)
+      event = verifyStripeEvent(this.client, rawBody, headers, this.secrets.webhookSecret)
     } catch (err) {
-      throw new BadSignature(err instanceof Error ? err.message : 'signature does not verify')
+      if (err instanceof StripeSignatureError) throw new BadSignature(err.message)
+      throw err
     }
     const o = event.data.object as unknown as Record<string, unknown>
     let paymentId: string | null = null
@@ -187,13 +183,21 @@ export class StripeGateway implements PaymentGateway {
     for await (const pi of list) if (pi.metadata?.atrium_workspace === workspaceId) yield pi.id
   }
 
-  dashboardUrl(gatewayPaymentId: string, livemode: boolean) {
-    return `https://dashboard.stripe.com/${livemode ? '' : 'test/'}payments/${gatewayPaymentId}`
+  message(err: unknown) {
+    return stripeMessage(err)
   }
 }
 
-/** Stripe's own message for a failed call (never the key). */
-export function stripeMessage(err: unknown): string {
-  if (sdk && err instanceof sdk.errors.StripeError) return `${err.type}: ${err.message}`
-  return err instanceof Error ? err.message : String(err)
-}
+/** The Stripe events that change a payment. */
+const STRIPE_EVENTS: ReadonlySet<string> = new Set([
+  'checkout.session.completed',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+])
+
+/** The payment in Stripe's dashboard (`test/` in test mode). */
+export const stripeDashboardUrl = (gatewayPaymentId: string, livemode: boolean) =>
+  `https://dashboard.stripe.com/${livemode ? '' : 'test/'}payments/${gatewayPaymentId}`

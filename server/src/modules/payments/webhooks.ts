@@ -10,21 +10,10 @@ import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { recordGatewayPayment, recordGatewayRefund } from '../invoices/index.ts'
 import { connectedGateway } from './connections.ts'
 import type { PaymentsDeps } from './deps.ts'
-import { BadSignature, type GatewayEvent, type PaymentState } from './gateway.ts'
+import { BadSignature, type GatewayEvent, type PaymentGateway, type PaymentState } from './gateway.ts'
 import { gatewayEvents, onlinePayments, onlineRefunds } from './schema.ts'
-import { stripeMessage } from './stripe.ts'
 
 type Row = typeof onlinePayments.$inferSelect
-
-/** The Stripe events that change a payment; others are acknowledged and stored as ignored. */
-export const HANDLED = new Set([
-  'checkout.session.completed',
-  'payment_intent.succeeded',
-  'payment_intent.payment_failed',
-  'charge.refunded',
-  'charge.dispute.created',
-  'charge.dispute.closed',
-])
 
 export type WebhookResult = { received: true; duplicate: boolean; outcome: string }
 
@@ -50,13 +39,15 @@ export async function handleWebhook(
   const scope = { db, workspaceId }
   const found = await withWorkspace(scope, (tx) => connectedGateway(tx, deps, gatewayName))
   if (!found) throw problems.notFound('Webhook endpoint')
+  const handles = found.gateway.handles
   let event: GatewayEvent
   try {
     event = await found.gateway.verify(rawBody, headers)
   } catch (err) {
     if (err instanceof BadSignature)
-      throw problems.badRequest(`The signature does not verify: ${err.message}`, 'stripe-signature')
-    throw err
+      throw problems.badRequest(`The signature does not verify: ${err.message}`, found.gateway.signatureField)
+    // The gateway could not be asked (PayPal verifies by a call): not taken, it delivers again.
+    throw unavailable(found.gateway.message(err), 'verify the event')
   }
   const seen = await withWorkspace(scope, async (tx) => {
     const [row] = await tx
@@ -74,23 +65,17 @@ export async function handleWebhook(
     meta: { ...meta, actorId: null, actorLabel: `${gatewayName} (webhook)` },
   }
   // Which of our payments it is about: by our id in the metadata, else by the gateway's ids.
-  let target = HANDLED.has(event.type)
+  let target = handles.has(event.type)
     ? await withWorkspace(scope, (tx) => findPayment(tx, gatewayName, event))
     : null
   let state: PaymentState | null = null
   const paymentId = event.gatewayPaymentId ?? target?.gatewayPaymentId ?? null
-  if (HANDLED.has(event.type) && paymentId) {
+  if (handles.has(event.type) && paymentId) {
     try {
       state = await found.gateway.paymentState(paymentId)
     } catch (err) {
       // Not taken: the gateway delivers the event again later.
-      throw new Problem({
-        status: 503,
-        type: 'gateway-unavailable',
-        title: 'Payment gateway unavailable',
-        detail: `Could not read the payment from the gateway: ${stripeMessage(err)}`,
-        headers: { 'retry-after': '60' },
-      })
+      throw unavailable(found.gateway.message(err), 'read the payment')
     }
     if (!target && state.metadata.atrium_online_payment)
       target = await withWorkspace(scope, (tx) =>
@@ -115,7 +100,7 @@ export async function handleWebhook(
       .returning({ eventId: gatewayEvents.eventId })
     if (!inserted.length) return { received: true as const, duplicate: true, outcome: 'duplicate' }
     let outcome: string
-    if (!HANDLED.has(event.type)) outcome = 'ignored'
+    if (!handles.has(event.type)) outcome = 'ignored'
     else if (!target) outcome = 'unknown_payment'
     else {
       const [row] = await tx
@@ -131,6 +116,68 @@ export async function handleWebhook(
       .set({ outcome })
       .where(and(eq(gatewayEvents.gateway, gatewayName), eq(gatewayEvents.eventId, event.id)))
     return { received: true as const, duplicate: false, outcome }
+  })
+}
+
+const unavailable = (message: string, what: string) =>
+  new Problem({
+    status: 503,
+    type: 'gateway-unavailable',
+    title: 'Payment gateway unavailable',
+    detail: `Could not ${what} from the gateway: ${message}`,
+    headers: { 'retry-after': '60' },
+  })
+
+/**
+ * Brings one online payment to the gateway's current state outside a webhook (the payer's return from
+ * PayPal after the capture): the same merge as an event's, under the payment's row lock. Answers the
+ * payment's status afterwards.
+ */
+export async function syncPayment(
+  db: Db,
+  deps: PaymentsDeps,
+  gateway: PaymentGateway,
+  workspaceId: string,
+  onlinePaymentId: string,
+  meta: AuditMeta,
+): Promise<Row['status']> {
+  const scope = { db, workspaceId }
+  const row = await withWorkspace(scope, async (tx) => {
+    const [r] = await tx.select().from(onlinePayments).where(eq(onlinePayments.id, onlinePaymentId))
+    return r ?? null
+  })
+  const paymentId = row?.gatewayPaymentId
+  if (!row || !paymentId) throw problems.notFound('Online payment')
+  let state: PaymentState
+  try {
+    state = await gateway.paymentState(paymentId)
+  } catch (err) {
+    throw unavailable(gateway.message(err), 'read the payment')
+  }
+  const ctx: ServiceContext = {
+    db,
+    workspaceId,
+    actor: { userId: '', role: 'owner' },
+    meta: { ...meta, actorId: null, actorLabel: `${gateway.name} (payer's return)` },
+  }
+  return withWorkspace(scope, async (tx) => {
+    const [locked] = await tx.select().from(onlinePayments).where(eq(onlinePayments.id, row.id)).for('update')
+    const event: GatewayEvent = {
+      id: '',
+      type: 'return',
+      created: new Date(),
+      objectId: null,
+      gatewayPaymentId: state.gatewayPaymentId,
+      checkoutSessionId: row.checkoutSessionId,
+      metadata: state.metadata,
+      livemode: state.livemode,
+    }
+    await reconcile(tx, deps, ctx, locked!, event, state)
+    const [after] = await tx
+      .select({ status: onlinePayments.status })
+      .from(onlinePayments)
+      .where(eq(onlinePayments.id, row.id))
+    return after!.status
   })
 }
 
