@@ -7,6 +7,13 @@ import { Problem } from '../../kernel/http/problem.ts'
 import { operators } from './schema.ts'
 
 /**
+ * Whether a user is in `operators`, remembered for a few seconds per node: the session answer
+ * (`/api/v1/me`, benchmarked) asks on every call. A grant on this node applies at once.
+ */
+const CACHE_MS = 5_000
+const cache = new Map<string, { operator: boolean; until: number }>()
+
+/**
  * An operator runs the installation: made one by `atrium create-admin --operator` (a row in
  * `operators`), or by a verified email listed in OPERATOR_EMAILS. Operators are not a workspace role.
  */
@@ -16,7 +23,11 @@ export async function isOperator(
   user: AuthState['user'],
 ): Promise<boolean> {
   if (user.emailVerified && config.operatorEmails.includes(user.email.toLowerCase())) return true
+  const hit = cache.get(user.id)
+  if (hit && hit.until > performance.now()) return hit.operator
   const [row] = await db.select({ id: operators.userId }).from(operators).where(eq(operators.userId, user.id))
+  if (cache.size >= 10_000) cache.clear()
+  cache.set(user.id, { operator: !!row, until: performance.now() + CACHE_MS })
   return !!row
 }
 
@@ -38,4 +49,5 @@ export async function assertOperator(req: FastifyRequest, db: Db, config: Pick<C
 /** Makes a user an operator (idempotent). */
 export async function grantOperator(db: Db, userId: string, grantedBy: string | null = null): Promise<void> {
   await db.insert(operators).values({ userId, grantedBy }).onConflictDoNothing()
+  cache.delete(userId)
 }
