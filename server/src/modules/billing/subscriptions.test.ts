@@ -10,6 +10,8 @@ import { StripeTestServer } from '../payments/stripe-test-server.ts'
 import { shuffle } from '../payments/testing.ts'
 import { runDunning } from './dunning.ts'
 import { billingStripeEvents, workspaceBilling } from './schema.ts'
+import { billingStripe } from './stripe-client.ts'
+import { reconcileSubscriptions } from './stripe-reconcile.ts'
 import { addPrices, OPERATOR_SK, OPERATOR_WHSEC, plansFile, signedDelivery } from './stripe-testing.ts'
 
 /** Workspace subscriptions end to end: the real stripe SDK against the local Stripe, webhooks signed as Stripe signs them. */
@@ -382,6 +384,33 @@ describe('webhooks: exactly once, any order, signatures', () => {
     const tampered = await deliver(e, { payload: JSON.stringify({ ...e, id: 'evt_forged' }) })
     expect(tampered.statusCode).toBe(400)
     expect(await storedEvents()).toBe(before)
+  })
+})
+
+describe('atrium billing reconcile', () => {
+  it('reports subscriptions whose events were lost, until Stripe delivers them again', async () => {
+    const u = await t.user({ workspace: 'Lost Events' })
+    const done = stripe.billing.completeCheckout(await checkout(u, 'pro'))
+    const stripeBilling = billingStripe(t.kernel)!
+    const lost = await reconcileSubscriptions(t.database.db, stripeBilling, 7)
+    expect(lost).toEqual([
+      expect.objectContaining({
+        workspaceId: u.workspaceId,
+        subscriptionId: done.subscriptionId,
+        kind: 'unknown',
+        stripe: 'trialing',
+      }),
+    ])
+    await deliverAll(done.events)
+    expect(await reconcileSubscriptions(t.database.db, stripeBilling, 7)).toEqual([])
+    const failed = stripe.billing.failPayment(done.subscriptionId)
+    expect(await reconcileSubscriptions(t.database.db, stripeBilling, 7)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'status', stripe: 'past_due', atrium: 'trialing' }),
+      ]),
+    )
+    await deliverAll(failed)
+    expect(await reconcileSubscriptions(t.database.db, stripeBilling, 7)).toEqual([])
   })
 })
 
