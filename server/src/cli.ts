@@ -62,7 +62,9 @@ async function main() {
     const { billingStripe } = await import('./modules/billing/stripe-client.ts')
     const stripe = billingStripe({ config })
     if (!stripe) {
-      process.stderr.write('Stripe billing is not configured (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)\n')
+      process.stderr.write(
+        'Stripe billing is not configured (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)\n',
+      )
       process.exit(2)
     }
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
