@@ -80,7 +80,7 @@ async function currentPlan(tx: Tx, planId: string | null): Promise<PlanRow | nul
 
 /** Before any plan is set up (the start syncs one): unlimited, every feature. */
 function fallbackPlan() {
-  const now = new Date().toISOString()
+  const now = new Date(0).toISOString()
   return {
     id: `plan_${'0'.repeat(32)}`,
     key: 'free',

@@ -97,7 +97,7 @@ export async function syncPlans(db: Db, file: { plans: PlanInput[] } | null): Pr
       if (current) return
       const [free] = await tx.select().from(plans).where(eq(plans.key, BUILT_IN_FREE.key))
       if (free) await makeDefault(tx, free.id)
-      else await tx.insert(plans).values(insertValues(BUILT_IN_FREE, 'config', 0))
+      else await tx.insert(plans).values({ ...insertValues(BUILT_IN_FREE, 'config', 0), isDefault: true })
       return
     }
     const ids: string[] = []
