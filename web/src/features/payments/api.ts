@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type {
   ConnectionTestSchema,
   GatewayConnection,
+  PayPalConnectionInputSchema,
   StripeConnectionInputSchema,
 } from '../../../../contracts/payments.ts'
 import { api } from '../../lib/api.ts'
@@ -10,6 +11,7 @@ import { api } from '../../lib/api.ts'
 export type { GatewayConnection }
 export type ConnectionTest = z.output<typeof ConnectionTestSchema>
 export type StripeConnectionInput = z.input<typeof StripeConnectionInputSchema>
+export type PayPalConnectionInput = z.input<typeof PayPalConnectionInputSchema>
 
 export const connectionsQuery = queryOptions({
   queryKey: ['payment-gateways'],
@@ -19,6 +21,8 @@ export const connectionsQuery = queryOptions({
 export const paymentsApi = {
   saveStripe: (input: StripeConnectionInput) =>
     api.put<GatewayConnection>('/api/v1/payment-gateways/stripe', input),
+  savePayPal: (input: PayPalConnectionInput) =>
+    api.put<GatewayConnection>('/api/v1/payment-gateways/paypal', input),
   test: (gateway: string) => api.post<ConnectionTest>(`/api/v1/payment-gateways/${gateway}/test`),
   disconnect: (gateway: string) => api.delete<null>(`/api/v1/payment-gateways/${gateway}`),
 }

@@ -8,6 +8,8 @@ import { can, type Me } from '../auth/api.ts'
 import { type OnlinePayment, onlinePaymentsQuery, refundOnline } from './api.ts'
 import './strings.ts'
 
+const GATEWAY_NAMES = { stripe: 'Stripe', paypal: 'PayPal' } as const
+
 /** An invoice's online payments: status, fee and net, refunds, a link to the gateway's dashboard. */
 export function OnlinePayments({ me, invoiceId }: { me: Me; invoiceId: string }) {
   const { t, i18n } = useTranslation()
@@ -30,7 +32,7 @@ export function OnlinePayments({ me, invoiceId }: { me: Me; invoiceId: string })
               </span>
               {p.dashboardUrl ? (
                 <a href={p.dashboardUrl} target="_blank" rel="noopener noreferrer" className={linkClasses}>
-                  {t('payments.history.dashboard')}
+                  {t('payments.history.dashboard', { gateway: GATEWAY_NAMES[p.gateway] })}
                 </a>
               ) : null}
             </div>
@@ -88,6 +90,7 @@ function RefundButton({ payment: p }: { payment: OnlinePayment }) {
       {refund.data ? (
         <Alert tone="info">
           {t('payments.history.refundPending', {
+            gateway: GATEWAY_NAMES[p.gateway],
             amount: formatMoney(refund.data.amount, p.currency, i18n.language),
           })}
         </Alert>
@@ -97,8 +100,9 @@ function RefundButton({ payment: p }: { payment: OnlinePayment }) {
       </Button>
       {open ? (
         <FormDialog
-          title={t('payments.history.refundTitle')}
+          title={t('payments.history.refundTitle', { gateway: GATEWAY_NAMES[p.gateway] })}
           description={t('payments.history.refundDescription', {
+            gateway: GATEWAY_NAMES[p.gateway],
             left: formatMoney(left, p.currency, i18n.language),
           })}
           submitLabel={t('payments.history.refund')}
@@ -119,6 +123,7 @@ function RefundButton({ payment: p }: { payment: OnlinePayment }) {
             error={
               invalid
                 ? t('payments.history.refundDescription', {
+                    gateway: GATEWAY_NAMES[p.gateway],
                     left: formatMoney(left, p.currency, i18n.language),
                   })
                 : fieldErrorsOf(refund.error).amount

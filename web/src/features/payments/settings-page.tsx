@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ActionFeedback,
@@ -16,17 +16,28 @@ import { useFormatDateTime } from '../../lib/format.ts'
 import { connectionsQuery, type GatewayConnection, paymentsApi } from './api.ts'
 import './strings.ts'
 
-/** Settings → Online payments: connect Stripe (keys shown masked), test the connection, disconnect. */
+// PayPal's form is a chunk of its own, loaded with the page.
+const PayPalForm = lazy(() => import('./paypal-form.tsx').then((m) => ({ default: m.PayPalForm })))
+
+/**
+ * Settings → Online payments: connect Stripe and PayPal (secrets shown masked), test each connection,
+ * disconnect. A workspace may connect both; its clients then choose on the invoice's page.
+ */
 export function PaymentSettingsPage() {
   const query = useQuery(connectionsQuery)
   return (
     <QueryState query={query}>
       {(data) => {
         const stripe = data.data.find((c) => c.gateway === 'stripe') ?? null
+        const paypal = data.data.find((c) => c.gateway === 'paypal') ?? null
         return (
           <div className="space-y-6">
-            {stripe ? <StripeConnection connection={stripe} /> : null}
+            {stripe ? <GatewayConnectionCard connection={stripe} /> : null}
             <StripeKeysForm connected={!!stripe} />
+            {paypal ? <GatewayConnectionCard connection={paypal} /> : null}
+            <Suspense fallback={null}>
+              <PayPalForm connected={!!paypal} />
+            </Suspense>
           </div>
         )
       }}
@@ -34,24 +45,43 @@ export function PaymentSettingsPage() {
   )
 }
 
-function StripeConnection({ connection: c }: { connection: GatewayConnection }) {
+/** A connection's masked secrets, mode and last test, with Test connection and Disconnect. */
+function GatewayConnectionCard({ connection: c }: { connection: GatewayConnection }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const formatDateTime = useFormatDateTime()
   const [confirm, setConfirm] = useState(false)
   const refresh = () => queryClient.invalidateQueries({ queryKey: connectionsQuery.queryKey })
-  const test = useMutation({ mutationFn: () => paymentsApi.test('stripe'), onSettled: refresh })
+  const name = t(`payments.settings.${c.gateway}`)
+  const test = useMutation({ mutationFn: () => paymentsApi.test(c.gateway), onSettled: refresh })
   const disconnect = useMutation({
-    mutationFn: () => paymentsApi.disconnect('stripe'),
+    mutationFn: () => paymentsApi.disconnect(c.gateway),
     onSuccess: () => {
       setConfirm(false)
       refresh()
     },
   })
+  const secrets: [string, string][] =
+    c.gateway === 'stripe'
+      ? [
+          [t('payments.settings.secretKey'), c.secrets.secretKey ?? '—'],
+          [t('payments.settings.webhookSecret'), c.secrets.webhookSecret ?? '—'],
+        ]
+      : [
+          [t('payments.settings.paypalClientId'), c.secrets.clientId ?? '—'],
+          [t('payments.settings.paypalSecret'), c.secrets.clientSecret ?? '—'],
+          [t('payments.settings.paypalWebhookId'), c.secrets.webhookId ?? '—'],
+        ]
   const rows: [string, string][] = [
-    [t('payments.settings.secretKey'), c.secrets.secretKey ?? '—'],
-    [t('payments.settings.webhookSecret'), c.secrets.webhookSecret ?? '—'],
-    [t('payments.settings.mode'), t(`payments.settings.modes.${c.mode}`)],
+    ...secrets,
+    [
+      t('payments.settings.mode'),
+      t(
+        c.gateway === 'paypal'
+          ? (`payments.settings.modes.paypal_${c.mode}` as const)
+          : (`payments.settings.modes.${c.mode}` as const),
+      ),
+    ],
     [t('payments.settings.status'), t(`payments.settings.statuses.${c.status}`)],
     [t('payments.settings.account'), c.accountId ?? '—'],
     [
@@ -61,7 +91,7 @@ function StripeConnection({ connection: c }: { connection: GatewayConnection }) 
   ]
   return (
     <Card
-      title={t('payments.settings.stripe')}
+      title={name}
       actions={
         <div className="flex gap-2">
           <Button variant="secondary" loading={test.isPending} onClick={() => test.mutate()}>
@@ -90,14 +120,18 @@ function StripeConnection({ connection: c }: { connection: GatewayConnection }) 
         <dd>
           <code className="break-all">{c.webhookUrl}</code>
           <p className="mt-1 text-xs text-slate-700 dark:text-slate-300">
-            {t('payments.settings.webhookUrlHint')}
+            {t(
+              c.gateway === 'paypal'
+                ? 'payments.settings.paypalWebhookUrlHint'
+                : 'payments.settings.webhookUrlHint',
+            )}
           </p>
         </dd>
       </dl>
       <ConfirmDialog
         open={confirm}
-        title={t('payments.settings.disconnectTitle')}
-        description={t('payments.settings.disconnectBody')}
+        title={t('payments.settings.disconnectTitle', { gateway: name })}
+        description={t('payments.settings.disconnectBody', { gateway: name })}
         confirmLabel={t('payments.settings.disconnect')}
         pending={disconnect.isPending}
         error={disconnect.isError ? errorMessage(disconnect.error, t) : null}

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query'
 import type { PublicDocument } from '../../../../contracts/invoice-view.ts'
+import type { Gateway, PaymentOptions } from '../../../../contracts/payments.ts'
 import { api } from '../../lib/api.ts'
 
 export type { PublicDocument }
@@ -22,7 +23,7 @@ export const publicQuoteApi = {
     api.post<PublicDocument>(`/api/v1/public/quotes/${encodeURIComponent(token)}/decline`, { reason }),
 }
 
-export type PaymentOptions = { online: boolean; gateway: 'stripe' | 'paypal' | null }
+export type { Gateway, PaymentOptions }
 export type Checkout = { url: string; onlinePaymentId: string; amount: number; currency: string }
 
 export const paymentOptionsQuery = (token: string) =>
@@ -32,4 +33,5 @@ export const paymentOptionsQuery = (token: string) =>
     retry: false,
   })
 
-export const startPublicCheckout = (token: string) => api.post<Checkout>(`${base(token)}/checkout`)
+export const startPublicCheckout = (token: string, gateway?: Gateway) =>
+  api.post<Checkout>(`${base(token)}/checkout`, gateway ? { gateway } : {})

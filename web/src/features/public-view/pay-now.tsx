@@ -1,13 +1,18 @@
 import { useMutation, useQuery } from '@tanstack/react-query'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button } from '../../components/ui/index.ts'
 import { errorMessage } from '../../lib/errors.ts'
-import { paymentOptionsQuery, startPublicCheckout } from './api.ts'
+import { type Gateway, paymentOptionsQuery, startPublicCheckout } from './api.ts'
 import './strings.ts'
 
 const PAYABLE = new Set(['sent', 'viewed', 'partially_paid', 'overdue'])
 
-/** "Pay now" on an open invoice whose sender connected a payment gateway: off to its hosted page. */
+/**
+ * "Pay now" on an open invoice whose sender connected a payment gateway: off to its hosted page (one
+ * button per gateway when the sender connected both). The email's and the PDF's pay link is this page
+ * with `?pay=now`: with one gateway it opens the checkout for the balance as it is now.
+ */
 export function PayNow({
   token,
   status,
@@ -23,15 +28,39 @@ export function PayNow({
   const payable = PAYABLE.has(status) && amountDue > 0
   const options = useQuery({ ...paymentOptionsQuery(token), enabled: payable })
   const pay = useMutation({
-    mutationFn: () => startPublicCheckout(token),
+    mutationFn: (gateway?: Gateway) => startPublicCheckout(token, gateway),
     onSuccess: (c) => window.location.assign(c.url),
   })
-  const back = new URLSearchParams(window.location.search).get('payment')
+  const search = new URLSearchParams(window.location.search)
+  const back = search.get('payment')
+  const gateways = options.data?.gateways ?? []
+  const started = useRef(false)
+  useEffect(() => {
+    if (search.get('pay') !== 'now' || started.current || !payable || gateways.length !== 1) return
+    started.current = true
+    pay.mutate(gateways[0])
+  })
+  const hint =
+    gateways.length > 1
+      ? 'publicView.pay.hintBoth'
+      : gateways[0] === 'paypal'
+        ? 'publicView.pay.hintPaypal'
+        : 'publicView.pay.hint'
   return (
     <>
       {back === 'success' && status !== 'paid' ? (
         <Alert tone="success" className="mt-6">
           {t('publicView.pay.success')}
+        </Alert>
+      ) : null}
+      {back === 'pending' && status !== 'paid' ? (
+        <Alert tone="info" className="mt-6">
+          {t('publicView.pay.pending')}
+        </Alert>
+      ) : null}
+      {back === 'failed' && payable ? (
+        <Alert tone="error" className="mt-6">
+          {t('publicView.pay.failed')}
         </Alert>
       ) : null}
       {back === 'canceled' && payable ? (
@@ -41,10 +70,23 @@ export function PayNow({
       ) : null}
       {payable && options.data?.online ? (
         <div className="mt-6 flex flex-col items-start gap-2 sm:flex-row sm:items-center sm:justify-end">
-          <p className="text-sm text-slate-700 dark:text-slate-300">{t('publicView.pay.hint', { amount })}</p>
-          <Button onClick={() => pay.mutate()} disabled={pay.isPending || pay.isSuccess}>
-            {pay.isPending || pay.isSuccess ? t('publicView.pay.opening') : t('publicView.pay.open')}
-          </Button>
+          <p className="text-sm text-slate-700 dark:text-slate-300">{t(hint, { amount })}</p>
+          {gateways.map((g, i) => (
+            <Button
+              key={g}
+              variant={i === 0 ? 'primary' : 'secondary'}
+              onClick={() => pay.mutate(g)}
+              disabled={pay.isPending || pay.isSuccess}
+            >
+              {pay.isPending || pay.isSuccess
+                ? pay.variables === g
+                  ? t('publicView.pay.opening')
+                  : t(`publicView.pay.with.${g}`)
+                : gateways.length > 1
+                  ? t(`publicView.pay.with.${g}`)
+                  : t('publicView.pay.open')}
+            </Button>
+          ))}
         </div>
       ) : null}
       {pay.isError ? (
