@@ -231,18 +231,35 @@ function onConnection(socket: Socket, kernel: Kernel, limits: RealtimeLimits): v
     on(e: 'packetCreate' | 'drain', f: () => void): void
   }
   let stalledSince = 0
+  let stallTimer: NodeJS.Timeout | null = null
+  const cut = () => {
+    const ws = conn.transport.socket
+    if (typeof ws?.terminate === 'function') ws.terminate()
+    else conn.close(true)
+  }
   conn.on('drain', () => {
     stalledSince = 0
+    if (stallTimer) clearTimeout(stallTimer)
+    stallTimer = null
   })
   conn.on('packetCreate', () => {
     const queued = conn.writeBuffer.length
     if (queued < limits.maxQueued) return
     const now = performance.now()
-    stalledSince ||= now
+    if (!stalledSince) {
+      stalledSince = now
+      // Checked again when the time is up, even if nothing more is sent to it by then.
+      stallTimer = setTimeout(() => {
+        stallTimer = null
+        if (stalledSince && conn.writeBuffer.length >= limits.maxQueued) cut()
+      }, STALL_MS)
+      stallTimer.unref()
+    }
     if (queued < limits.maxQueued * 10 && now - stalledSince < STALL_MS) return
-    const ws = conn.transport.socket
-    if (typeof ws?.terminate === 'function') ws.terminate()
-    else conn.close(true)
+    cut()
+  })
+  socket.on('disconnect', () => {
+    if (stallTimer) clearTimeout(stallTimer)
   })
 
   // Messages from the client: a token bucket per socket; a socket that keeps flooding is disconnected.

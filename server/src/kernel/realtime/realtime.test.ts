@@ -7,6 +7,7 @@ import { loadConfig } from '../../config.ts'
 import { withWorkspace } from '../tenancy/index.ts'
 import { defineRoomKind, publish, type RealtimeMessage } from './index.ts'
 import { realtimeServer } from './routes.ts'
+import { issueRealtimeToken } from './token.ts'
 
 // A room kind for these tests: `open-*` rooms admit every member, `staff-*` rooms owners and admins.
 defineRoomKind(
@@ -377,5 +378,73 @@ describe('realtime across two nodes through Redis', () => {
     expect((await owner.client.del(`/api/v1/members/${id}`)).statusCode).toBeLessThan(300)
     await until(() => two.socket.disconnected, 'the removed member to be disconnected on the other node')
     one.socket.close()
+  })
+})
+
+describe('realtime under bad clients', () => {
+  let t: TestApp
+  let url: string
+  let owner: TestUser
+  let member: TestUser
+  let ws: string
+
+  beforeAll(async () => {
+    t = await createTestApp({ REALTIME_CONNECTS_PER_MINUTE: '6' })
+    url = await listen(t)
+    owner = await t.user()
+    ws = owner.workspaceId!
+    member = await joinWorkspace(t, ws, 'member')
+  })
+  afterAll(async () => t?.close())
+
+  it('a typing flood gets rate_limited answers, then the socket is cut; others lose nothing', async () => {
+    const other = await connect(url, { user: owner })
+    expect(await join(other, 'testroom:open-flood')).toEqual({ ok: true })
+    const signals: unknown[] = []
+    other.socket.on('signal', (s) => signals.push(s))
+    const flooder = await connect(url, {
+      token: issueRealtimeToken(t.kernel.config.secretKey, member.id, ws).token,
+    })
+    expect(await join(flooder, 'testroom:open-flood')).toEqual({ ok: true })
+    for (let i = 0; i < 200 && flooder.socket.connected; i++)
+      flooder.socket.emit('signal', { room: 'testroom:open-flood', type: 'typing' })
+    await until(() => flooder.socket.disconnected, 'the flooding socket to be cut')
+    // The burst went through (at most 20 typing signals relayed), and the room still works.
+    expect(signals.length).toBeLessThanOrEqual(21)
+    await send(t, ws, { kind: 'testroom', id: 'open-flood' }, 'message.created', { messageId: 'm1' })
+    await until(() => other.events.some((e) => e.ids.messageId === 'm1'), 'the other socket to receive')
+    other.socket.close()
+  })
+  it('a reconnect storm is refused with rate_limited and a retry time; open sockets keep receiving', async () => {
+    const kept = await connect(url, { user: member })
+    const answers: string[] = []
+    let retryAfter: unknown
+    for (let i = 0; i < 8; i++) {
+      const socket = connectClient(url, {
+        path: '/socket.io/',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { origin: APP_URL, cookie: cookieOf(member) },
+      })
+      answers.push(
+        await new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'))
+          socket.once('connect_error', (err) => {
+            retryAfter ??= (err as Error & { data?: { retryAfter?: number } }).data?.retryAfter
+            resolve(err.message)
+          })
+        }),
+      )
+      socket.close()
+    }
+    // The limit (6 a minute, per address and per user) counts this file's earlier sockets too: the
+    // storm gets what is left, then refusals.
+    expect(answers.at(-1)).toBe('rate_limited')
+    expect(answers.filter((a) => a === 'rate_limited').length).toBeGreaterThanOrEqual(3)
+    expect(retryAfter).toBeGreaterThan(0)
+    await send(t, ws, 'workspace', 'after.storm')
+    await until(() => kept.events.some((e) => e.type === 'after.storm'), 'the kept socket to receive')
+    kept.socket.close()
   })
 })
