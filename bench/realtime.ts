@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import WebSocket from 'ws'
+import { issueRealtimeToken } from '../server/src/kernel/realtime/token.ts'
 import {
   type Atrium,
+  cpuMs,
   databaseUrl,
   fmt,
+  postgresCpuMs,
   rssMiB,
   signIn,
   sleep,
@@ -27,7 +30,15 @@ const ROOM = 500
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200)
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-type Client = { ws: WebSocket; onEvent: ((n: number) => void) | null }
+type Client = {
+  ws: WebSocket
+  onEvent: ((n: number) => void) | null
+  /** Every `event` message as it arrives: its type, ids and arrival time. */
+  onMessage?: (type: string, ids: Record<string, unknown>, at: number) => void
+  acks?: Map<number, (v: unknown) => void>
+}
+const SECRET = 'bench-realtime-secret-key-not-secret-0123456789'
+const MESSAGES = Number(process.env.BENCH_MESSAGES_SENT ?? 100)
 
 /** Opens a Socket.IO connection with a realtime token; resolves once the server accepted it. */
 function open(port: number, token: string): Promise<Client> {
@@ -40,9 +51,16 @@ function open(port: number, token: string): Promise<Client> {
       if (m.startsWith('0')) return ws.send(`40${JSON.stringify({ token })}`)
       if (m.startsWith('40')) return resolve(client)
       if (m.startsWith('44')) return reject(new Error(`refused: ${m}`))
-      if (m.startsWith('42') && client.onEvent) {
-        const [, e] = JSON.parse(m.slice(2)) as [string, { ids: { n: number } }]
-        client.onEvent(e.ids.n)
+      if (m.startsWith('43')) {
+        const id = Number(/^43(\d+)/.exec(m)?.[1])
+        client.acks?.get(id)?.(JSON.parse(m.slice(2 + String(id).length))[0])
+        client.acks?.delete(id)
+        return
+      }
+      if (m.startsWith('42') && (client.onEvent || client.onMessage)) {
+        const [, e] = JSON.parse(m.slice(2)) as [string, { type: string; ids: Record<string, unknown> }]
+        client.onMessage?.(e.type, e.ids, performance.now())
+        if (client.onEvent) client.onEvent(e.ids.n as number)
       }
     })
     ws.on('error', reject)
@@ -88,6 +106,111 @@ async function fanOut(db: pg.Client, workspaceId: string, groups: Client[][]) {
   return lat.map((l) => l.sort((a, b) => a - b))
 }
 
+let ackSeq = 0
+/** Joins a room; resolves with the server's answer. */
+function joinRoom(c: Client, room: string): Promise<unknown> {
+  const id = ++ackSeq
+  c.acks ??= new Map()
+  return new Promise((resolve) => {
+    c.acks!.set(id, resolve)
+    c.ws.send(`42${id}${JSON.stringify(['join', room])}`)
+  })
+}
+
+/**
+ * A message posted through the API to a private channel of ROOM members, each with one socket in the
+ * conversation's room: latency from the POST to each socket's `message.created` (and
+ * `conversation.activity`, which every participant's sidebar gets), and CPU per message of the
+ * server process and of PostgreSQL.
+ */
+async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: string, dbName: string) {
+  const ws = (await db.query<{ id: string }>('select id from workspaces limit 1')).rows[0]!.id
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/conversations`, {
+    method: 'POST',
+    headers: { cookie, origin: `http://localhost:${port}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'channel_private', name: `bench-${Date.now()}`, memberIds: [] }),
+  })
+  if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`)
+  const conversationId = ((await res.json()) as { id: string }).id
+  // ROOM - 1 more members, straight into the tables (the API's add is audited one by one).
+  const users = (
+    await db.query<{ id: string }>(
+      `with u as (insert into users (name, email, email_verified)
+         select 'Bench ' || i, 'bench' || i || '-' || $2 || '@atrium.local', true from generate_series(1, $1::int) i
+         returning id),
+       m as (insert into memberships (workspace_id, user_id, role) select $3::uuid, id, 'member' from u)
+       insert into conversation_participants (id, workspace_id, conversation_id, type, user_id, role)
+         select 'cnp_' || replace(gen_random_uuid()::text, '-', ''), $3::uuid, $4, 'member', id, 'member' from u
+       returning user_id as id`,
+      [ROOM - 1, Date.now(), ws, conversationId],
+    )
+  ).rows.map((r) => r.id)
+  const demo = (await db.query<{ id: string }>(`select id from users where email = 'demo@atrium.local'`))
+    .rows[0]!.id
+  const clients: Client[] = []
+  for (let i = 0; i < users.length + 1; i += 20) {
+    const batch = [demo, ...users].slice(i, i + 20)
+    clients.push(
+      ...(await Promise.all(batch.map((u) => open(port, issueRealtimeToken(SECRET, u, ws).token)))),
+    )
+  }
+  const joined = await Promise.all(clients.map((c) => joinRoom(c, `conversation:${conversationId}`)))
+  if (joined.some((j) => !(j as { ok: boolean }).ok)) throw new Error('a socket could not join')
+  const arrivals = new Map<string, { created: number[]; activity: number[] }>()
+  for (const c of clients)
+    c.onMessage = (type, ids, at) => {
+      const id = ids.messageId as string | undefined
+      if (!id || (type !== 'message.created' && type !== 'conversation.activity')) return
+      const a = arrivals.get(id) ?? { created: [], activity: [] }
+      arrivals.set(id, a)
+      ;(type === 'message.created' ? a.created : a.activity).push(at)
+    }
+  const sentAt = new Map<string, number>()
+  const cpu0 = cpuMs(node.child.pid!)
+  const pg0 = postgresCpuMs(dbName)
+  const t0 = performance.now()
+  for (let i = 0; i < MESSAGES; i++) {
+    const start = performance.now()
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { cookie, origin: `http://localhost:${port}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: `bench message ${i}` }),
+    })
+    if (r.status !== 201) throw new Error(`post answered ${r.status}: ${await r.text()}`)
+    sentAt.set(((await r.json()) as { id: string }).id, start)
+    await sleep(50)
+  }
+  const deadline = Date.now() + 30_000
+  const full = () =>
+    [...sentAt.keys()].every((id) => (arrivals.get(id)?.created.length ?? 0) >= clients.length)
+  while (!full() && Date.now() < deadline) await sleep(50)
+  const wall = performance.now() - t0
+  const serverCpu = cpuMs(node.child.pid!) - cpu0
+  const pg1 = postgresCpuMs(dbName)
+  let pgCpu = 0
+  for (const [pid, ms] of pg1) pgCpu += ms - (pg0.get(pid) ?? 0)
+  const created: number[] = []
+  const activity: number[] = []
+  for (const [id, t] of sentAt) {
+    const a = arrivals.get(id)
+    for (const x of a?.created ?? []) created.push(x - t)
+    for (const x of a?.activity ?? []) activity.push(x - t)
+  }
+  created.sort((x, y) => x - y)
+  activity.sort((x, y) => x - y)
+  line(`message to a ${ROOM}-member channel (POST → message.created)`, created, clients.length * MESSAGES)
+  line(`  the same, conversation.activity to each member`, activity, clients.length * MESSAGES)
+  console.log(
+    `  CPU per message: server ${fmt(serverCpu / MESSAGES, 1)} ms, PostgreSQL ${fmt(pgCpu / MESSAGES, 1)} ms (${MESSAGES} messages in ${fmt(wall / 1000, 1)} s); load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
+  for (const c of clients) c.ws.terminate()
+}
+
 const line = (label: string, l: number[], expected: number) =>
   console.log(
     `  ${label}: p50 ${fmt(pct(l, 0.5), 1)} ms, p99 ${fmt(pct(l, 0.99), 1)} ms, max ${fmt(l.at(-1) ?? Number.NaN, 1)} ms (${l.length}/${expected} deliveries)`,
@@ -107,6 +230,8 @@ export async function realtimeBench() {
       APP_URL: `http://localhost:${port}`,
       DATABASE_URL: url,
       REALTIME_CONNECTS_PER_MINUTE: '1000000',
+      MESSAGES_PER_MINUTE: '100000',
+      SECRET_KEY: SECRET,
       ...extra,
     })
     nodes.push(a)
@@ -134,6 +259,8 @@ export async function realtimeBench() {
     await sleep(2000)
     const idle = rssMiB(a.child.pid!)
 
+    if (process.env.BENCH_ONLY !== 'sockets') await messageFanOut(db, a, 3811, cookieA, name)
+    if (process.env.BENCH_ONLY === 'message') return
     const room = await openMany(3811, () => tokenFor(3811, cookieA), ROOM)
     const [one] = await fanOut(db, workspaceId, [room])
     line(`fan-out to ${ROOM} sockets, one node`, one!, ROOM * EVENTS)

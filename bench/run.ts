@@ -17,7 +17,7 @@ import {
   waitReady,
 } from './lib.ts'
 
-// npm run bench [-- startup|me|clients|invoices|invoices-list|realtime|storage|payments] [--fresh]: start-up time, idle memory, /api/v1/me throughput
+// npm run bench [-- startup|me|clients|invoices|invoices-list|realtime|storage|payments|billing] [--fresh]: start-up time, idle memory, /api/v1/me throughput
 // against baselines, and the clients module on 2 million generated clients (bench/clients.ts).
 const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith('--'))
@@ -136,9 +136,17 @@ if (!only || only === 'realtime') {
   const { realtimeBench } = await import('./realtime.ts')
   await realtimeBench()
 }
+if ((!only || only === 'realtime' || only === 'messages-search') && !process.env.BENCH_ONLY) {
+  const { messageSearchBench } = await import('./messages-search.ts')
+  await messageSearchBench({ fresh: args.includes('--fresh') })
+}
 if (!only || only === 'payments') {
   const { paymentsWebhookBench } = await import('./payments-webhooks.ts')
   await paymentsWebhookBench()
+}
+if (!only || only === 'billing') {
+  const { billingWebhookBench } = await import('./billing-webhooks.ts')
+  await billingWebhookBench()
 }
 if (!only || only === 'storage') {
   const { storageBench } = await import('./storage.ts')
