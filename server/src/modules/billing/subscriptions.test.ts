@@ -417,7 +417,10 @@ describe('atrium billing reconcile', () => {
 describe('without Stripe configured', () => {
   let bare: TestApp
   beforeAll(async () => {
-    bare = await createTestApp({ SESSION_CACHE_MS: '0' })
+    bare = await createTestApp({
+      SESSION_CACHE_MS: '0',
+      PLANS_FILE: plansFile(mkdtempSync(join(tmpdir(), 'atrium-plans-'))),
+    })
   })
   afterAll(() => bare?.close())
 
@@ -432,6 +435,9 @@ describe('without Stripe configured', () => {
     expect((await u.client.get('/api/v1/billing/invoices')).statusCode).toBe(409)
     const hook = await bare.app.inject(signedDelivery({ id: 'evt_x', type: 'invoice.paid' }))
     expect(hook.statusCode).toBe(503)
+    const paid = await u.client.post('/api/v1/billing/change', { planKey: 'pro' })
+    expect(paid.statusCode).toBe(409)
+    expect(paid.json().type).toBe('/problems/stripe-not-configured')
     const free = await u.client.post('/api/v1/billing/change', { planKey: 'free' })
     expect(free.statusCode, free.body).toBe(200)
     expect((await u.client.get('/api/v1/billing')).json().stripeEnabled).toBe(false)

@@ -8,7 +8,13 @@ import type { Kernel } from '../../kernel/kernel.ts'
 import { withWorkspace, workspaces } from '../../kernel/tenancy/index.ts'
 import { setWorkspacePlan } from './plans.ts'
 import { workspaceBilling } from './schema.ts'
-import { type BillingStripe, callStripe, requireStripe } from './stripe-client.ts'
+import {
+  type BillingStripe,
+  billingStripe,
+  callStripe,
+  requireStripe,
+  stripeNotConfigured,
+} from './stripe-client.ts'
 import {
   type ApplyDeps,
   applySubscription,
@@ -224,6 +230,7 @@ export async function changePlan(
   const row = await readRow(ctx)
   const free = !plan.stripePriceMonthly && !plan.stripePriceYearly
   if (!live(row)) {
+    if (!plan.isDefault && !free && !billingStripe(deps.kernel)) throw stripeNotConfigured()
     if (!plan.isDefault)
       throw problems.conflict(
         free
