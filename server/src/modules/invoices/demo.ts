@@ -13,6 +13,18 @@ import { saveSettings } from './settings.service.ts'
 
 const deps = { events: noEvents }
 
+/** What every demo document shares. */
+const base = {
+  currency: 'USD',
+  exchangeRate: null,
+  poNumber: null,
+  notes: null,
+  terms: null,
+  footer: null,
+  discount: null,
+  shipping: 0,
+}
+
 /**
  * Demo data: settings, two tax rates, a small catalog, invoices in several states (draft, sent,
  * partially paid, paid, overdue, one with a credit note) and an accepted quote, for the first clients.
@@ -88,16 +100,6 @@ export async function seedDemoInvoices(ctx: ServiceContext): Promise<void> {
   const hosting = await product('Managed hosting', 'month', 'MON', 4_900)
   await product('Travel expenses', 'trip', 'C62', 0, false)
 
-  const base = {
-    currency: 'USD',
-    exchangeRate: null,
-    poNumber: null,
-    notes: null,
-    terms: null,
-    footer: null,
-    discount: null,
-    shipping: 0,
-  }
   const line = (productId: string, quantity: string) => ({ productId, quantity, unit: null })
   const [a, b, c = a!, d = b!] = clients as [
     (typeof clients)[number],
@@ -183,4 +185,33 @@ export async function seedDemoInvoices(ctx: ServiceContext): Promise<void> {
     autoSend: false,
   })
   await sweepDueDocuments(ctx, noEvents)
+}
+
+/**
+ * Three sent invoices for the demo's online payments (the payments module's seed pays them through
+ * the gateway path): returns their ids, oldest first.
+ */
+export async function seedDemoPayableInvoices(ctx: ServiceContext): Promise<string[]> {
+  const clients = (await listClients(ctx, { limit: 4, sort: 'name' })).data
+  if (!clients.length) return []
+  const day = today()
+  const ids: string[] = []
+  for (const [i, [description, unitPrice, quantity]] of (
+    [
+      ['Brand refresh, phase 1', 240_000, '1'],
+      ['Website maintenance, Q3', 45_000, '3'],
+      ['Research interviews', 18_000, '5'],
+    ] as const
+  ).entries()) {
+    const d = await createDocument(deps, ctx, 'invoice', {
+      ...base,
+      clientId: clients[i % clients.length]!.id,
+      lines: [{ description, quantity, unitPrice, unit: null }],
+      issueDate: addDays(day, -30 + i * 8),
+      dueDate: addDays(day, i * 8),
+    })
+    await sendDocument(deps, ctx, 'invoice', d.id)
+    ids.push(d.id)
+  }
+  return ids
 }

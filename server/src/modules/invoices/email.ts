@@ -7,6 +7,7 @@ import { MAIL_QUEUE, type MailMessage } from '../../kernel/mail/index.ts'
 import { workspaces } from '../../kernel/tenancy/index.ts'
 import { billingClient } from './documents.service.ts'
 import type { DocumentRow } from './documents.ts'
+import { payUrlOf } from './online-pay.ts'
 import { renderDocumentEmail, renderPdf } from './render/lazy.ts'
 import { renderableIn } from './render.service.ts'
 import { viewUrl } from './view-links.ts'
@@ -37,6 +38,7 @@ export async function enqueueDocumentEmail(
     .from(workspaces)
     .where(eq(workspaces.id, ctx.workspaceId))
   const renderable = await renderableIn(tx, ctx, doc.kind, doc.id)
+  renderable.payUrl = await payUrlOf(tx, appUrl, token, doc.kind)
   const email = await renderDocumentEmail(
     renderable,
     { workspaceName: ws?.name ?? '', brandColor: renderable.brandColor, logoUrl: null },

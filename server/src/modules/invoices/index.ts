@@ -96,6 +96,8 @@ export default defineModule({
   seed: seedDemoInvoices,
 })
 
+/** Sent invoices for the demo's online payments (the payments module's seed pays them). */
+export { seedDemoPayableInvoices } from './demo.ts'
 export { invoiceEvents } from './events.ts'
 export {
   type GatewayPaymentInput,
@@ -107,3 +109,5 @@ export {
   recordGatewayRefund,
   viewTokenMatches,
 } from './gateway-payments.ts'
+/** Lets the payments module say whether a workspace takes payments online ("Pay now" in emails and PDFs). */
+export { acceptOnlinePayments } from './online-pay.ts'

@@ -8,6 +8,7 @@ import { MAIL_QUEUE, type MailMessage } from '../../kernel/mail/index.ts'
 import { withWorkspace, workspaces } from '../../kernel/tenancy/index.ts'
 import { billingClient } from './documents.service.ts'
 import { addDays, amounts, ref, today } from './documents.ts'
+import { payUrlOf } from './online-pay.ts'
 import * as fmt from './render/format.ts'
 import { renderDocumentEmail } from './render/lazy.ts'
 import { renderableIn } from './render.service.ts'
@@ -91,6 +92,7 @@ async function remind(
     .from(workspaces)
     .where(eq(workspaces.id, ctx.workspaceId))
   const renderable = await renderableIn(tx, ctx, 'invoice', id)
+  renderable.payUrl = await payUrlOf(tx, deps.appUrl, token, 'invoice')
   const due = fmt.date(d.dueDate, fmt.safeLocale(renderable.locale))
   const email = await renderDocumentEmail(
     renderable,

@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
+import { extractText } from 'unpdf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, joinWorkspace, type TestApp, type TestUser } from '../../../test/harness.ts'
 import { auditLogs } from '../../kernel/audit/index.ts'
+import { mailMessages } from '../../kernel/mail/schema.ts'
 import { paymentsDeps } from './deps.ts'
 import type { PayPalApp, PayPalDelivery } from './paypal-test-server.ts'
 import { PayPalTestServer } from './paypal-test-server.ts'
@@ -291,6 +293,64 @@ describe('pay now with PayPal → capture → paid', () => {
     offsite.searchParams.set('back', 'https://evil.test/')
     const o = await anon.get(offsite.pathname + offsite.search)
     expect(o.headers.location).toBe('http://localhost:3000/')
+  })
+})
+
+describe('pay now in the email and on the PDF', () => {
+  it('the sent invoice’s email has a Pay now button and its PDF a Pay online link, to the view page’s pay action', async () => {
+    const d = await owner.client.post('/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Retainer', quantity: '1', unitPrice: 90000 }],
+    })
+    const sent = await owner.client.post(`/api/v1/invoices/${d.json().id}/send`, { email: true })
+    expect(sent.statusCode, sent.body).toBe(200)
+    const mail = await t.mail('ap@contoso.test', new RegExp(sent.json().number))
+    const [row] = await t.database.db
+      .select()
+      .from(mailMessages)
+      .where(eq(mailMessages.to, 'ap@contoso.test'))
+      .orderBy(desc(mailMessages.createdAt))
+      .limit(1)
+    const pay = /http:\/\/localhost:3000\/view\/[A-Za-z0-9_-]+\?pay=now/.exec(row!.html ?? '')?.[0]
+    expect(pay).toBeTruthy()
+    expect(row!.html).toContain('Pay now')
+    expect(mail.text).toContain(pay)
+    expect(mail.text).toMatch(/PAY NOW|Pay now/)
+    const pdf = Buffer.from(row!.attachments[0]!.content, 'base64')
+    const text = (await extractText(new Uint8Array(pdf), { mergePages: true })).text
+    expect(text.toLowerCase()).toContain('pay online')
+    expect(text.replace(/\s+/g, '')).toContain(pay)
+
+    // The link opens the view page, whose pay action asks for the balance as it is then.
+    const token = new URL(pay!).pathname.split('/').pop()!
+    const manual = await owner.client.post('/api/v1/payments', {
+      invoiceId: d.json().id,
+      amount: 40000,
+      paidOn: new Date().toISOString().slice(0, 10),
+      method: 'bank_transfer',
+    })
+    expect(manual.statusCode, manual.body).toBe(201)
+    const c = await t.client().post(`/api/v1/public/invoices/${token}/checkout`, { gateway: 'paypal' })
+    expect(c.statusCode, c.body).toBe(201)
+    expect(c.json().amount).toBe(50000)
+  })
+
+  it('a workspace without a gateway sends no pay link', async () => {
+    const solo = await t.user({ workspace: 'No Gateway Ltd' })
+    const cli = (
+      await solo.client.post('/api/v1/clients', {
+        name: 'Plain',
+        currency: 'EUR',
+        email: 'plain@client.test',
+      })
+    ).json().id
+    const d = await solo.client.post('/api/v1/invoices', {
+      clientId: cli,
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 1000 }],
+    })
+    await solo.client.post(`/api/v1/invoices/${d.json().id}/send`, { email: true })
+    const mail = await t.mail('plain@client.test')
+    expect(mail.text).not.toContain('pay=now')
   })
 })
 

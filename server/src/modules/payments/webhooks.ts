@@ -162,17 +162,7 @@ export async function syncPayment(
   }
   return withWorkspace(scope, async (tx) => {
     const [locked] = await tx.select().from(onlinePayments).where(eq(onlinePayments.id, row.id)).for('update')
-    const event: GatewayEvent = {
-      id: '',
-      type: 'return',
-      created: new Date(),
-      objectId: null,
-      gatewayPaymentId: state.gatewayPaymentId,
-      checkoutSessionId: row.checkoutSessionId,
-      metadata: state.metadata,
-      livemode: state.livemode,
-    }
-    await reconcile(tx, deps, ctx, locked!, event, state)
+    await applyPaymentState(tx, deps, ctx, locked!, state)
     const [after] = await tx
       .select({ status: onlinePayments.status })
       .from(onlinePayments)
@@ -180,6 +170,32 @@ export async function syncPayment(
     return after!.status
   })
 }
+
+/** `reconcile` outside a webhook, for callers holding the payment's row lock and its state (the payer's return, the demo seed). */
+export const applyPaymentState = (
+  tx: Tx,
+  deps: PaymentsDeps,
+  ctx: ServiceContext,
+  row: Row,
+  state: PaymentState,
+) =>
+  reconcile(
+    tx,
+    deps,
+    ctx,
+    row,
+    {
+      id: '',
+      type: 'state',
+      created: new Date(),
+      objectId: null,
+      gatewayPaymentId: state.gatewayPaymentId,
+      checkoutSessionId: row.checkoutSessionId,
+      metadata: state.metadata,
+      livemode: state.livemode,
+    },
+    state,
+  )
 
 async function findPayment(tx: Tx, gateway: Gateway, event: GatewayEvent): Promise<Row | null> {
   const ours = event.metadata.atrium_online_payment

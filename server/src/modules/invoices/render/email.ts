@@ -157,9 +157,25 @@ export async function renderDocumentEmail(
           ),
           doc.payUrl && !isQuote && doc.totals.amountDue > 0
             ? h(
-                Text,
-                { style: { textAlign: 'center', fontSize: '14px' } },
-                h(Link, { href: doc.payUrl, style: { color: brand } }, l.payOnline),
+                Section,
+                { style: { textAlign: 'center', padding: '0 0 8px' } },
+                h(
+                  Button,
+                  {
+                    href: doc.payUrl,
+                    style: {
+                      backgroundColor: '#ffffff',
+                      color: brand,
+                      border: `2px solid ${brand}`,
+                      borderRadius: '6px',
+                      padding: '10px 24px',
+                      fontSize: '15px',
+                      fontWeight: 600,
+                      textDecoration: 'none',
+                    },
+                  },
+                  l.payNow,
+                ),
               )
             : null,
           doc.paymentInstructions && !isQuote
