@@ -442,9 +442,12 @@ export async function copyCsvWithPrelude(
   })
   // Failed or abandoned before its end (a statement error, a client gone): the connection may still be
   // mid-COPY, so it is dropped rather than returned.
-  stream.once('close', () => {
+  // (pg-copy-streams emits PostgreSQL's error without destroying the stream, so both are heard.)
+  const drop = () => {
     if (!ended) release(true)
-  })
+  }
+  stream.once('close', drop)
+  stream.once('error', drop)
   await new Promise<void>((resolve, reject) => {
     const ready = () => {
       stream.off('error', fail)

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../../../test/harness.ts'
-import { readInWorkspace, withWorkspace } from './index.ts'
+import { copyCsvInWorkspace, readInWorkspace, withWorkspace } from './index.ts'
 
 let t: TestApp
 let u: TestUser
@@ -112,5 +112,64 @@ describe('readInWorkspace', () => {
       "select current_setting('role') as role, nullif(current_setting('app.workspace_id', true), '') as ws",
     )
     expect(outside[0]).toEqual({ role: 'none', ws: null })
+  })
+})
+
+describe('copyCsvInWorkspace', () => {
+  const onPostgres = () => t.database.pool !== undefined
+  const scope = () => ({ db: t.database.db, workspaceId: u.workspaceId as string })
+  const idleBack = async () => {
+    // Every connection is back in the pool, none left mid-COPY, and the next statement works.
+    for (let i = 0; i < 50 && t.database.pool!.idleCount !== t.database.pool!.totalCount; i++)
+      await new Promise((r) => setTimeout(r, 20))
+    expect(t.database.pool!.idleCount).toBe(t.database.pool!.totalCount)
+    const r = await readInWorkspace<{ n: number }>(scope(), sql`select count(*)::int as n from workspaces`)
+    expect(r[0]?.n).toBe(1)
+  }
+
+  it('is null on PGlite (the caller reads in pages)', async () => {
+    if (onPostgres()) return
+    expect(await copyCsvInWorkspace(scope(), sql`select 1`)).toBeNull()
+  })
+
+  it('streams CSV written by PostgreSQL, under row-level security, and returns the connection', async () => {
+    if (!onPostgres()) return
+    const stream = await copyCsvInWorkspace(
+      scope(),
+      sql`select 'Plain', 'a,"b"', E'line\nbreak', null, '' from workspaces`,
+    )
+    let text = ''
+    for await (const chunk of stream!) text += chunk
+    // One line: the workspace's own row only (row-level security applies). NULL is an empty cell,
+    // an empty text a quoted one.
+    expect(text).toBe('Plain,"a,""b""","line\nbreak",,""\n')
+    await idleBack()
+  })
+
+  it('rejects a failing statement before any byte, and a client gone mid-stream drops its connection', async () => {
+    if (!onPostgres()) return
+    await expect(copyCsvInWorkspace(scope(), sql`select * from no_such_table`)).rejects.toThrow(
+      /no_such_table/,
+    )
+    await idleBack()
+    const stream = await copyCsvInWorkspace(
+      scope(),
+      sql`select g, repeat('x', 200) from generate_series(1, 200000) g`,
+    )
+    const first = await new Promise<Buffer>((resolve) => stream!.once('data', resolve))
+    expect(first.toString().startsWith('1,')).toBe(true)
+    stream!.destroy()
+    await idleBack()
+    // A statement failing mid-stream ends the stream with PostgreSQL's error.
+    const failing = await copyCsvInWorkspace(
+      scope(),
+      sql`select 1 / (100000 - g) from generate_series(1, 200000) g`,
+    )
+    await expect(
+      (async () => {
+        for await (const _ of failing!);
+      })(),
+    ).rejects.toThrow(/division by zero/)
+    await idleBack()
   })
 })
