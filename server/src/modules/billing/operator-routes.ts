@@ -158,6 +158,7 @@ export function registerOperatorRoutes(root: FastifyInstance, kernel: Kernel) {
           found.id,
           { plan, limitOverrides: req.body.limitOverrides },
           'operator',
+          kernel.events,
         ),
       )
       entitlements.invalidate(found.id)

@@ -13,8 +13,10 @@ import { type AuditMeta, record } from '../../kernel/audit/index.ts'
 import { newId } from '../../kernel/db/ids.ts'
 import type { Db, Executor, Tx } from '../../kernel/db/index.ts'
 import { entitlements } from '../../kernel/entitlements/index.ts'
+import type { EventSink } from '../../kernel/events/index.ts'
 import { problems } from '../../kernel/http/problem.ts'
 import { enterWorkspace } from '../../kernel/tenancy/index.ts'
+import './events.ts'
 import { plans, workspaceBilling } from './schema.ts'
 
 export type PlanRow = typeof plans.$inferSelect
@@ -241,7 +243,7 @@ export type PlanSource = 'operator' | 'owner' | 'stripe'
 /**
  * Puts a workspace on a plan without Stripe (the operator capping a tenant, an owner moving to a free
  * plan), and/or sets the operator's limit overrides (`null` clears them), in the caller's transaction
- * entered in that workspace. Audited in the workspace as `billing.plan_changed` / `billing.limits_changed`.
+ * entered in that workspace. Audited in the workspace, and emitted (with `events`), as `billing.plan_changed` / `billing.limits_changed`.
  * Nothing is deleted: a plan below the current use only blocks new items.
  */
 export async function setWorkspacePlan(
@@ -250,6 +252,7 @@ export async function setWorkspacePlan(
   workspaceId: string,
   change: { plan?: PlanRow; limitOverrides?: LimitOverrides | null },
   source: PlanSource,
+  events?: EventSink,
 ): Promise<void> {
   await enterWorkspace(tx, workspaceId)
   const [before] = await tx
@@ -277,6 +280,13 @@ export async function setWorkspacePlan(
       before: { plan: previousPlanId },
       after: { plan: change.plan.id, planKey: change.plan.key, source },
     })
+  if (change.plan && change.plan.id !== previousPlanId)
+    await events?.emit(tx, 'billing.plan_changed', workspaceId, {
+      planKey: change.plan.key,
+      planName: change.plan.name,
+      previousPlanId,
+      source,
+    })
   if (change.limitOverrides !== undefined)
     await record(tx, workspaceId, meta, {
       action: 'billing.limits_changed',
@@ -284,6 +294,11 @@ export async function setWorkspacePlan(
       targetId: workspaceId,
       before: { limitOverrides: current?.limitOverrides ?? null },
       after: { limitOverrides: change.limitOverrides, source },
+    })
+  if (change.limitOverrides !== undefined)
+    await events?.emit(tx, 'billing.limits_changed', workspaceId, {
+      limitOverrides: change.limitOverrides,
+      source,
     })
   entitlements.invalidate(workspaceId)
 }
