@@ -76,7 +76,6 @@ let stripe: StripeTestServer
 let server: ChildProcess | null = null
 
 test.use({ baseURL })
-test.describe.configure({ mode: 'serial' })
 
 test.beforeAll(async () => {
   test.setTimeout(180_000)
@@ -155,6 +154,7 @@ test('an owner subscribes, previews and confirms a plan change, and sees the usa
   page,
   a11y,
 }) => {
+  test.slow()
   await newOwner(page, 'Bea Billing', 'Bills Co')
   for (const name of ['Northwind', 'Contoso', 'Fabrikam'])
     expect((await page.request.post('/api/v1/clients', { data: { name } })).status()).toBe(201)
@@ -188,7 +188,10 @@ test('an owner subscribes, previews and confirms a plan change, and sees the usa
   })
 
   // The customer pays; Stripe tells Atrium; back in Atrium the plan is active.
-  const { events } = stripe.billing.completeCheckout(sessionId, { brand: 'visa', last4: '4242' })
+  const { subscriptionId, events } = stripe.billing.completeCheckout(sessionId, {
+    brand: 'visa',
+    last4: '4242',
+  })
   await deliver(page, [...events, ...stripe.billing.takeEvents()])
   await page.goto('/settings/billing?checkout=success')
   await expect(page.getByText('Your subscription is being set up')).toBeVisible()
@@ -197,6 +200,31 @@ test('an owner subscribes, previews and confirms a plan change, and sees the usa
   await expect(meter(page, 'Clients')).toHaveAttribute('aria-valuetext', '3 of 50')
   await expect(page.getByRole('link', { name: 'Recurring' })).toBeVisible()
   await expect(page.getByText('Current plan', { exact: true }).last()).toBeVisible()
+
+  // The card is declined at renewal: past due, a banner on every page; the owner goes to Stripe's portal.
+  await deliver(page, stripe.billing.failPayment(subscriptionId))
+  // (The session answer may carry the workspace's cached state for a few seconds.)
+  const banner = page.getByRole('status').filter({ hasText: 'Payment failed' })
+  await expect(async () => {
+    await page.goto('/clients')
+    await expect(banner).toBeVisible({ timeout: 1_000 })
+  }).toPass({ timeout: 20_000 })
+  await a11y.scan(page, 'past-due banner')
+  await page.context().route('https://billing.stripe.com/**', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<html lang="en"><title>Portal</title></html>',
+    }),
+  )
+  await banner.getByRole('button', { name: 'Update payment method' }).click()
+  await expect(page).toHaveURL(/^https:\/\/billing\.stripe\.com\/p\/session\//)
+  await deliver(page, stripe.billing.recover(subscriptionId))
+  await expect(async () => {
+    await page.goto('/settings/billing')
+    await expect(page.getByText('Active', { exact: true })).toBeVisible({ timeout: 1_000 })
+    await expect(page.getByText('Payment failed')).toHaveCount(0, { timeout: 1_000 })
+  }).toPass({ timeout: 20_000 })
 
   // Upgrade: the proration preview first, then the change.
   await page.getByRole('button', { name: 'Choose Business' }).click()
@@ -239,6 +267,7 @@ test('the operator caps a workspace; its owner sees the limit and a 402 when goi
   browser,
   a11y,
 }) => {
+  test.slow()
   const owner = await newOwner(page, 'Carl Capped', 'Capped Co')
   const slug = (await (await page.request.get('/api/v1/me')).json()).activeWorkspace.slug as string
   for (const name of ['Alpha', 'Beta'])
@@ -306,4 +335,42 @@ test('the operator caps a workspace; its owner sees the limit and a 402 when goi
   await expect(page).toHaveURL(/\/settings\/billing$/)
   await expect(page.getByRole('heading', { name: 'Plans' })).toBeVisible()
   await a11y.flush()
+})
+
+test('without Stripe on the installation, the billing page shows the plan and the usage only', async ({
+  page,
+  a11y,
+}) => {
+  // The other journeys' server: no STRIPE_SECRET_KEY, no plans file (the default free plan, unlimited).
+  const plain = `http://localhost:${Number(process.env.E2E_PORT ?? 3100)}`
+  const owner = person('Nora Nostripe')
+  await page.goto(`${plain}/sign-up`)
+  await page.getByLabel('Full name').fill(owner.name)
+  await page.getByLabel('Email address').fill(owner.email)
+  await page.getByLabel('Password').fill(owner.password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await expect(page.getByText('Check your inbox')).toBeVisible()
+  await expect(async () => {
+    await page.goto(`${plain}/dev/mail`)
+    await expect(page.getByRole('article').filter({ hasText: owner.email }).first()).toBeVisible({
+      timeout: 1_000,
+    })
+  }).toPass({ timeout: 30_000 })
+  await page.getByRole('article').filter({ hasText: owner.email }).first().getByRole('link').first().click()
+  await expect(page.getByText('Your email is verified')).toBeVisible()
+  await page.goto(`${plain}/sign-in`)
+  await page.getByLabel('Email address').fill(owner.email)
+  await page.getByLabel('Password').fill(owner.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await createWorkspace(page, 'Plain Co', `plain-${uniqueSuffix()}`)
+  await page.goto(`${plain}/settings/billing`)
+  await expect(
+    page.getByText('Paid plans are not sold on this installation.', { exact: false }),
+  ).toBeVisible()
+  await expect(meter(page, 'Clients')).toHaveAttribute('aria-valuetext', '0 (unlimited)')
+  await expect(page.getByRole('heading', { name: 'Plans' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Manage payment method' })).toHaveCount(0)
+  // Every feature is on: recurring invoices are offered.
+  await expect(page.getByRole('link', { name: 'Recurring invoices' })).toBeVisible()
+  await a11y.scan(page, 'billing without Stripe')
 })
