@@ -240,7 +240,7 @@ export async function changePlan(
       )
     if (row.planId === plan.id) return
     await withWorkspace(ctx, async (tx) => {
-      await setWorkspacePlan(tx, ctx.meta, ctx.workspaceId, { plan }, 'owner')
+      await setWorkspacePlan(tx, ctx.meta, ctx.workspaceId, { plan }, 'owner', deps.events)
       await tx
         .update(workspaceBilling)
         .set({ status: 'free', interval: null })
