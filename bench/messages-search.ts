@@ -70,7 +70,7 @@ export async function messageSearchBench(opts: { fresh?: boolean } = {}) {
     const small = results['msg-small']!
     const ratio = (f: (r: LoadResult) => number) => median(big.map(f)) / Math.max(0.001, median(small.map(f)))
     console.log(
-      `  10 M vs 10 k: p99 ${fmt(
+      `  ${data.workspaces['msg-big']!.messages.toLocaleString('en')} vs 10,000 messages: p99 ${fmt(
         ratio((r) => r.p99),
         2,
       )}×, PostgreSQL CPU per search ${fmt(
