@@ -258,6 +258,7 @@ test('an owner subscribes, previews and confirms a plan change, and sees the usa
   // Stripe's invoices for the workspace.
   await expect(page.getByRole('region', { name: 'Invoices' }).getByRole('row')).not.toHaveCount(1)
   await page.setViewportSize({ width: 1280, height: 1500 })
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: 'docs/screenshot-billing.png', fullPage: true })
   await a11y.flush()
 })
