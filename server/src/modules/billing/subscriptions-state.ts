@@ -245,6 +245,7 @@ export async function applySubscription(
     row.currentPeriodEnd?.getTime() !== next.currentPeriodEnd?.getTime() ||
     row.trialEndsAt?.getTime() !== next.trialEndsAt?.getTime()
   if (moved && !changes.length) changes.push('period')
-  if (plan.id !== fromPlan.id) entitlements.invalidate(workspaceId)
+  // The session answer carries the status from the same cache: any change, not only a new plan.
+  if (changes.length || plan.id !== fromPlan.id) entitlements.invalidate(workspaceId)
   return changes
 }
