@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { heldScope } from '../db/held.ts'
 import type { Database } from '../db/index.ts'
 import { withWorkspace } from '../tenancy/index.ts'
 import { type EntitlementsRegistry, entitlements, periodOf, quotaExceeded } from './index.ts'
@@ -59,7 +60,9 @@ export function registerApiCallMetering(
       seen.set(workspaceId, s)
     }
     const cached = registry.peek(workspaceId)
-    if (!cached || performance.now() - s.loadedAt > refreshMs) refresh(workspaceId, s)
+    // Outside the request's scope: its reads must not become the transaction an Idempotency-Key
+    // request holds for its answer (kernel/db/held.ts).
+    if (!cached || performance.now() - s.loadedAt > refreshMs) heldScope.exit(() => refresh(workspaceId, s))
     const allowed = cached?.limits.apiCallsPerMonth ?? null
     if (allowed !== null && s.loadedAt > -Infinity && !EXEMPT.test(req.url)) {
       const used = s.stored + s.since
