@@ -145,17 +145,7 @@ export async function operatorWorkspaces(
         )
       : undefined,
   ].filter(Boolean)
-  const rows = await db
-    .select({
-      id: workspaces.id,
-      name: workspaces.name,
-      slug: workspaces.slug,
-      createdAt: workspaces.createdAt,
-      status: workspaceBilling.status,
-      limitOverrides: workspaceBilling.limitOverrides,
-    })
-    .from(workspaces)
-    .leftJoin(workspaceBilling, eq(workspaceBilling.workspaceId, workspaces.id))
+  const rows = await operatorRows(db)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(sql`${workspaces.createdAt} desc`, sql`${workspaces.id} desc`)
     .limit(q.limit + 1)
@@ -192,9 +182,9 @@ export async function operatorWorkspace(
   }
 }
 
-/** A workspace for the operator by id, or null. */
-export async function findWorkspaceForOperator(db: Db, id: string) {
-  const [w] = await db
+/** Workspaces with their billing row, as the operator's list and lookup read them. */
+const operatorRows = (db: Db) =>
+  db
     .select({
       id: workspaces.id,
       name: workspaces.name,
@@ -205,7 +195,10 @@ export async function findWorkspaceForOperator(db: Db, id: string) {
     })
     .from(workspaces)
     .leftJoin(workspaceBilling, eq(workspaceBilling.workspaceId, workspaces.id))
-    .where(eq(workspaces.id, id))
+
+/** A workspace for the operator by id, or null. */
+export async function findWorkspaceForOperator(db: Db, id: string) {
+  const [w] = await operatorRows(db).where(eq(workspaces.id, id))
   return w ?? null
 }
 
