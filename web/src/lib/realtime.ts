@@ -1,5 +1,6 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query'
 import { ApiError, api } from './api.ts'
+import { coalescer } from './coalesce.ts'
 import { createRegistry } from './registry/store.ts'
 
 /** What the server sends: what changed, by ids (never the data: queries refetch it). */
@@ -25,6 +26,9 @@ export type RealtimeHandler = {
 
 export const realtimeHandlers = createRegistry<RealtimeHandler>('realtime handler')
 export const registerRealtimeHandler = (h: RealtimeHandler) => realtimeHandlers.register(h)
+
+/** Events for one query within this window refetch it once more at its end, not once each. */
+const REFETCH_WINDOW_MS = 300
 
 const matches = (types: string[], type: string) =>
   types.some((t) => (t.endsWith('.') ? type.startsWith(t) : t === type))
@@ -60,6 +64,11 @@ export function startRealtime(queryClient: QueryClient): RealtimeConnection {
   const rooms = new Map<string, number>()
   const signalListeners = new Set<(signal: RealtimeSignal) => void>()
 
+  const invalidate = coalescer<QueryKey>(
+    (queryKey) => void queryClient.invalidateQueries({ queryKey }),
+    REFETCH_WINDOW_MS,
+    (queryKey) => JSON.stringify(queryKey),
+  )
   const apply = (e: RealtimeEvent) => {
     if (last !== null && e.cursor <= last) return
     last = e.cursor
@@ -68,8 +77,7 @@ export function startRealtime(queryClient: QueryClient): RealtimeConnection {
       return
     }
     for (const h of realtimeHandlers.list())
-      if (matches(h.types, e.type))
-        for (const queryKey of h.invalidate(e)) void queryClient.invalidateQueries({ queryKey })
+      if (matches(h.types, e.type)) for (const queryKey of h.invalidate(e)) invalidate(queryKey)
   }
 
   const catchUp = async () => {

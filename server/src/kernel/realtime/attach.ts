@@ -5,7 +5,7 @@ import type { Role } from '../access/index.ts'
 import { sessionFromCookie } from '../auth/session.ts'
 import type { Kernel } from '../kernel.ts'
 import { startDispatcher } from './dispatcher.ts'
-import { mayJoin, type RoomContext } from './index.ts'
+import { mayJoin, parseRoom, type RoomContext } from './index.ts'
 import { rooms } from './rooms.ts'
 import { membershipOf } from './service.ts'
 import { verifyRealtimeToken } from './token.ts'
@@ -286,6 +286,8 @@ function onConnection(socket: Socket, kernel: Kernel, limits: RealtimeLimits): v
     const name = rooms.resource(ws, room)
     if (socket.rooms.has(name)) return ack?.({ ok: true })
     if (socket.rooms.size - 2 >= limits.maxRooms) return ack?.({ ok: false, error: 'too_many_rooms' })
+    // A member room's events reach its members' own rooms: it is not joined.
+    if (parseRoom(room)?.members) return ack?.({ ok: false, error: 'invalid_room' })
     if (!(await mayJoin(ctx, room))) return ack?.({ ok: false, error: 'forbidden' })
     if (socket.disconnected) return
     socket.join(name)

@@ -1,10 +1,12 @@
 import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Server } from 'socket.io'
+import { heldScope } from '../db/held.ts'
+import type { Db } from '../db/index.ts'
 import type { Kernel } from '../kernel.ts'
-import { MEMBERSHIP_CHANGED, NOTIFY_CHANNEL } from './index.ts'
+import { MEMBERSHIP_CHANGED, NOTIFY_CHANNEL, parseRoom, type RoomMembers } from './index.ts'
 import { rooms } from './rooms.ts'
-import { hasPending, numberPending } from './service.ts'
+import { type DispatchedEvent, hasPending, numberPending } from './service.ts'
 
 const BATCH = 1000
 /** A safety net for a lost notification (a LISTEN connection that dropped): look every few seconds. */
@@ -26,8 +28,15 @@ export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
     do {
       again = false
       const events = await numberPending(database.db, BATCH)
+      const members = await memberRooms(database.db, events, log)
       for (const e of events) {
         const { workspaceId, ...message } = e
+        const to = members.get(`${workspaceId} ${e.room}`)
+        if (to) {
+          // One emit to every member's user room: encoded once (and one Redis message), each socket once.
+          if (to.length) io.to(to).emit('event', message)
+          continue
+        }
         const room = rooms.ofEvent(workspaceId, e.room)
         io.to(room).emit('event', message)
         if (e.type === MEMBERSHIP_CHANGED) io.in(room).disconnectSockets(true)
@@ -78,6 +87,40 @@ export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
       await running
     },
   }
+}
+
+/**
+ * The Socket.IO user rooms of the member rooms among these events (`defineRoomKind(..., { members })`),
+ * by `<workspace> <room>`: one query per distinct room, read now, so whoever left before the dispatch
+ * is not told. A room whose query fails is told to no one live (logged); its event stays readable
+ * through the catch-up route.
+ */
+async function memberRooms(db: Db, events: DispatchedEvent[], log: Logger) {
+  const out = new Map<string, string[]>()
+  const wanted = new Map<string, { workspaceId: string; id: string; members: RoomMembers }>()
+  for (const e of events) {
+    if (e.room === 'workspace' || e.room.startsWith('user:')) continue
+    const key = `${e.workspaceId} ${e.room}`
+    if (wanted.has(key)) continue
+    const parsed = parseRoom(e.room)
+    if (parsed?.members)
+      wanted.set(key, { workspaceId: e.workspaceId, id: parsed.id, members: parsed.members })
+  }
+  await Promise.all(
+    [...wanted].map(async ([key, w]) => {
+      try {
+        const userIds = await heldScope.exit(() => w.members(db, w.workspaceId, w.id))
+        out.set(
+          key,
+          userIds.map((u) => rooms.user(w.workspaceId, u)),
+        )
+      } catch (err) {
+        log.warn({ err, room: key }, 'realtime: could not read a member room; its event is left to catch-up')
+        out.set(key, [])
+      }
+    }),
+  )
+  return out
 }
 
 /** LISTEN on a connection of its own, reconnected when it drops (a sweep runs meanwhile). */

@@ -32,18 +32,35 @@ export type RoomContext = { db: Db; workspaceId: string; actor: Actor }
 /** Says whether the actor may see the room's events; throwing counts as no. */
 export type RoomAuthorizer = (ctx: RoomContext, id: string) => Promise<boolean> | boolean
 
-const roomKinds = new Map<string, RoomAuthorizer>()
+/**
+ * The user ids a member room's events go to, read when the event is dispatched (one query for all of
+ * them). It must name the same people `authorize` admits, since the catch-up route asks `authorize`.
+ */
+export type RoomMembers = (db: Db, workspaceId: string, id: string) => Promise<string[]>
+
+type RoomKind = { authorize: RoomAuthorizer; members?: RoomMembers }
+const roomKinds = new Map<string, RoomKind>()
 const KIND = /^[a-z][a-z0-9_-]{0,39}$/
 /** Resource ids in room names: prefixed ids, UUIDs. */
 export const ROOM_ID = /^[A-Za-z0-9_-]{1,80}$/
 
-/** Declares a kind of resource room; modules call it once, at import. */
-export function defineRoomKind(kind: string, authorize: RoomAuthorizer): void {
+/**
+ * Declares a kind of resource room; modules call it once, at import. With `members`, it is a member
+ * room: sockets do not join it; each of its events is stored once and emitted once to the user rooms
+ * of the people `members` names at dispatch (instead of one event per person), and the catch-up route
+ * shows it to those `authorize` admits when they read it.
+ */
+export function defineRoomKind(
+  kind: string,
+  authorize: RoomAuthorizer,
+  options: { members?: RoomMembers } = {},
+): void {
   if (!KIND.test(kind) || kind === 'workspace' || kind === 'user')
     throw new Error(`invalid realtime room kind: ${kind}`)
   const existing = roomKinds.get(kind)
-  if (existing && existing !== authorize) throw new Error(`realtime room kind ${kind} is declared twice`)
-  roomKinds.set(kind, authorize)
+  if (existing && (existing.authorize !== authorize || existing.members !== options.members))
+    throw new Error(`realtime room kind ${kind} is declared twice`)
+  roomKinds.set(kind, { authorize, members: options.members })
 }
 
 /** The room name an audience is stored under (`workspace`, `user:<id>`, `<kind>:<id>`). */
@@ -56,14 +73,16 @@ export function roomOf(audience: Audience): string {
 }
 
 /** Splits a resource room name; null when it names no declared kind or a malformed id. */
-export function parseRoom(room: string): { kind: string; id: string; authorize: RoomAuthorizer } | null {
+export function parseRoom(
+  room: string,
+): { kind: string; id: string; authorize: RoomAuthorizer; members?: RoomMembers } | null {
   const colon = room.indexOf(':')
   if (colon <= 0) return null
   const kind = room.slice(0, colon)
   const id = room.slice(colon + 1)
-  const authorize = roomKinds.get(kind)
-  if (!authorize || !ROOM_ID.test(id) || kind === 'user') return null
-  return { kind, id, authorize }
+  const def = roomKinds.get(kind)
+  if (!def || !ROOM_ID.test(id) || kind === 'user') return null
+  return { kind, id, authorize: def.authorize, members: def.members }
 }
 
 /** Whether the actor may see a resource room's events (an error or an unknown room is a no). */

@@ -1,7 +1,8 @@
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm'
-import { type Actor, can } from '../../kernel/access/index.ts'
-import type { Tx } from '../../kernel/db/index.ts'
+import { type Actor, can, type Role } from '../../kernel/access/index.ts'
+import type { Db, Tx } from '../../kernel/db/index.ts'
 import { problems } from '../../kernel/http/problem.ts'
+import { readInWorkspace } from '../../kernel/tenancy/index.ts'
 import { conversationParticipants, conversations } from './schema.ts'
 
 export type Conversation = typeof conversations.$inferSelect
@@ -95,6 +96,23 @@ export async function readersAmong(tx: Tx, c: Conversation, userIds: readonly st
       : await tx.execute(sql`select p.user_id::text as id from conversation_participants p
           where p.conversation_id = ${c.id} and p.left_at is null and p.type = 'member' and p.user_id in (${list})`)
   return (r as unknown as { rows: { id: string }[] }).rows.map((x) => x.id)
+}
+
+/** The member room of a conversation's participants (`conversation.activity` of one that is not public). */
+export const MEMBER_ROOM = 'conversation-members'
+
+/**
+ * Who reads a conversation that is not public, as its member room's audience at dispatch: current
+ * member participants whose role may read messages (the rule of `mayRead`), in one query.
+ */
+export async function conversationReaders(db: Db, workspaceId: string, id: string): Promise<string[]> {
+  const rows = await readInWorkspace<{ user_id: string; role: Role }>(
+    { db, workspaceId },
+    sql`select p.user_id::text as user_id, m.role from conversation_participants p
+          join memberships m on m.workspace_id = p.workspace_id and m.user_id = p.user_id
+         where p.conversation_id = ${id} and p.type = 'member' and p.left_at is null`,
+  )
+  return rows.filter((r) => can({ userId: r.user_id, role: r.role }, 'messaging:read')).map((r) => r.user_id)
 }
 
 /** User ids of the current member participants (team members; external participants are not). */

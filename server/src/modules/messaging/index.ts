@@ -2,10 +2,10 @@ import { messagingPermissions } from '../../../../contracts/messaging.ts'
 import { noEvents } from '../../kernel/events/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { defineModule } from '../../kernel/module.ts'
-import { defineRoomKind } from '../../kernel/realtime/index.ts'
+import { defineRoomKind, type RoomAuthorizer } from '../../kernel/realtime/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import { registerFileRecordType } from '../files/index.ts'
-import { readableConversations, writableMessages } from './access.ts'
+import { conversationReaders, MEMBER_ROOM, readableConversations, writableMessages } from './access.ts'
 import { canReadConversation, createConversation, type MessagingDeps } from './conversations.service.ts'
 import './events.ts'
 import { sql } from 'drizzle-orm'
@@ -14,9 +14,12 @@ import { registerMessagingRoutes } from './routes.ts'
 import * as tables from './schema.ts'
 
 // Sockets join `conversation:<id>` only when they may read it; the catch-up route applies the same rule.
-defineRoomKind('conversation', (ctx, id) =>
-  withWorkspace({ db: ctx.db, workspaceId: ctx.workspaceId }, (tx) => canReadConversation(tx, ctx.actor, id)),
-)
+const mayReadConversation: RoomAuthorizer = (ctx, id) =>
+  withWorkspace({ db: ctx.db, workspaceId: ctx.workspaceId }, (tx) => canReadConversation(tx, ctx.actor, id))
+defineRoomKind('conversation', mayReadConversation)
+// `conversation-members:<id>`: what every participant's sidebar hears of a conversation that is not
+// public (`conversation.activity`), one event for all of them, sent to their own sockets at dispatch.
+defineRoomKind(MEMBER_ROOM, mayReadConversation, { members: conversationReaders })
 
 // A message's attachments are visible to whoever may read its conversation; only its author attaches
 // files to it (or removes them), while they may still edit it.

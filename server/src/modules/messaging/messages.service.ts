@@ -12,13 +12,14 @@ import { newId } from '../../kernel/db/ids.ts'
 import type { Tx } from '../../kernel/db/index.ts'
 import type { ServiceContext } from '../../kernel/http/context.ts'
 import { problems } from '../../kernel/http/problem.ts'
-import { publish, publishMany } from '../../kernel/realtime/index.ts'
+import { type Audience, publish, publishMany } from '../../kernel/realtime/index.ts'
 import { searchIndex } from '../../kernel/search/index.ts'
 import { attachUploads, files } from '../../kernel/storage/index.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
 import {
   type Conversation,
   loadConversation,
+  MEMBER_ROOM,
   type Participant,
   participantUserIds,
   readersAmong,
@@ -136,9 +137,12 @@ function assertWritable(c: Conversation, p: Participant | null) {
 }
 
 /** Everyone whose conversation list should show activity: a room for the conversation, then people. */
-async function activityAudience(tx: Tx, c: Conversation) {
-  if (c.kind === 'channel_public') return [{ audience: 'workspace' as const }]
-  return (await participantUserIds(tx, c.id)).map((u) => ({ audience: { user: u } }))
+/**
+ * Who hears that a conversation moved (the sidebar's `conversation.activity`): the workspace for a
+ * public channel, else its member room — one event, sent at dispatch to the participants of that moment.
+ */
+function activityAudience(c: Conversation): Audience {
+  return c.kind === 'channel_public' ? 'workspace' : { kind: MEMBER_ROOM, id: c.id }
 }
 
 export async function postMessage(
@@ -219,7 +223,7 @@ export async function postMessage(
     const ids = { conversationId, messageId: m.id, ...(parent ? { parentId: parent.id } : {}) }
     await publishMany(tx, ctx.workspaceId, [
       { audience: { kind: 'conversation', id: conversationId }, type: 'message.created', ids },
-      ...(await activityAudience(tx, c)).map((a) => ({ ...a, type: 'conversation.activity', ids })),
+      { audience: activityAudience(c), type: 'conversation.activity', ids },
     ])
     await deps.events.emit(tx, 'message.created', ctx.workspaceId, {
       conversationId,

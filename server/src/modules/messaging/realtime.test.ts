@@ -108,6 +108,49 @@ describe('messaging over realtime (socket.io-client)', () => {
     for (const x of [a, b, c]) x.socket.close()
   })
 
+  it("a private conversation's activity reaches each participant's own sockets once, no one else's, and not a removed member", async () => {
+    const id = await channel('channel_private', [bob.id])
+    const a = await connect(url, alice)
+    const b = await connect(url, bob)
+    const b2 = await connect(url, bob)
+    const c = await connect(url, carol)
+    // The member room is not joined: its events come to each participant's own room.
+    expect(await join(b, `conversation-members:${id}`)).toEqual({ ok: false, error: 'invalid_room' })
+    expect(await join(c, `conversation-members:${id}`)).toEqual({ ok: false, error: 'invalid_room' })
+    const m = await post(alice, id, 'activity for the sidebar')
+    const activity = (x: Conn) => x.events.filter((e) => e.type === 'conversation.activity')
+    await until(
+      () => activity(b).length === 1 && activity(b2).length === 1 && activity(a).length === 1,
+      'activity',
+    )
+    expect(activity(b)[0]).toMatchObject({
+      room: `conversation-members:${id}`,
+      ids: { conversationId: id, messageId: m },
+    })
+    // One stored event for the conversation, whatever its number of participants.
+    const stored = await t.database.query<{ n: number }>(
+      `select count(*)::int as n from realtime_events where type = 'conversation.activity' and payload->>'messageId' = $1`,
+      [m],
+    )
+    expect(Number(stored[0]?.n)).toBe(1)
+
+    // Bob leaves the participants: the next message's activity no longer reaches him, live or on catch-up.
+    expect((await alice.client.del(`/api/v1/conversations/${id}/members/${bob.id}`)).statusCode).toBe(204)
+    const m2 = await post(alice, id, 'after bob left')
+    await until(() => activity(a).some((e) => e.ids.messageId === m2), 'activity after the removal')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(activity(b).some((e) => e.ids.messageId === m2)).toBe(false)
+    expect(activity(c)).toEqual([])
+    const caught = async (u: TestUser) =>
+      ((await u.client.get('/api/v1/realtime/events?after=0&limit=500')).json().data as RealtimeMessage[])
+        .filter((e) => e.room === `conversation-members:${id}`)
+        .map((e) => e.ids.messageId)
+    expect(await caught(alice)).toEqual([m, m2])
+    expect(await caught(carol)).toEqual([])
+    expect(await caught(bob)).toEqual([])
+    for (const x of [a, b, b2, c]) x.socket.close()
+  })
+
   it('a removed member is disconnected from the room at once and cannot rejoin', async () => {
     const id = await channel('channel_private', [bob.id])
     const b = await connect(url, bob)
