@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import pg from 'pg'
 import { toMinorUnits } from '../../../../contracts/money.ts'
+import type { Tx } from '../db/index.ts'
 import { type FieldError, problems } from '../http/problem.ts'
 import type { RecordType, SortField } from './record-type.ts'
 
@@ -223,6 +224,66 @@ export function searchFrom(type: RecordType, search: string | null, depth: numbe
     : sql`${table} join search_records(${type.name}, ${search}, ${depth}) s on s.record_id = ${alias(type)}.id`
 }
 
+/** Ids as one `text[]` literal: a constant array the planner looks up by key (see the indexer's `idArray`). */
+export const textArray = (ids: readonly string[]): SQL =>
+  sql`${`{${ids.map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
+
+/** Each call of `searchNewest` asks `search_records_newest` for at most this many matches. */
+const NEWEST_BATCH = 1000
+
+/** The most matches `searchNewest` reads for one page before it answers with what it found so far. */
+export const NEWEST_READ_LIMIT = 5000
+
+/**
+ * A page of the records matching every word of `search`, newest first (ids descending: a type prefix
+ * and a UUIDv7, so creation order), read through `search_records_newest` in growing batches: `keep`
+ * gets each batch's ids (a `text[]` literal, newest first) and answers the records the caller shows —
+ * its own visibility rule and filters applied by key — newest first, at most `want`. The cost follows the
+ * page, not how many records hold the words. `next` is the keyset cursor's id: the page's last record,
+ * or, when the page did not fill within `NEWEST_READ_LIMIT` matches (a rare filter, records the viewer
+ * may not read) or within the function's budget of records read (words that seldom meet), where the
+ * reading stopped, so the next page continues below it.
+ */
+export async function searchNewest<T extends { id: string }>(
+  tx: Tx,
+  type: RecordType,
+  search: string,
+  opts: {
+    before: string | null
+    limit: number
+    keep: (ids: SQL, want: number) => Promise<T[]>
+    readLimit?: number
+  },
+): Promise<{ rows: T[]; next: string | null }> {
+  const want = opts.limit + 1
+  const readLimit = opts.readLimit ?? NEWEST_READ_LIMIT
+  const rows: T[] = []
+  let before = opts.before
+  let read = 0
+  let batch = Math.min(want, NEWEST_BATCH)
+  for (;;) {
+    const found = (
+      (await tx.execute(
+        sql`select record_id, hit from search_records_newest(${type.name}, ${search}, ${before}::text, ${batch}::int)`,
+      )) as unknown as { rows: { record_id: string; hit: boolean }[] }
+    ).rows
+    const ids = found.filter((f) => f.hit).map((f) => f.record_id)
+    const stop = found.find((f) => !f.hit)?.record_id ?? null
+    read += ids.length
+    if (ids.length) rows.push(...(await opts.keep(textArray(ids), want - rows.length)))
+    if (rows.length >= want) {
+      const page = rows.slice(0, opts.limit)
+      return { rows: page, next: page[page.length - 1]?.id ?? null }
+    }
+    // The function spent its budget of records read (words that seldom meet): answer what was found.
+    if (stop !== null) return { rows, next: stop }
+    if (ids.length < batch) return { rows, next: null }
+    before = ids[ids.length - 1] ?? null
+    if (read >= readLimit) return { rows, next: before }
+    batch = Math.min(batch * 4, NEWEST_BATCH)
+  }
+}
+
 /**
  * How many matches to ask the search for: with nothing else to filter, just the page (a word's best
  * postings answer it); otherwise the best thousand, which the other conditions then narrow.
@@ -260,12 +321,13 @@ export function encodeListCursor(c: ListCursor): string {
 /**
  * A cursor as the client sent it back: it must belong to this sort, and its values must be what this
  * sort's cursors hold (a valid instant for dates, an id of the right shape), or the answer is a 400
- * naming `cursor`. `kind` is the sort's keyset field kind, or 'offset' for ranked and computed orders.
+ * naming `cursor`. `kind` is the sort's keyset field kind, 'offset' for ranked and computed orders, or
+ * 'id' for an order by id alone (`searchNewest`: the cursor holds the id to continue below).
  */
 export function decodeListCursor(
   raw: string | undefined,
   sortKey: string,
-  kind: SortField['kind'] | 'offset',
+  kind: SortField['kind'] | 'offset' | 'id',
 ): ListCursor | null {
   if (!raw) return null
   let c: Record<string, unknown> | null = null
@@ -273,7 +335,9 @@ export function decodeListCursor(
     c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
   } catch {}
   if (c && typeof c === 'object' && c.s === sortKey) {
-    if (kind === 'offset') {
+    if (kind === 'id') {
+      if (typeof c.id === 'string' && ID.test(c.id)) return { s: sortKey, v: c.id, id: c.id }
+    } else if (kind === 'offset') {
       if (Number.isInteger(c.o) && (c.o as number) >= 0 && (c.o as number) <= MAX_OFFSET)
         return { s: sortKey, o: c.o as number }
     } else if (typeof c.id === 'string' && ID.test(c.id) && typeof c.v === 'string' && c.v.length <= 1000) {

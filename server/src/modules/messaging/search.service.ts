@@ -11,8 +11,7 @@ import {
   decodeListCursor,
   encodeListCursor,
   keysetCursor,
-  SEARCH_LIMIT,
-  searchFrom,
+  searchNewest,
   searchText,
 } from '../../kernel/search/list.ts'
 import { withWorkspace } from '../../kernel/tenancy/index.ts'
@@ -23,6 +22,9 @@ import { messageRecords } from './search.ts'
 
 const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
 
+/** The cursor of a search with words: newest matches first, continued below an id. */
+const MATCH_SORT = 'match'
+
 type Hit = {
   id: string
   conversation_id: string
@@ -32,8 +34,9 @@ type Hit = {
 }
 
 /**
- * Messages the actor may read that match the words and filters: best matches first when searching,
- * newest first otherwise. Never a message of a conversation they cannot read.
+ * Messages the actor may read that match the words and filters, newest first: with words, the newest
+ * matches (`searchNewest`, keyset by id), checked in batches against visibility and filters; without,
+ * the newest messages (keyset by creation time). Never a message of a conversation they cannot read.
  */
 export async function searchMessages(ctx: ServiceContext, q: z.output<typeof SearchQuerySchema>) {
   assertCan(ctx.actor, 'messaging:read')
@@ -54,27 +57,36 @@ export async function searchMessages(ctx: ServiceContext, q: z.output<typeof Sea
   const search = searchText(q.q) || null
   const sort = declaredSort(messageRecords, '-created')
   if (!sort) throw new Error('messages sort by creation')
-  const cursor = decodeListCursor(q.cursor, search ? 'rank' : sort.key, search ? 'offset' : 'timestamp')
-  let order: SQL
-  let offset = 0
-  if (search) {
-    order = sql`s.score desc, m.created_at desc, m.id`
-    offset = cursor && 'o' in cursor ? cursor.o : 0
-  } else {
-    order = sql`m.created_at desc, m.id desc`
-    if (cursor && 'v' in cursor) conditions.push(afterCursor(messageRecords, sort, cursor))
-  }
+  const cursor = decodeListCursor(q.cursor, search ? MATCH_SORT : sort.key, search ? 'id' : 'timestamp')
   return withWorkspace(ctx, async (tx) => {
-    const rows = rowsOf<Hit>(
-      await tx.execute(sql`select m.id, m.conversation_id, c.kind as conversation_kind, c.name as conversation_name, m.created_at
-        from ${searchFrom(messageRecords, search, SEARCH_LIMIT)}
-        join conversations c on c.id = m.conversation_id
-        where ${sql.join(conditions, sql` and `)}
-        order by ${order} limit ${q.limit + 1} offset ${offset}`),
-    )
-    const more = rows.length > q.limit
-    const page = rows.slice(0, q.limit)
-    const last = page[page.length - 1]
+    const select = (where: SQL[], order: SQL, limit: number) =>
+      sql`select m.id, m.conversation_id, c.kind as conversation_kind, c.name as conversation_name, m.created_at
+        from messages m join conversations c on c.id = m.conversation_id
+        where ${sql.join(where, sql` and `)}
+        order by ${order} limit ${limit}`
+    let page: Hit[]
+    let nextCursor: string | null
+    if (search) {
+      const found = await searchNewest(tx, messageRecords, search, {
+        before: cursor && 'id' in cursor ? cursor.id : null,
+        limit: q.limit,
+        keep: async (ids, want) =>
+          rowsOf<Hit>(
+            await tx.execute(select([sql`m.id = any(${ids})`, ...conditions], sql`m.id desc`, want)),
+          ),
+      })
+      page = found.rows
+      nextCursor = found.next ? encodeListCursor({ s: MATCH_SORT, v: found.next, id: found.next }) : null
+    } else {
+      if (cursor && 'v' in cursor) conditions.push(afterCursor(messageRecords, sort, cursor))
+      const rows = rowsOf<Hit>(
+        await tx.execute(select(conditions, sql`m.created_at desc, m.id desc`, q.limit + 1)),
+      )
+      page = rows.slice(0, q.limit)
+      const last = page[page.length - 1]
+      nextCursor =
+        rows.length > q.limit && last ? keysetCursor(sort, new Date(last.created_at), last.id) : null
+    }
     const full = page.length
       ? await tx
           .select()
@@ -104,12 +116,7 @@ export async function searchMessages(ctx: ServiceContext, q: z.output<typeof Sea
             ]
           : []
       }),
-      nextCursor:
-        more && last
-          ? search
-            ? encodeListCursor({ s: 'rank', o: offset + q.limit })
-            : keysetCursor(sort, new Date(last.created_at), last.id)
-          : null,
+      nextCursor,
     }
   })
 }
