@@ -31,10 +31,11 @@ export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
       const members = await memberRooms(database.db, events, log)
       for (const e of events) {
         const { workspaceId, ...message } = e
-        const to = members.get(`${workspaceId} ${e.room}`)
-        if (to) {
+        const audience = members.get(`${workspaceId} ${e.room}`)
+        if (audience) {
           // One emit to every member's user room: encoded once (and one Redis message), each socket once.
-          if (to.length) io.to(to).emit('event', message)
+          const { to, except } = audience
+          if (to.length) (except ? io.to(to).except(except) : io.to(to)).emit('event', message)
           continue
         }
         const room = rooms.ofEvent(workspaceId, e.room)
@@ -92,31 +93,38 @@ export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
 /**
  * The Socket.IO user rooms of the member rooms among these events (`defineRoomKind(..., { members })`),
  * by `<workspace> <room>`: one query per distinct room, read now, so whoever left before the dispatch
- * is not told. A room whose query fails is told to no one live (logged); its event stays readable
+ * is not told; sockets in the kind's `heardIn` room are skipped. A room whose query fails is told to no one live (logged); its event stays readable
  * through the catch-up route.
  */
 async function memberRooms(db: Db, events: DispatchedEvent[], log: Logger) {
-  const out = new Map<string, string[]>()
-  const wanted = new Map<string, { workspaceId: string; id: string; members: RoomMembers }>()
+  const out = new Map<string, { to: string[]; except?: string }>()
+  const wanted = new Map<
+    string,
+    { workspaceId: string; id: string; members: RoomMembers; heardIn?: (id: string) => string }
+  >()
   for (const e of events) {
     if (e.room === 'workspace' || e.room.startsWith('user:')) continue
     const key = `${e.workspaceId} ${e.room}`
     if (wanted.has(key)) continue
     const parsed = parseRoom(e.room)
     if (parsed?.members)
-      wanted.set(key, { workspaceId: e.workspaceId, id: parsed.id, members: parsed.members })
+      wanted.set(key, {
+        workspaceId: e.workspaceId,
+        id: parsed.id,
+        members: parsed.members,
+        heardIn: parsed.heardIn,
+      })
   }
   await Promise.all(
     [...wanted].map(async ([key, w]) => {
       try {
         const userIds = await heldScope.exit(() => w.members(db, w.workspaceId, w.id))
-        out.set(
-          key,
-          userIds.map((u) => rooms.user(w.workspaceId, u)),
-        )
+        const to = userIds.map((u) => rooms.user(w.workspaceId, u))
+        const heard = w.heardIn?.(w.id)
+        out.set(key, heard ? { to, except: rooms.resource(w.workspaceId, heard) } : { to })
       } catch (err) {
         log.warn({ err, room: key }, 'realtime: could not read a member room; its event is left to catch-up')
-        out.set(key, [])
+        out.set(key, { to: [] })
       }
     }),
   )

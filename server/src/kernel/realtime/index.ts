@@ -38,7 +38,17 @@ export type RoomAuthorizer = (ctx: RoomContext, id: string) => Promise<boolean> 
  */
 export type RoomMembers = (db: Db, workspaceId: string, id: string) => Promise<string[]>
 
-type RoomKind = { authorize: RoomAuthorizer; members?: RoomMembers }
+/** Options of a member room (`defineRoomKind(kind, authorize, { members, heardIn })`). */
+export type MemberRoomOptions = {
+  members?: RoomMembers
+  /**
+   * The resource room (`<kind>:<id>`) whose joined sockets already hear the same news through that
+   * room's own events: they are skipped, so a socket gets one frame, not two, for one change.
+   */
+  heardIn?: (id: string) => string
+}
+
+type RoomKind = { authorize: RoomAuthorizer } & MemberRoomOptions
 const roomKinds = new Map<string, RoomKind>()
 const KIND = /^[a-z][a-z0-9_-]{0,39}$/
 /** Resource ids in room names: prefixed ids, UUIDs. */
@@ -53,14 +63,19 @@ export const ROOM_ID = /^[A-Za-z0-9_-]{1,80}$/
 export function defineRoomKind(
   kind: string,
   authorize: RoomAuthorizer,
-  options: { members?: RoomMembers } = {},
+  options: MemberRoomOptions = {},
 ): void {
   if (!KIND.test(kind) || kind === 'workspace' || kind === 'user')
     throw new Error(`invalid realtime room kind: ${kind}`)
   const existing = roomKinds.get(kind)
-  if (existing && (existing.authorize !== authorize || existing.members !== options.members))
+  if (
+    existing &&
+    (existing.authorize !== authorize ||
+      existing.members !== options.members ||
+      existing.heardIn !== options.heardIn)
+  )
     throw new Error(`realtime room kind ${kind} is declared twice`)
-  roomKinds.set(kind, { authorize, members: options.members })
+  roomKinds.set(kind, { authorize, ...options })
 }
 
 /** The room name an audience is stored under (`workspace`, `user:<id>`, `<kind>:<id>`). */
@@ -73,16 +88,14 @@ export function roomOf(audience: Audience): string {
 }
 
 /** Splits a resource room name; null when it names no declared kind or a malformed id. */
-export function parseRoom(
-  room: string,
-): { kind: string; id: string; authorize: RoomAuthorizer; members?: RoomMembers } | null {
+export function parseRoom(room: string): ({ kind: string; id: string } & RoomKind) | null {
   const colon = room.indexOf(':')
   if (colon <= 0) return null
   const kind = room.slice(0, colon)
   const id = room.slice(colon + 1)
   const def = roomKinds.get(kind)
   if (!def || !ROOM_ID.test(id) || kind === 'user') return null
-  return { kind, id, authorize: def.authorize, members: def.members }
+  return { kind, id, ...def }
 }
 
 /** Whether the actor may see a resource room's events (an error or an unknown room is a no). */

@@ -18,8 +18,12 @@ const mayReadConversation: RoomAuthorizer = (ctx, id) =>
   withWorkspace({ db: ctx.db, workspaceId: ctx.workspaceId }, (tx) => canReadConversation(tx, ctx.actor, id))
 defineRoomKind('conversation', mayReadConversation)
 // `conversation-members:<id>`: what every participant's sidebar hears of a conversation that is not
-// public (`conversation.activity`), one event for all of them, sent to their own sockets at dispatch.
-defineRoomKind(MEMBER_ROOM, mayReadConversation, { members: conversationReaders })
+// public (`conversation.activity`), one event for all of them, sent to their own sockets at dispatch —
+// except the sockets that joined `conversation:<id>`: its `message.created` already tells them.
+defineRoomKind(MEMBER_ROOM, mayReadConversation, {
+  members: conversationReaders,
+  heardIn: (id) => `conversation:${id}`,
+})
 
 // A message's attachments are visible to whoever may read its conversation; only its author attaches
 // files to it (or removes them), while they may still edit it.

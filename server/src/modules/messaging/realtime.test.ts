@@ -117,12 +117,15 @@ describe('messaging over realtime (socket.io-client)', () => {
     // The member room is not joined: its events come to each participant's own room.
     expect(await join(b, `conversation-members:${id}`)).toEqual({ ok: false, error: 'invalid_room' })
     expect(await join(c, `conversation-members:${id}`)).toEqual({ ok: false, error: 'invalid_room' })
+    // Bob's second socket shows the conversation: its `message.created` stands for the activity.
+    expect(await join(b2, `conversation:${id}`)).toEqual({ ok: true })
     const m = await post(alice, id, 'activity for the sidebar')
     const activity = (x: Conn) => x.events.filter((e) => e.type === 'conversation.activity')
     await until(
-      () => activity(b).length === 1 && activity(b2).length === 1 && activity(a).length === 1,
+      () => activity(b).length === 1 && activity(a).length === 1 && b2.events.length === 1,
       'activity',
     )
+    expect(b2.events.map((e) => e.type)).toEqual(['message.created'])
     expect(activity(b)[0]).toMatchObject({
       room: `conversation-members:${id}`,
       ids: { conversationId: id, messageId: m },
