@@ -120,7 +120,7 @@ describe('messaging query plans under row-level security', () => {
     })
   })
 
-  it('search reads the driving word newest first by its index and checks records by key', async () => {
+  it('search reads the driving word newest first by its index and checks the other words by range or key', async () => {
     const ws = owner.workspaceId as string
     // The function's own statements, as its owner (the role it runs as), with its settings.
     const rollback = new Error('rollback')
@@ -141,6 +141,13 @@ describe('messaging query plans under row-level security', () => {
         )
         expect(newest, newest).toMatch(/Index Only Scan Backward using search_postings_word_idx/)
         expect(newest, newest).toMatch(/Index Cond: .*record_id < 'msg_x'/s)
+        const between = await explain(
+          tx,
+          sql`select p.record_id from search_postings p where p.word_id = 42 and p.pos = 1
+            and p.record_id >= 'msg_a' and p.record_id <= 'msg_x' limit 800`,
+        )
+        expect(between, between).toMatch(/Index Only Scan using search_postings_word_idx/)
+        expect(between, between).toMatch(/Index Cond: .*record_id >= 'msg_a'.*record_id <= 'msg_x'/s)
         const check = await explain(
           tx,
           sql`select 1 from search_postings p join search_words s on s.id = p.word_id
