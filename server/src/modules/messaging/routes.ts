@@ -133,7 +133,7 @@ export function registerMessagingRoutes(root: FastifyInstance, kernel: Kernel) {
         tags,
         summary: 'Search the messages of every conversation you can read',
         description:
-          'Typo-tolerant words in `q`; filters `conversation` (ids), `author` (user ids or `me`), `hasAttachment`, `from` and `to` (a day or an instant). Best matches first when `q` is given, newest first otherwise.',
+          'Typo-tolerant words in `q`; filters `conversation` (ids), `author` (user ids or `me`), `hasAttachment`, `from` and `to` (a day or an instant). Newest first: with `q`, the newest messages holding every word (a cursor continues below the last one).',
         querystring: SearchQuerySchema,
         response: { 200: SearchPageSchema, ...errors },
       },
