@@ -13,12 +13,20 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 export type Atrium = { child: ChildProcess; log: () => string }
 
 /** Spawns `atrium serve` (HTTP server and job worker in one process) with the given environment. */
+const children = new Set<ChildProcess>()
+// A bench that fails must not leave a server holding its port for the next run.
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL')
+})
+
 export function startAtrium(env: Record<string, string>): Atrium {
   let out = ''
   const child = spawn(process.execPath, [main, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   child.stdout!.on('data', (d) => {
     out += d
   })
@@ -26,6 +34,17 @@ export function startAtrium(env: Record<string, string>): Atrium {
     out += d
   })
   return { child, log: () => out }
+}
+
+/** The demo password the first start logs (read from the log as it arrives; it may trail /readyz). */
+export async function demoPassword(log: () => string, timeoutMs = 15_000): Promise<string> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const password = log().match(/"password":"([^"]+)"/)?.[1]
+    if (password) return password
+    if (performance.now() > deadline) throw new Error('demo password not found in the log')
+    await sleep(50)
+  }
 }
 
 export async function waitReady(url: string, started: number, timeoutMs = 120_000): Promise<number> {

@@ -8,6 +8,7 @@ import {
   type Atrium,
   cpuMs,
   databaseUrl,
+  demoPassword,
   fmt,
   postgresCpuMs,
   rssMiB,
@@ -58,7 +59,8 @@ function open(port: number, token: string): Promise<Client> {
         return
       }
       if (m.startsWith('42') && (client.onEvent || client.onMessage)) {
-        const [, e] = JSON.parse(m.slice(2)) as [string, { type: string; ids: Record<string, unknown> }]
+        const [name, e] = JSON.parse(m.slice(2)) as [string, { type: string; ids: Record<string, unknown> }]
+        if (name !== 'event') return // presence and signals
         client.onMessage?.(e.type, e.ids, performance.now())
         if (client.onEvent) client.onEvent(e.ids.n as number)
       }
@@ -71,7 +73,7 @@ async function openMany(port: number, token: () => Promise<string>, n: number): 
   const out: Client[] = []
   while (out.length < n) {
     const t = await token()
-    const batch = Math.min(250, n - out.length)
+    const batch = Math.min(100, n - out.length)
     out.push(...(await Promise.all(Array.from({ length: batch }, () => open(port, t)))))
   }
   return out
@@ -253,8 +255,7 @@ export async function realtimeBench() {
   try {
     console.log('\nrealtime (PostgreSQL; one process per node, HTTP server and worker)')
     const a = await start(3811)
-    const password = a.log().match(/"password":"([^"]+)"/)?.[1]
-    if (!password) throw new Error('demo password not found in the log')
+    const password = await demoPassword(a.log)
     const cookieFor = (port: number) => signIn(`http://localhost:${port}`, 'demo@atrium.local', password)
     const tokenFor = async (port: number, cookie: string) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/realtime/token`, {
@@ -303,6 +304,10 @@ export async function realtimeBench() {
     for (const c of [...s1, ...s2]) c.ws.terminate()
     await stop(n1.child)
     await stop(n2.child)
+  } catch (err) {
+    await sleep(1000)
+    for (const n of nodes) console.error(`server log (last 3,000 characters):\n${n.log().slice(-3000)}`)
+    throw err
   } finally {
     for (const n of nodes) await stop(n.child)
     await db.end().catch(() => {})

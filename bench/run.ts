@@ -6,6 +6,7 @@ import pg from 'pg'
 import {
   ADMIN_URL,
   DURATION,
+  demoPassword,
   fmt,
   load,
   rssMiB,
@@ -56,8 +57,7 @@ async function meThroughput() {
   let atrium = startAtrium(env)
   try {
     await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
-    const password = atrium.log().match(/"password":"([^"]+)"/)?.[1]
-    if (!password) throw new Error('demo password not found in the log')
+    const password = await demoPassword(atrium.log)
     const cookie = await signIn(appUrl, 'demo@atrium.local', password)
     const meRes = await fetch(`${appUrl}/api/v1/me`, { headers: { cookie } })
     const body = await meRes.text()

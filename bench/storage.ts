@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { startS3 } from '../server/src/kernel/storage/s3-test-server.ts'
-import { fmt, rssMiB, signIn, sleep, stop, waitReady } from './lib.ts'
+import { demoPassword, fmt, rssMiB, signIn, sleep, stop, waitReady } from './lib.ts'
 
 // npm run bench -- storage: a 1 GiB file uploaded and downloaded through /api/v1/files, on local disk and
 // on an S3 server (s3rver, in this process), with the server's RSS sampled every 50 ms.
@@ -68,8 +68,7 @@ async function round(label: string, port: number, extraEnv: Record<string, strin
   })
   try {
     await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
-    const password = log.match(/"password":"([^"]+)"/)?.[1]
-    if (!password) throw new Error('demo password not found in the log')
+    const password = await demoPassword(() => log)
     const cookie = await signIn(appUrl, 'demo@atrium.local', password)
     // Warm up the route (and the S3 SDK) with a small file, then let the heap settle.
     const warm = await fetch(`${appUrl}/api/v1/files?name=warm.txt`, {

@@ -3,7 +3,17 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from '@playwright/test'
 import pg from 'pg'
-import { ADMIN_URL, databaseUrl, fmt, signIn, sleep, startAtrium, stop, waitReady } from './lib.ts'
+import {
+  ADMIN_URL,
+  databaseUrl,
+  demoPassword,
+  fmt,
+  signIn,
+  sleep,
+  startAtrium,
+  stop,
+  waitReady,
+} from './lib.ts'
 
 // node bench/web-grid.ts: the client grid in the production build (run `vite build` first), on
 // PostgreSQL with 10,000 clients (seeded through the import API) and 10,000 members (SQL). Three runs of
@@ -194,8 +204,7 @@ async function main() {
   })
   try {
     await waitReady(`http://127.0.0.1:${PORT}/readyz`, performance.now())
-    const password = atrium.log().match(/"password":"([^"]+)"/)?.[1]
-    if (!password) throw new Error('demo password not found in the log')
+    const password = await demoPassword(atrium.log)
     const cookie = await signIn(APP, 'demo@atrium.local', password)
     const me = await api(cookie, 'GET', '/api/v1/me')
     console.log('seeding 10,000 clients through the import API and 10,000 members…')
