@@ -36,8 +36,13 @@ export type SortField = { column: string; kind: 'text' | 'timestamp' }
 export type FilterField =
   /** One of a fixed set of values in a column (comma-separated: any of them). */
   | { kind: 'enum'; column: string; values: readonly string[] }
-  /** Facet values of one key; comma-separated values must all match, or any with `matchParam=any`. */
-  | { kind: 'facet'; key: string; lowercase?: boolean; user?: boolean; matchParam?: string }
+  /**
+   * Facet values of one key; comma-separated values must all match, or any with `matchParam=any`.
+   * `column` names a `text[]` column of the record's table holding the same values (the facets are
+   * derived from it): the list then also tests the row it has read, so a walk in another index's
+   * order probes the facets only for rows that hold the values (see `declaredFilters`).
+   */
+  | { kind: 'facet'; key: string; lowercase?: boolean; user?: boolean; matchParam?: string; column?: string }
   /** A user id column: user ids, `me`, or `none` for no one. */
   | { kind: 'user'; column: string }
   /** A bound on a timestamp column: a date (whole day, UTC) or an ISO 8601 instant. */

@@ -57,7 +57,7 @@ export const clientRecords = defineRecordType({
   defaultSort: '-created',
   filters: {
     status: { kind: 'enum', column: 'status', values: clientStatuses },
-    tag: { kind: 'facet', key: 'tag', lowercase: true, matchParam: 'tagMatch' },
+    tag: { kind: 'facet', key: 'tag', lowercase: true, matchParam: 'tagMatch', column: 'tags' },
     owner: { kind: 'user', column: 'owner_id' },
     assignee: { kind: 'facet', key: 'assignee', user: true },
     createdFrom: { kind: 'date', column: 'created_at', bound: 'from' },
