@@ -174,6 +174,18 @@ describe('query plans under row-level security', () => {
     })
   })
 
+  it('the search function keeps generic plans and runs without JIT', async () => {
+    // Re-planning per call (PostgreSQL's choice when custom plans look cheaper) was most of a search's
+    // time, and JIT compiled the typo lookup (~30 ms): a later version of the function must keep both.
+    const r = (await t.database.db.execute(
+      sql`select proconfig from pg_proc where proname = 'search_records'`,
+    )) as unknown as { rows: { proconfig: string[] }[] }
+    expect(r.rows).toHaveLength(1)
+    expect(r.rows[0]?.proconfig).toEqual(
+      expect.arrayContaining(['plan_cache_mode=force_generic_plan', 'jit=off', 'enable_seqscan=off']),
+    )
+  })
+
   it('the search function sees nothing without a workspace, as the application role', async () => {
     const r = (await t.database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('role', 'atrium_app', true)`)
