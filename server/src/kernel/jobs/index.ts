@@ -105,8 +105,25 @@ export class Jobs {
     const { rows } = await tx.execute<{ role: string }>(
       sql`select current_setting('role') as role, set_config('role', 'none', true)`,
     )
-    const options = { ...SEND_OPTIONS, db: fromDrizzle(tx as never, sql as never) } as never
-    for (const job of jobs) await this.boss.send(job.name, job.data, options)
+    const db = fromDrizzle(tx as never, sql as never) as never
+    if (jobs.length === 1)
+      await this.boss.send(jobs[0]!.name, jobs[0]!.data, { ...SEND_OPTIONS, db } as never)
+    else {
+      // One statement per queue (a bulk change's events are thousands of jobs), with the queue's
+      // retry and expiry settings as `send` applies them.
+      const byQueue = new Map<string, object[]>()
+      for (const job of jobs) {
+        const list = byQueue.get(job.name)
+        if (list) list.push(job.data)
+        else byQueue.set(job.name, [job.data])
+      }
+      for (const [name, data] of byQueue)
+        await this.boss.insert(
+          name,
+          data.map((d) => ({ data: d, ...SEND_OPTIONS })),
+          { db },
+        )
+    }
     await tx.execute(sql`select set_config('role', ${rows[0]?.role ?? 'none'}, true)`)
   }
 

@@ -44,4 +44,39 @@ describe('jobs sent inside a transaction', () => {
     )
     expect(Number(rows[0]!.n)).toBe(0)
   })
+
+  it('a batch (one statement per queue) runs every job, with the queue settings, and rolls back as one', async () => {
+    const u = await t.user()
+    const to = Array.from({ length: 5 }, (_, i) => `batch-${i}@example.com`)
+    await withWorkspace({ db: t.database.db, workspaceId: u.workspaceId! }, async (tx) => {
+      await t.kernel.jobs.sendAll(to.map(mail), tx)
+      // Back in the tenant role afterwards.
+      const { rows } = await tx.execute<{ role: string }>(sql`select current_setting('role') as role`)
+      expect(rows[0]?.role).toBe('atrium_app')
+    })
+    for (const address of to) expect((await t.mail(address)).subject).toBe('Job test')
+    const { rows: settings } = await t.database.db.execute<{
+      retry_limit: number
+      heartbeat_seconds: number
+    }>(
+      sql`select retry_limit, heartbeat_seconds from pgboss.job_common where name = ${MAIL_QUEUE} and data->>'to' = ${to[0]}`,
+    )
+    const { rows: single } = await t.database.db.execute<{ retry_limit: number; heartbeat_seconds: number }>(
+      sql`select retry_limit, heartbeat_seconds from pgboss.job_common where name = ${MAIL_QUEUE} and data->>'to' = 'after@example.com'`,
+    )
+    expect(settings).toHaveLength(1)
+    expect(single).toHaveLength(1)
+    expect(settings[0]).toEqual(single[0])
+
+    await expect(
+      t.database.db.transaction(async (tx) => {
+        await t.kernel.jobs.sendAll(['gone-1@example.com', 'gone-2@example.com'].map(mail), tx)
+        throw new Error('abort')
+      }),
+    ).rejects.toThrow('abort')
+    const { rows } = await t.database.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job_common where data->>'to' like 'gone-%'`,
+    )
+    expect(Number(rows[0]!.n)).toBe(0)
+  })
 })
