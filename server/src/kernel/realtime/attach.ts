@@ -327,26 +327,38 @@ function onPresence(io: Server, socket: Socket, log: Logger): void {
   const data = socket.data as SocketData
   data.presence ??= 'online'
   const ws = rooms.workspace(data.workspaceId)
-  const stateOf = async (userId: string): Promise<PresenceState> => {
-    const sockets = await io.in(rooms.user(data.workspaceId, userId)).fetchSockets()
-    if (!sockets.length) return 'offline'
-    return sockets.some((x) => (x.data as SocketData).presence !== 'away') ? 'online' : 'away'
-  }
-  let told: PresenceState | null = null
-  const announce = async () => {
-    const state = await stateOf(data.userId)
-    if (state === told) return
-    told = state
-    io.to(ws).emit('presence', { userId: data.userId, state })
+  const userRoom = rooms.user(data.workspaceId, data.userId)
+  const summary = (states: (PresenceState | undefined)[]): PresenceState =>
+    !states.length ? 'offline' : states.some((x) => x !== 'away') ? 'online' : 'away'
+  const stateOf = async (): Promise<PresenceState> =>
+    summary((await io.in(userRoom).fetchSockets()).map((x) => (x.data as SocketData).presence))
+  /**
+   * Tells the workspace when this socket changes its user's state: a new socket counts only the
+   * user's sockets that opened before it (so of two opening at once, the first one tells), a change
+   * counts the user's other sockets. A user's second tab, or a reconnect storm, says nothing to anyone
+   * while the user stays online: one message to the workspace per change, not per socket.
+   */
+  const announce = async (previous: PresenceState | 'new') => {
+    const mine = socket.handshake.issued
+    const others = (await io.in(userRoom).fetchSockets()).filter((x) => x.id !== socket.id)
+    const earlier =
+      previous === 'new'
+        ? others.filter((x) => x.handshake.issued < mine || (x.handshake.issued === mine && x.id < socket.id))
+        : others
+    const states = earlier.map((x) => (x.data as SocketData).presence)
+    const before = summary(previous === 'new' ? states : [...states, previous])
+    const after = summary(socket.connected ? [...states, data.presence] : states)
+    if (before !== after) io.to(ws).emit('presence', { userId: data.userId, state: after })
   }
   const safely = (p: Promise<unknown>) => p.catch((err) => log.warn({ err }, 'realtime: presence failed'))
-  safely(announce())
+  safely(announce('new'))
   socket.on('presence', (...args: unknown[]) => {
     const ack = ackOf(args)
     const state = (args[0] as { state?: unknown } | null)?.state
     if (state !== 'online' && state !== 'away') return ack?.({ ok: false, error: 'invalid_presence' })
+    const previous = data.presence ?? 'online'
     data.presence = state
-    safely(announce().then(() => ack?.({ ok: true })))
+    safely(announce(previous).then(() => ack?.({ ok: true })))
   })
   socket.on('presence:list', (...args: unknown[]) => {
     const ack = ackOf(args) as ((a: unknown) => void) | null
@@ -366,9 +378,8 @@ function onPresence(io: Server, socket: Socket, log: Logger): void {
     )
   })
   socket.on('disconnect', () => {
-    told = null
     safely(
-      stateOf(data.userId).then((state) => {
+      stateOf().then((state) => {
         if (state !== 'online') io.to(ws).emit('presence', { userId: data.userId, state })
       }),
     )

@@ -154,6 +154,18 @@ describe('realtime on one node', () => {
     expect((await list(o)).find((u) => u.userId === member.id)?.state).toBe('online')
     await m2.socket.timeout(5000).emitWithAck('presence', { state: 'away' })
     await until(() => fromOwner.some((p) => p.userId === member.id && p.state === 'away'), 'member away')
+    // One message per change of the member's state: the second socket and the first "away" said nothing.
+    const ofMember = () => fromOwner.filter((p) => p.userId === member.id).map((p) => p.state)
+    expect(ofMember()).toEqual(['online', 'away'])
+    await m1.socket.timeout(5000).emitWithAck('presence', { state: 'online' })
+    await until(() => ofMember().length === 3, 'member back online')
+    await m2.socket.timeout(5000).emitWithAck('presence', { state: 'online' })
+    await m1.socket.timeout(5000).emitWithAck('presence', { state: 'online' })
+    const m3 = await connect(url, { user: member })
+    expect((await list(o)).find((u) => u.userId === member.id)?.state).toBe('online')
+    m3.socket.close()
+    await new Promise((r) => setTimeout(r, 300))
+    expect(ofMember()).toEqual(['online', 'away', 'online'])
     expect(await m2.socket.timeout(5000).emitWithAck('presence', { state: 'asleep' })).toEqual({
       ok: false,
       error: 'invalid_presence',
