@@ -129,21 +129,26 @@ describe('messaging query plans under row-level security', () => {
         await tx.execute(
           sql`select set_config('app.workspace_id', ${ws}, true), set_config('enable_seqscan', 'off', true)`,
         )
+        // A word of this workspace's messages (one in seven holds it), as the function reads a real one.
+        const word = await tx.execute<{ id: string }>(
+          sql`select id::text as id from search_words where workspace_id = ${ws}::uuid and record_type = 'message' and word = 'alpha'`,
+        )
+        const alpha = sql.raw(String(Number((word.rows as { id: string }[])[0]?.id)))
         const places = await explain(
           tx,
-          sql`select p.pos from search_postings p where p.word_id = 42 and p.pos > 0 order by p.pos limit 1`,
+          sql`select p.pos from search_postings p where p.word_id = ${alpha} and p.pos > 0 order by p.pos limit 1`,
         )
         expect(places, places).toMatch(/Index Only Scan using search_postings_word_idx/)
         const newest = await explain(
           tx,
-          sql`select p.record_id from search_postings p where p.word_id = 42 and p.pos = 1 and p.record_id < 'msg_x'
+          sql`select p.record_id from search_postings p where p.word_id = ${alpha} and p.pos = 1 and p.record_id < 'msg_x'
             order by p.record_id desc limit 100`,
         )
         expect(newest, newest).toMatch(/Index Only Scan Backward using search_postings_word_idx/)
         expect(newest, newest).toMatch(/Index Cond: .*record_id < 'msg_x'/s)
         const between = await explain(
           tx,
-          sql`select p.record_id from search_postings p where p.word_id = 42 and p.pos = 1
+          sql`select p.record_id from search_postings p where p.word_id = ${alpha} and p.pos = 1
             and p.record_id >= 'msg_a' and p.record_id <= 'msg_x' limit 800`,
         )
         expect(between, between).toMatch(/Index Only Scan using search_postings_word_idx/)
