@@ -325,12 +325,13 @@ test('the operator caps a workspace; its owner sees the limit and a 402 when goi
   await expect(page.getByText('2 of 2 · Limit reached')).toBeVisible()
   await a11y.scan(page, 'billing, limit reached')
 
-  // A third client is refused: the server's words and the way to the plans.
+  // A third client is refused: the limit in the viewer's words (from the 402's members) and the way to the plans.
   await page.goto('/clients/new')
   await page.getByLabel('New client name').fill('Gamma')
   await page.getByRole('button', { name: 'Create', exact: true }).click()
   const toast = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'See plans' }) })
   await expect(toast).toBeVisible()
+  await expect(toast).toContainText('Clients: this workspace’s plan allows 2; it uses 2.')
   await a11y.scan(page, 'quota toast')
   await toast.getByRole('button', { name: 'See plans' }).click()
   await expect(page).toHaveURL(/\/settings\/billing$/)

@@ -10,6 +10,17 @@ export type ProblemBody = {
   errors?: { field: string; message: string }[]
 }
 
+const STANDARD_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'message',
+  'errors',
+])
+
 export class ApiError extends Error {
   readonly status: number
   readonly type: string | undefined
@@ -18,6 +29,8 @@ export class ApiError extends Error {
   readonly code: string | undefined
   readonly fieldErrors: FieldErrors
   readonly retryAfter: number | undefined
+  /** The problem's other members (a 402's `limit`, `allowed`, `usage`, `feature`, `upgradeUrl`). */
+  readonly extensions: Record<string, unknown>
 
   constructor(status: number, body: ProblemBody, retryAfter?: number) {
     super(body.detail ?? body.message ?? body.title ?? `HTTP ${status}`)
@@ -28,6 +41,9 @@ export class ApiError extends Error {
     this.detail = body.detail ?? body.message
     this.code = body.code
     this.retryAfter = retryAfter
+    this.extensions = Object.fromEntries(
+      Object.entries(body ?? {}).filter(([key]) => !STANDARD_MEMBERS.has(key)),
+    )
     this.fieldErrors = {}
     for (const error of body.errors ?? []) {
       if (error.field && !(error.field in this.fieldErrors)) this.fieldErrors[error.field] = error.message
