@@ -93,35 +93,28 @@ export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
 /**
  * The Socket.IO user rooms of the member rooms among these events (`defineRoomKind(..., { members })`),
  * by `<workspace> <room>`: one query per distinct room, read now, so whoever left before the dispatch
- * is not told; sockets in the kind's `heardIn` room are skipped. A room whose query fails is told to no one live (logged); its event stays readable
- * through the catch-up route.
+ * is not told; sockets in the kind's `heardIn` room are skipped. A room whose query fails is told to
+ * no one live (logged); its event stays readable through the catch-up route. (`parseRoom` answers
+ * null for `workspace` and `user:` rooms.)
  */
+type MemberRoom = NonNullable<ReturnType<typeof parseRoom>> & { members: RoomMembers }
+
 async function memberRooms(db: Db, events: DispatchedEvent[], log: Logger) {
-  const out = new Map<string, { to: string[]; except?: string }>()
-  const wanted = new Map<
-    string,
-    { workspaceId: string; id: string; members: RoomMembers; heardIn?: (id: string) => string }
-  >()
+  const wanted = new Map<string, { workspaceId: string; room: MemberRoom }>()
   for (const e of events) {
-    if (e.room === 'workspace' || e.room.startsWith('user:')) continue
     const key = `${e.workspaceId} ${e.room}`
-    if (wanted.has(key)) continue
-    const parsed = parseRoom(e.room)
-    if (parsed?.members)
-      wanted.set(key, {
-        workspaceId: e.workspaceId,
-        id: parsed.id,
-        members: parsed.members,
-        heardIn: parsed.heardIn,
-      })
+    const room = wanted.has(key) ? null : parseRoom(e.room)
+    if (room?.members)
+      wanted.set(key, { workspaceId: e.workspaceId, room: { ...room, members: room.members } })
   }
+  const out = new Map<string, { to: string[]; except?: string }>()
   await Promise.all(
-    [...wanted].map(async ([key, w]) => {
+    [...wanted].map(async ([key, { workspaceId, room }]) => {
       try {
-        const userIds = await heldScope.exit(() => w.members(db, w.workspaceId, w.id))
-        const to = userIds.map((u) => rooms.user(w.workspaceId, u))
-        const heard = w.heardIn?.(w.id)
-        out.set(key, heard ? { to, except: rooms.resource(w.workspaceId, heard) } : { to })
+        const userIds = await heldScope.exit(() => room.members(db, workspaceId, room.id))
+        const to = userIds.map((u) => rooms.user(workspaceId, u))
+        const heard = room.heardIn?.(room.id)
+        out.set(key, heard ? { to, except: rooms.resource(workspaceId, heard) } : { to })
       } catch (err) {
         log.warn({ err, room: key }, 'realtime: could not read a member room; its event is left to catch-up')
         out.set(key, { to: [] })

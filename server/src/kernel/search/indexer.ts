@@ -12,7 +12,8 @@ const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`
  * Ids as one `text[]` parameter: planned as a constant array, so lookups go by the records' keys (and
  * the array is hashed), not by a workspace the statistics may still think empty.
  */
-const idArray = (ids: readonly string[]) =>
+/** Ids as one `text[]` literal: a constant array the planner looks up by key. */
+export const textArray = (ids: readonly string[]): SQL =>
   sql`${`{${ids.map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
 
 /**
@@ -65,7 +66,7 @@ async function updateFacets(
   const kept = pairs(false)
   // By each record's key (the primary key's prefix), whatever the statistics say about the workspace.
   await tx.execute(sql`delete from ${facets} f
-    where f.${record} = any(${idArray(old)})
+    where f.${record} = any(${textArray(old)})
       and not exists (select 1 from jsonb_to_recordset(${json(kept)}) as n(r text, k text, v text)
                       where n.r = f.${record} and n.k = f.key and n.v = f.value)`)
   if (kept.length)
@@ -89,7 +90,7 @@ async function updateTitles(tx: Tx, type: RecordType, docs: SearchDocument[], ol
       old.length
         ? sql`, gone as (
       delete from search_titles t
-      where t.record_id = any(${idArray(old)})
+      where t.record_id = any(${textArray(old)})
         and not exists (select 1 from k where k.id = t.record_id and k.title = t.title)
     )`
         : sql``
@@ -161,7 +162,7 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
   if (!old.length) return
   await tx.execute(sql`with ${posted(false)}, gone as (
       delete from search_postings p
-      where p.record_id = any(${idArray(old)})
+      where p.record_id = any(${textArray(old)})
         and not exists (select 1 from n where n.id = p.record_id and n.word_id = p.word_id)
     )
     insert into search_postings (workspace_id, record_id, word_id, pos)

@@ -3,6 +3,7 @@ import pg from 'pg'
 import { toMinorUnits } from '../../../../contracts/money.ts'
 import type { Tx } from '../db/index.ts'
 import { type FieldError, problems } from '../http/problem.ts'
+import { textArray } from './indexer.ts'
 import type { RecordType, SortField } from './record-type.ts'
 
 /** The most matches a search joins: a search lists, counts and acts on its best thousand at most. */
@@ -241,10 +242,6 @@ export function searchFrom(type: RecordType, search: string | null, depth: numbe
     ? table
     : sql`${table} join search_records(${type.name}, ${search}, ${depth}) s on s.record_id = ${alias(type)}.id`
 }
-
-/** Ids as one `text[]` literal: a constant array the planner looks up by key (see the indexer's `idArray`). */
-export const textArray = (ids: readonly string[]): SQL =>
-  sql`${`{${ids.map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
 
 /** Each call of `searchNewest` asks `search_records_newest` for at most this many matches. */
 const NEWEST_BATCH = 1000
