@@ -100,8 +100,11 @@ export function registerModuleWork(kernel: Kernel): void {
         },
       )
     for (const s of m.events ?? [])
-      kernel.events.on(s.event, s.name, (e) =>
-        (s.handle as (e: unknown, k: Kernel) => Promise<void>)(e, kernel),
+      kernel.events.on(
+        s.event,
+        s.name,
+        (e) => (s.handle as (e: unknown, k: Kernel) => Promise<void>)(e, kernel),
+        s.handleMany && ((es) => (s.handleMany as (es: unknown[], k: Kernel) => Promise<void>)(es, kernel)),
       )
   }
 }

@@ -21,9 +21,18 @@ export type DomainEvent<K extends EventType = EventType> = {
   payload: DomainEvents[K]
 }
 
-/** A named, idempotent subscriber, as a module definition lists it. */
+/**
+ * A named, idempotent subscriber, as a module definition lists it. `handleMany`, when given, takes the
+ * events of one bulk change at once (all of one type and workspace), so per-workspace work is done once
+ * per group; without it (or when it throws) each event goes to `handle`.
+ */
 export type Subscription<Deps> = {
-  [K in EventType]: { event: K; name: string; handle: (event: DomainEvent<K>, deps: Deps) => Promise<void> }
+  [K in EventType]: {
+    event: K
+    name: string
+    handle: (event: DomainEvent<K>, deps: Deps) => Promise<void>
+    handleMany?: (events: DomainEvent<K>[], deps: Deps) => Promise<void>
+  }
 }[EventType]
 
 /** A typed subscription for a module definition's `events` list. */
@@ -31,16 +40,28 @@ export function subscribe<K extends EventType, Deps>(
   event: K,
   name: string,
   handle: (event: DomainEvent<K>, deps: Deps) => Promise<void>,
+  opts: { handleMany?: (events: DomainEvent<K>[], deps: Deps) => Promise<void> } = {},
 ): Subscription<Deps> {
-  return { event, name, handle } as unknown as Subscription<Deps>
+  return { event, name, handle, ...opts } as unknown as Subscription<Deps>
 }
+
+/** The events of one `emitMany` share a job, up to this many each. */
+export const EVENTS_PER_JOB = 500
+
+/** A job of the outbox: one event, or a group of one bulk change's events (same type and workspace). */
+type EventJob<K extends EventType> =
+  | DomainEvent<K>
+  | { type: K; workspaceId: string | null; occurredAt: string; payloads: DomainEvents[K][] }
 
 /** Where services write events: the `Events` outbox, or a sink that drops them (the seed). */
 export type EventSink = Pick<Events, 'emit' | 'emitMany'>
 
 /**
  * Domain events through the job queue as a transactional outbox: `emit` writes one job per
- * subscriber in the caller's transaction; subscribers run after commit, at least once.
+ * subscriber in the caller's transaction; subscribers run after commit, at least once. `emitMany`
+ * writes one job per subscriber for each `EVENTS_PER_JOB` events: a 2,000-client import batch is four
+ * jobs per subscriber, not 2,000. Should some events of a group fail, each of those is queued again on
+ * its own (retried and failed alone) and the group is done; should all fail, the group is retried.
  */
 export class Events {
   private readonly subscribers = new Map<string, string[]>()
@@ -50,10 +71,36 @@ export class Events {
     this.jobs = jobs
   }
 
-  /** Subscribes a named, idempotent handler to an event type. */
-  on<K extends EventType>(type: K, name: string, handler: (event: DomainEvent<K>) => Promise<void>): void {
+  /** Subscribes a named, idempotent handler to an event type (and optionally a handler of groups). */
+  on<K extends EventType>(
+    type: K,
+    name: string,
+    handler: (event: DomainEvent<K>) => Promise<void>,
+    many?: (events: DomainEvent<K>[]) => Promise<void>,
+  ): void {
     const queue = `event.${name}`
-    this.jobs.register<DomainEvent<K>>(queue, (e) => handler(e))
+    this.jobs.register<EventJob<K>>(queue, async (job) => {
+      if (!('payloads' in job)) return handler(job)
+      const { payloads, ...common } = job
+      const events = payloads.map((payload) => ({ ...common, payload }))
+      if (many) {
+        const done = await many(events).then(
+          () => true,
+          () => false,
+        )
+        if (done) return
+      }
+      let lastError: unknown
+      const failed: DomainEvent<K>[] = []
+      for (const e of events)
+        await handler(e).catch((err: unknown) => {
+          lastError = err
+          failed.push(e)
+        })
+      if (!failed.length) return
+      if (failed.length === events.length) throw lastError
+      await this.jobs.sendAll(failed.map((data) => ({ name: queue, data })))
+    })
     this.subscribers.set(type, [...(this.subscribers.get(type) ?? []), queue])
   }
 
@@ -66,7 +113,7 @@ export class Events {
     await this.emitMany(tx, type, workspaceId, [payload])
   }
 
-  /** One event per payload (bulk changes), written in as few statements as the queue allows. */
+  /** One event per payload (bulk changes): one job per subscriber and group of `EVENTS_PER_JOB`. */
   async emitMany<K extends EventType>(
     tx: Tx,
     type: K,
@@ -76,12 +123,17 @@ export class Events {
     const queues = this.subscribers.get(type) ?? []
     if (!queues.length || !payloads.length) return
     const occurredAt = new Date().toISOString()
-    await this.jobs.sendAll(
-      payloads.flatMap((payload) =>
-        queues.map((name) => ({ name, data: { type, workspaceId, occurredAt, payload } as DomainEvent<K> })),
-      ),
-      tx,
-    )
+    const jobs: { name: string; data: EventJob<K> }[] = []
+    if (payloads.length === 1)
+      for (const name of queues)
+        jobs.push({ name, data: { type, workspaceId, occurredAt, payload: payloads[0]! } })
+    else
+      for (let i = 0; i < payloads.length; i += EVENTS_PER_JOB) {
+        const group = payloads.slice(i, i + EVENTS_PER_JOB)
+        for (const name of queues)
+          jobs.push({ name, data: { type, workspaceId, occurredAt, payloads: group } })
+      }
+    await this.jobs.sendAll(jobs, tx)
   }
 }
 

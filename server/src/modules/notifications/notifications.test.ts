@@ -539,6 +539,38 @@ describe('first types, from domain events', () => {
     expect(found.title).toBe('Assigned Ltd is assigned to you')
   })
 
+  it('a bulk assignment notifies the member once per client it gave them, from one grouped event job', async () => {
+    const ids: string[] = []
+    for (const name of ['Bulk One', 'Bulk Two', 'Bulk Three']) {
+      const res = await owner.client.post('/api/v1/clients', { name })
+      expect(res.statusCode, res.body).toBe(201)
+      ids.push(res.json().id)
+    }
+    const bulk = await owner.client.post('/api/v1/clients/bulk', {
+      action: 'assign',
+      userId: member.id,
+      ids: ids.slice(0, 2),
+    })
+    expect(bulk.statusCode, bulk.body).toBe(200)
+    const { rows } = await t.database.db.execute<{ n: number; events: number }>(
+      sql`select count(*)::int as n, max(jsonb_array_length(data->'payloads'))::int as events
+          from pgboss.job_common where name = 'event.notifications.client-updated'
+            and data->'payloads'->0->>'clientId' = ${ids[0]}`,
+    )
+    expect(rows[0]).toEqual({ n: 1, events: 2 })
+    const got = await until(async () => {
+      const list = (await member.client.get('/api/v1/notifications')).json().data as { link: string }[]
+      const links = list.map((n) => n.link).filter((l) => ids.some((id) => l === `/clients/${id}`))
+      return links.length === 2 ? links : undefined
+    }, 'two client.assigned notifications')
+    expect(got.sort()).toEqual(
+      ids
+        .slice(0, 2)
+        .map((id) => `/clients/${id}`)
+        .sort(),
+    )
+  })
+
   it('an accepted invitation notifies its inviter; a role change notifies the member, not the one who changed it', async () => {
     const email = `joiner-${Date.now()}@example.com`
     const sent = await owner.client.post('/api/v1/invitations', { email, role: 'member' })

@@ -1,10 +1,10 @@
-import { subscribe } from '../../../kernel/events/index.ts'
+import { type DomainEvent, subscribe } from '../../../kernel/events/index.ts'
 import type { Kernel } from '../../../kernel/kernel.ts'
 import { withWorkspace } from '../../../kernel/tenancy/index.ts'
 import { getVisibleClient } from '../../clients/index.ts'
 import { registerNotificationType } from '../registry.ts'
 import { notifyAny } from '../service.ts'
-import { membersSeeingClient } from './audience.ts'
+import { limitedMembersSeeingClients, membersSeeingClient } from './audience.ts'
 
 declare module '../registry.ts' {
   interface NotificationTypes {
@@ -41,7 +41,12 @@ async function assigned(workspaceId: string | null, clientId: string, kernel: Ke
   if (!workspaceId) return
   const db = kernel.database.db
   const to = await membersSeeingClient(db, workspaceId, clientId, 'clients:read', { onlyLimited: true })
+  await tell(workspaceId, clientId, to, kernel)
+}
+
+async function tell(workspaceId: string, clientId: string, to: string[], kernel: Kernel) {
   if (!to.length) return
+  const db = kernel.database.db
   const scope = { db, workspaceId, actor: { userId: '', role: 'owner' as const }, meta: SYSTEM }
   const client = await withWorkspace(scope, (tx) => getVisibleClient(tx, scope, clientId)).catch(() => null)
   if (!client) return
@@ -50,13 +55,34 @@ async function assigned(workspaceId: string | null, clientId: string, kernel: Ke
   await notifyAny(ctx, to, 'client.assigned', { clientId, clientName: client.name }, `client:${clientId}`)
 }
 
+/** A group of one bulk change (an import batch): the members looked at once for all its clients. */
+async function assignedMany(events: DomainEvent<'client.created' | 'client.updated'>[], kernel: Kernel) {
+  const workspaceId = events[0]?.workspaceId
+  if (!workspaceId || !events.length) return
+  const ids = events.map((e) => e.payload.clientId)
+  const seen = await limitedMembersSeeingClients(kernel.database.db, workspaceId, ids, 'clients:read')
+  for (const [clientId, to] of seen) await tell(workspaceId, clientId, to, kernel)
+}
+
+/** An update that may have given the client to someone: its owner or assignees changed. */
+const reassigns = (e: DomainEvent<'client.updated'>) => {
+  const f = e.payload.fields
+  return !f || f.some((x) => x === 'assigneeIds' || x === 'ownerId')
+}
+
 export const clientNotifications = [
-  subscribe<'client.created', Kernel>('client.created', 'notifications.client-created', (e, k) =>
-    assigned(e.workspaceId, e.payload.clientId, k),
+  subscribe<'client.created', Kernel>(
+    'client.created',
+    'notifications.client-created',
+    (e, k) => assigned(e.workspaceId, e.payload.clientId, k),
+    { handleMany: assignedMany },
   ),
-  subscribe<'client.updated', Kernel>('client.updated', 'notifications.client-updated', async (e, k) => {
-    const f = e.payload.fields
-    if (f && !f.some((x) => x === 'assigneeIds' || x === 'ownerId')) return
-    await assigned(e.workspaceId, e.payload.clientId, k)
-  }),
+  subscribe<'client.updated', Kernel>(
+    'client.updated',
+    'notifications.client-updated',
+    async (e, k) => {
+      if (reassigns(e)) await assigned(e.workspaceId, e.payload.clientId, k)
+    },
+    { handleMany: (es, k) => assignedMany(es.filter(reassigns), k) },
+  ),
 ]
