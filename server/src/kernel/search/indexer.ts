@@ -5,14 +5,12 @@ import { type RecordType, type SearchDocument, titleKeysOf } from './record-type
 const WORKSPACE = sql`nullif(current_setting('app.workspace_id', true), '')::uuid`
 const CHUNK = 2000
 
-const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
 /** A JSON array parameter, read in SQL with `jsonb_array_elements_text` or `jsonb_to_recordset`. */
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`
 /**
- * Ids as one `text[]` parameter: planned as a constant array, so lookups go by the records' keys (and
- * the array is hashed), not by a workspace the statistics may still think empty.
+ * Ids as one `text[]` literal: planned as a constant array, so lookups go by the records' keys (and the
+ * array is hashed), not by a workspace the statistics may still think empty.
  */
-/** Ids as one `text[]` literal: a constant array the planner looks up by key. */
 export const textArray = (ids: readonly string[]): SQL =>
   sql`${`{${ids.map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
 
@@ -36,13 +34,6 @@ const TOKENS = (docs: SearchDocument[], fresh: Set<string>) => sql`select d.id, 
     union all select s.word, 100 from search_tokens(d.body) s
   ) t
   group by d.id, d.fresh, t.word`
-
-/**
- * One dictionary entry by its key, as a lookup per word: the planner's statistics may know a growing
- * workspace as empty and would then read its whole dictionary instead.
- */
-const wordOf = (type: RecordType, word: SQL, what: SQL) => sql`(select ${what} from search_words s
-  where s.workspace_id = ${WORKSPACE} and s.record_type = ${type.name} and s.word = ${word} limit 1)`
 
 /** Facets: new records' are inserted; others' lose the pairs they no longer have and gain the new ones. */
 async function updateFacets(
@@ -107,70 +98,74 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
   await updateFacets(tx, type, docs, fresh, old)
   await updateTitles(tx, type, docs, old)
 
-  // 1. Tokenise once, and add the words the dictionary lacks (or marks as title words late), in a
-  //    statement of its own: a word another transaction adds at the same time is then visible to the
-  //    postings statement once that transaction commits. Sorted, so that concurrent writers lock
-  //    dictionary entries in the same order; words already there as they should be are left alone.
-  //    Title words this statement adds (or first sees in a title) get their deletions, for typo
-  //    lookups, in the same statement: only the writer that added a word writes them, so concurrent
-  //    writers never meet there. Words with digits (document numbers, postcodes, phone numbers) get
-  //    none: a number one digit off is another record, not a typo, and each would cost ~30 rows.
+  // One statement: tokenise once; look up each distinct word in the dictionary once; add the words it
+  // lacks (or marks as title words late); then write the postings with those ids.
+  // - Words are added sorted, so that concurrent writers lock dictionary entries in the same order.
+  //   A word another transaction added after this statement's snapshot is a conflict: the statement
+  //   waits for that transaction, then takes the entry (`do update`, which returns its id).
+  // - Title words this statement adds (or first sees in a title) get their deletions, for typo lookups.
+  //   Words with digits (document numbers, postcodes, phone numbers) get none: a number one digit off
+  //   is another record, not a typo, and each would cost ~30 rows.
+  // - New records' postings are inserted; other records lose the words they no longer hold and gain or
+  //   move the others (unchanged ones untouched).
   // The deletions (search_word_deletes, inlined) look like a million rows per word to the planner,
   // which would then compile the statement with JIT (~0.4 s, more than running it). JIT never pays off
   // for a writer's statements: it is off for the rest of the transaction.
-  if (docs.length) await tx.execute(sql`select set_config('jit', 'off', true)`)
-  const [tokens] = docs.length
-    ? rowsOf<{ t: string }>(
-        await tx.execute(sql`with t as materialized (${TOKENS(docs, fresh)}),
-          added as (
-            insert into search_words (workspace_id, record_type, word, in_title)
-            select ${WORKSPACE}, ${type.name}, w.word, w.in_title
-            from (select t.word, bool_or(t.pos < 100) as in_title from t group by t.word) w
-            where ${wordOf(type, sql`w.word`, sql`s.in_title or not w.in_title`)} is not true
-            order by w.word
-            on conflict (workspace_id, record_type, word) do update set in_title = true
-              where excluded.in_title and not search_words.in_title
-            returning id, word, in_title
-          ),
-          variants as (
-            insert into search_word_variants (workspace_id, record_type, variant, word_id)
-            select ${WORKSPACE}, ${type.name}, d.variant, a.id
-            from added a cross join lateral search_word_deletes(a.word) d
-            where a.in_title and length(a.word) >= 4 and a.word !~ '[0-9]'
-            on conflict do nothing
-          )
-          select coalesce(jsonb_agg(jsonb_build_object('i', t.id, 'f', t.fresh, 'w', t.word, 'p', t.pos)), '[]')::text as t
-          from t`),
-      )
-    : [{ t: '[]' }]
-
-  // 2. Postings: each distinct word's id looked up once, then new records' postings inserted; other
-  //    records lose the words they no longer hold and gain or move the others (unchanged ones untouched).
-  const posted = (fresh: boolean) => sql`t as (
-      select n.i as id, n.w as word, n.p as pos
-      from jsonb_to_recordset(${tokens!.t}::jsonb) as n(i text, f boolean, w text, p smallint)
-      where ${fresh ? sql`n.f` : sql`not n.f`}
-    ), w as (
-      select d.word, ${wordOf(type, sql`d.word`, sql`s.id`)} as id from (select distinct t.word from t) d
-    ), n as (
-      select t.id, w.id as word_id, t.pos from t join w on w.word = t.word
-    )`
-  if (docs.some((d) => fresh.has(d.id)))
-    await tx.execute(sql`with ${posted(true)}
+  if (!docs.length && !old.length) return
+  await tx.execute(sql`select set_config('jit', 'off', true)`)
+  const hasFresh = docs.some((d) => fresh.has(d.id))
+  await tx.execute(sql`with t as materialized (${TOKENS(docs, fresh)}),
+    w as materialized (select t.word, bool_or(t.pos < 100) as in_title from t group by t.word),
+    known as materialized (
+      select w.word, w.in_title, s.id, s.in_title as was_title from w
+      left join lateral (select s.id, s.in_title from search_words s
+        where s.workspace_id = ${WORKSPACE} and s.record_type = ${type.name} and s.word = w.word limit 1) s on true
+    ),
+    added as (
+      insert into search_words (workspace_id, record_type, word, in_title)
+      select ${WORKSPACE}, ${type.name}, k.word, k.in_title from known k
+      where k.id is null or (k.in_title and not k.was_title)
+      order by k.word
+      on conflict (workspace_id, record_type, word) do update set in_title = search_words.in_title or excluded.in_title
+      returning id, word, in_title
+    ),
+    variants as (
+      insert into search_word_variants (workspace_id, record_type, variant, word_id)
+      select ${WORKSPACE}, ${type.name}, d.variant, a.id
+      from added a cross join lateral search_word_deletes(a.word) d
+      where a.in_title and length(a.word) >= 4 and a.word !~ '[0-9]'
+      on conflict do nothing
+    ),
+    ids as materialized (
+      select a.word, a.id from added a
+      union all select k.word, k.id from known k where k.id is not null and not (k.in_title and not k.was_title)
+    ),
+    n as materialized (select t.id, ids.id as word_id, t.pos, t.fresh from t join ids on ids.word = t.word)${
+      hasFresh
+        ? sql`,
+    created as (
       insert into search_postings (workspace_id, record_id, word_id, pos)
-      select ${WORKSPACE}, n.id, n.word_id, n.pos from n`)
-  if (!old.length) return
-  await tx.execute(sql`with ${posted(false)}, gone as (
+      select ${WORKSPACE}, n.id, n.word_id, n.pos from n where n.fresh
+    )`
+        : sql``
+    }${
+      old.length
+        ? sql`,
+    gone as (
       delete from search_postings p
       where p.record_id = any(${textArray(old)})
         and not exists (select 1 from n where n.id = p.record_id and n.word_id = p.word_id)
     )
     insert into search_postings (workspace_id, record_id, word_id, pos)
     select ${WORKSPACE}, n.id, n.word_id, n.pos from n
-    where not exists (select 1 from search_postings p
+    where not n.fresh
+      and not exists (select 1 from search_postings p
                       where p.record_id = n.id and p.word_id = n.word_id and p.pos = n.pos)
     on conflict (record_id, word_id) do update set pos = excluded.pos
-      where search_postings.pos <> excluded.pos`)
+      where search_postings.pos <> excluded.pos`
+        : sql`
+    select 1`
+    }`)
 }
 
 /**

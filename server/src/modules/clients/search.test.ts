@@ -36,6 +36,24 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 describe('every write path keeps search current', () => {
+  it('a word first seen in notes and later in a name is found with a typo; writers adding one new word at once both find it', async () => {
+    await create({ name: 'Plain Notes Ltd', notes: 'met at Zorblatt' })
+    // Only in notes: typo lookups look among title words, so a typo does not find it yet.
+    expect(await names(owner, 'zorblat')).toEqual([])
+    await create({ name: 'Zorblatt Partners' })
+    expect(await names(owner, 'zorblat')).toEqual(['Zorblatt Partners'])
+
+    // Six writers at once, each adding the same word the dictionary does not know yet.
+    const made = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => owner.client.post('/api/v1/clients', { name: `Quaxington ${i}` })),
+    )
+    for (const r of made) expect(r.statusCode, r.body).toBe(201)
+    expect((await names(owner, 'quaxington')).sort()).toEqual(
+      Array.from({ length: 6 }, (_, i) => `Quaxington ${i}`),
+    )
+    expect(await names(owner, 'quaxingtn')).toHaveLength(6)
+  })
+
   it('create, rename, contacts, bulk tags, custom fields and deletes', async () => {
     const a = await create({ name: 'Quillfeather Studios', email: 'hello@quillfeather.example' })
     expect(await names(owner, 'quillfeather')).toEqual(['Quillfeather Studios'])
