@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import pg from 'pg'
 import WebSocket from 'ws'
 import { issueRealtimeToken } from '../server/src/kernel/realtime/token.ts'
@@ -24,16 +25,21 @@ import {
 // event to a 500-socket room on one node and across two nodes through Redis. Events are written the way
 // `publish` writes them (insert + NOTIFY, committed), so the latency runs from the commit request to the
 // message arriving at each socket: commit, NOTIFY, numbering by the dispatcher, emit, delivery.
-// Clients speak the Socket.IO protocol over plain `ws` sockets, so the bench process can hold 10,000.
+// Clients speak the Socket.IO protocol over plain `ws` sockets, so the bench process can hold 10,000;
+// a frame's arrival time is taken as it reaches the handler, before it is parsed. Each fan-out starts
+// once the server is idle (the demo seed and its jobs done) and after WARMUP events that are delivered
+// and counted but not timed. BENCH_SERVER_ARGS passes Node flags to the server processes (`--cpu-prof`).
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 10_000)
 const ROOM = 500
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200)
+/** Events sent before the timed ones, after the server is idle: delivered and counted, not timed. */
+const WARMUP = Number(process.env.BENCH_WARMUP_EVENTS ?? 20)
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 type Client = {
   ws: WebSocket
-  onEvent: ((n: number) => void) | null
+  onEvent: ((n: number, at: number) => void) | null
   /** Every `event` message as it arrives: its type, ids and arrival time. */
   onMessage?: (type: string, ids: Record<string, unknown>, at: number) => void
   acks?: Map<number, (v: unknown) => void>
@@ -47,6 +53,7 @@ function open(port: number, token: string): Promise<Client> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`)
     const client: Client = { ws, onEvent: null }
     ws.on('message', (raw) => {
+      const at = performance.now()
       const m = raw.toString()
       if (m === '2') return ws.send('3') // ping → pong
       if (m.startsWith('0')) return ws.send(`40${JSON.stringify({ token })}`)
@@ -61,8 +68,8 @@ function open(port: number, token: string): Promise<Client> {
       if (m.startsWith('42') && (client.onEvent || client.onMessage)) {
         const [name, e] = JSON.parse(m.slice(2)) as [string, { type: string; ids: Record<string, unknown> }]
         if (name !== 'event') return // presence and signals
-        client.onMessage?.(e.type, e.ids, performance.now())
-        if (client.onEvent) client.onEvent(e.ids.n as number)
+        client.onMessage?.(e.type, e.ids, at)
+        if (client.onEvent) client.onEvent(e.ids.n as number, at)
       }
     })
     ws.on('error', reject)
@@ -82,29 +89,98 @@ async function openMany(port: number, token: () => Promise<string>, n: number): 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 
-/** Publishes EVENTS workspace events, one every 20 ms; returns per-delivery latencies (ms) by group. */
+/**
+ * Waits until the server processes are idle: no job waiting or running (the demo seed's) and, over one
+ * second, under 50 ms of CPU each (pg-boss polls its queues meanwhile). Gives up after 60 s and says so.
+ */
+async function waitIdle(db: pg.Client, pids: number[]): Promise<string> {
+  const t0 = performance.now()
+  let used: number[] = []
+  for (;;) {
+    const before = pids.map(cpuMs)
+    const jobs = (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active')`,
+      )
+    ).rows[0]!.n
+    await sleep(1000)
+    used = pids.map((pid, i) => cpuMs(pid) - before[i]!)
+    const waited = fmt((performance.now() - t0) / 1000, 1)
+    if (jobs === 0 && used.every((ms) => ms < 50))
+      return `idle after ${waited} s (server CPU ${used.join(' / ')} ms in the last second, no job waiting)`
+    if (performance.now() - t0 > 60_000)
+      return `NOT idle after ${waited} s (server CPU ${used.join(' / ')} ms in the last second, ${jobs} jobs waiting)`
+  }
+}
+
+/**
+ * Publishes events one every 20 ms: first WARMUP events whose deliveries are counted but not timed (the
+ * socket and emit paths run cold at first), then EVENTS timed ones. Returns the timed per-delivery
+ * latencies (ms) by group, after printing the warm-up's deliveries and the slowest events.
+ */
 async function fanOut(db: pg.Client, workspaceId: string, groups: Client[][]) {
-  const sentAt = new Map<number, number>()
+  const sockets = groups.reduce((s, g) => s + g.length, 0)
   const lat = groups.map(() => [] as number[])
+  const total = WARMUP + EVENTS
+  const base = Date.now()
+  const sentAt = new Array<number>(total).fill(Number.NaN)
+  const committed = new Array<number>(total).fill(Number.NaN)
+  // Per event (by index): first and last arrival, deliveries.
+  const first = new Array<number>(total).fill(Number.POSITIVE_INFINITY)
+  const last = new Array<number>(total).fill(0)
+  const count = new Array<number>(total).fill(0)
   groups.forEach((clients, g) => {
     for (const c of clients)
-      c.onEvent = (n) => {
-        const t0 = sentAt.get(n)
-        if (t0 !== undefined) lat[g]!.push(performance.now() - t0)
+      c.onEvent = (n, at) => {
+        const i = n - base
+        const t0 = sentAt[i]
+        if (t0 === undefined || Number.isNaN(t0)) return
+        count[i]!++
+        if (at < first[i]!) first[i] = at
+        if (at > last[i]!) last[i] = at
+        if (i >= WARMUP) lat[g]!.push(at - t0)
       }
   })
-  const expected = groups.reduce((s, g) => s + g.length, 0) * EVENTS
-  const base = Date.now()
-  for (let i = 0; i < EVENTS; i++) {
-    const n = base + i
-    sentAt.set(n, performance.now())
-    await db.query(
-      `begin; insert into realtime_events (workspace_id, room, type, payload) values ('${workspaceId}', 'workspace', 'bench.ping', '{"n":${n}}'); select pg_notify('atrium_realtime', ''); commit`,
-    )
-    await sleep(20)
+  const delivered = (from: number, to: number) => count.slice(from, to).reduce((s, x) => s + x, 0)
+  const publish = async (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      sentAt[i] = performance.now()
+      await db.query(
+        `begin; insert into realtime_events (workspace_id, room, type, payload) values ('${workspaceId}', 'workspace', 'bench.ping', '{"n":${base + i}}'); select pg_notify('atrium_realtime', ''); commit`,
+      )
+      committed[i] = performance.now() - sentAt[i]!
+      await sleep(20)
+    }
+    const deadline = Date.now() + 30_000
+    while (delivered(from, to) < sockets * (to - from) && Date.now() < deadline) await sleep(50)
   }
-  const deadline = Date.now() + 30_000
-  while (lat.reduce((s, l) => s + l.length, 0) < expected && Date.now() < deadline) await sleep(50)
+  await publish(0, WARMUP)
+  console.log(
+    `  warm-up: ${WARMUP} events, ${delivered(0, WARMUP)}/${sockets * WARMUP} deliveries (not timed)`,
+  )
+  const loop = monitorEventLoopDelay({ resolution: 5 })
+  loop.enable()
+  const started = performance.now()
+  await publish(WARMUP, total)
+  loop.disable()
+  const events = Array.from({ length: EVENTS }, (_, k) => {
+    const i = WARMUP + k
+    const t0 = sentAt[i]!
+    return { k, sent: t0 - started, commit: committed[i]!, first: first[i]! - t0, last: last[i]! - t0 }
+  })
+  const slow = [...events].sort((a, b) => b.last - a.last).slice(0, 5)
+  console.log(
+    `  slowest timed events (#index @ ms after the first: commit took / first socket / last socket): ${slow
+      .map((e) => `#${e.k} @${fmt(e.sent)}: ${fmt(e.commit, 1)} / ${fmt(e.first, 1)} / ${fmt(e.last, 1)} ms`)
+      .join('; ')}`,
+  )
+  const spread = events.map((e) => e.last - e.first).sort((a, b) => a - b)
+  const firsts = events.map((e) => e.first).sort((a, b) => a - b)
+  console.log(
+    `  per event: commit request → first socket p50 ${fmt(pct(firsts, 0.5), 1)} / max ${fmt(firsts.at(-1)!, 1)} ms; first → last socket p50 ${fmt(pct(spread, 0.5), 1)} / max ${fmt(spread.at(-1)!, 1)} ms; bench process event-loop delay p99 ${fmt(loop.percentile(99) / 1e6, 1)} / max ${fmt(loop.max / 1e6, 1)} ms; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
   return lat.map((l) => l.sort((a, b) => a - b))
 }
 
@@ -238,22 +314,27 @@ export async function realtimeBench() {
   const db = new pg.Client({ connectionString: url })
   const nodes: Atrium[] = []
   const start = async (port: number, extra: Record<string, string> = {}) => {
-    const a = startAtrium({
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: url,
-      REALTIME_CONNECTS_PER_MINUTE: '1000000',
-      MESSAGES_PER_MINUTE: '100000',
-      SECRET_KEY: SECRET,
-      ...extra,
-    })
+    const a = startAtrium(
+      {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        APP_URL: `http://localhost:${port}`,
+        DATABASE_URL: url,
+        REALTIME_CONNECTS_PER_MINUTE: '1000000',
+        MESSAGES_PER_MINUTE: '100000',
+        SECRET_KEY: SECRET,
+        ...extra,
+      },
+      process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(' ') : [],
+    )
     nodes.push(a)
     await waitReady(`http://127.0.0.1:${port}/readyz`, performance.now())
     return a
   }
   try {
-    console.log('\nrealtime (PostgreSQL; one process per node, HTTP server and worker)')
+    console.log(
+      `\nrealtime (PostgreSQL; one process per node, HTTP server and worker; each fan-out: ${WARMUP} warm-up events not timed, then ${EVENTS} timed, one every 20 ms, commit request → arrival at each socket)`,
+    )
     const a = await start(3811)
     const password = await demoPassword(a.log)
     const cookieFor = (port: number) => signIn(`http://localhost:${port}`, 'demo@atrium.local', password)
@@ -275,6 +356,7 @@ export async function realtimeBench() {
     if (process.env.BENCH_ONLY !== 'sockets') await messageFanOut(db, a, 3811, cookieA, name)
     if (process.env.BENCH_ONLY === 'message') return
     const room = await openMany(3811, () => tokenFor(3811, cookieA), ROOM)
+    console.log(`  one node, ${ROOM} sockets open; ${await waitIdle(db, [a.child.pid!])}`)
     const [one] = await fanOut(db, workspaceId, [room])
     line(`fan-out to ${ROOM} sockets, one node`, one!, ROOM * EVENTS)
 
@@ -293,6 +375,9 @@ export async function realtimeBench() {
     const [n1, n2] = [await start(3811, env), await start(3812, env)]
     const s1 = await openMany(3811, async () => tokenFor(3811, await cookieFor(3811)), ROOM / 2)
     const s2 = await openMany(3812, async () => tokenFor(3812, await cookieFor(3812)), ROOM / 2)
+    console.log(
+      `  two nodes, ${ROOM / 2} sockets on each; ${await waitIdle(db, [n1.child.pid!, n2.child.pid!])}`,
+    )
     const [l1, l2] = await fanOut(db, workspaceId, [s1, s2])
     line(
       `two nodes through Redis, sockets on the dispatching node or the other`,
