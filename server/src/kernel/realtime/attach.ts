@@ -98,6 +98,14 @@ export async function attachRealtime(
     const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
     const sub = pub.duplicate()
     for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err: err.message }, 'realtime redis error'))
+    // The adapter publishes without awaiting: a broadcast made while the node closes (a leaving socket's
+    // presence) would otherwise end as an unhandled rejection once the connection is closed.
+    const publish = pub.publish.bind(pub)
+    pub.publish = ((...args: Parameters<typeof publish>) => {
+      const sent = publish(...args)
+      sent.catch((err: Error) => log.warn({ err: err.message }, 'realtime redis publish failed'))
+      return sent
+    }) as typeof pub.publish
     io.adapter(createAdapter(pub, sub, { key: 'atrium:realtime', requestsTimeout: 3000 }))
     closers.push(async () => Promise.allSettled([pub.quit(), sub.quit()]))
   }
