@@ -12,13 +12,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export type Atrium = { child: ChildProcess; log: () => string }
 
-/** Spawns `atrium serve` (HTTP server and job worker in one process) with the given environment and Node flags. */
 const children = new Set<ChildProcess>()
 // A bench that fails must not leave a server holding its port for the next run.
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL')
 })
 
+/** Spawns `atrium serve` (HTTP server and job worker in one process) with the given environment and Node flags. */
 export function startAtrium(env: Record<string, string>, nodeArgs: string[] = []): Atrium {
   let out = ''
   const child = spawn(process.execPath, [...nodeArgs, main, 'serve'], {

@@ -83,13 +83,14 @@ export class Events {
       if (!('payloads' in job)) return handler(job)
       const { payloads, ...common } = job
       const events = payloads.map((payload) => ({ ...common, payload }))
-      if (many) {
-        const done = await many(events).then(
-          () => true,
-          () => false,
-        )
-        if (done) return
-      }
+      // A group handler that fails leaves the group to the single handler, which isolates the failure.
+      if (
+        many &&
+        (await many(events)
+          .then(() => true)
+          .catch(() => false))
+      )
+        return
       let lastError: unknown
       const failed: DomainEvent<K>[] = []
       for (const e of events)

@@ -117,14 +117,14 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
   await tx.execute(sql`with t as materialized (${TOKENS(docs, fresh)}),
     w as materialized (select t.word, bool_or(t.pos < 100) as in_title from t group by t.word),
     known as materialized (
-      select w.word, w.in_title, s.id, s.in_title as was_title from w
+      select w.word, w.in_title, s.id, (s.id is null or (w.in_title and not s.in_title)) as add from w
       left join lateral (select s.id, s.in_title from search_words s
         where s.workspace_id = ${WORKSPACE} and s.record_type = ${type.name} and s.word = w.word limit 1) s on true
     ),
     added as (
       insert into search_words (workspace_id, record_type, word, in_title)
       select ${WORKSPACE}, ${type.name}, k.word, k.in_title from known k
-      where k.id is null or (k.in_title and not k.was_title)
+      where k.add
       order by k.word
       on conflict (workspace_id, record_type, word) do update set in_title = search_words.in_title or excluded.in_title
       returning id, word, in_title
@@ -138,7 +138,7 @@ async function updateChunk(tx: Tx, type: RecordType, ids: readonly string[], fre
     ),
     ids as materialized (
       select a.word, a.id from added a
-      union all select k.word, k.id from known k where k.id is not null and not (k.in_title and not k.was_title)
+      union all select k.word, k.id from known k where not k.add
     ),
     n as materialized (select t.id, ids.id as word_id, t.pos, t.fresh from t join ids on ids.word = t.word)${
       hasFresh

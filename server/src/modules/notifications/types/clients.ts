@@ -4,7 +4,7 @@ import { withWorkspace } from '../../../kernel/tenancy/index.ts'
 import { getVisibleClient } from '../../clients/index.ts'
 import { registerNotificationType } from '../registry.ts'
 import { notifyAny } from '../service.ts'
-import { limitedMembersSeeingClients, membersSeeingClient } from './audience.ts'
+import { membersSeeingClients } from './audience.ts'
 
 declare module '../registry.ts' {
   interface NotificationTypes {
@@ -35,33 +35,24 @@ const SYSTEM = {
 /**
  * Members who see only their own clients are told when a client becomes theirs (as owner or
  * assignee): on creation, and when an update changes its owner or assignees. Client events do not say
- * who was added, so the key is the client and the member: each member is told once per client.
+ * who was added, so the key is the client and the member: each member is told once per client. A group
+ * of events (a bulk change's, one workspace) looks at the members once for all its clients.
  */
-async function assigned(workspaceId: string | null, clientId: string, kernel: Kernel) {
+async function assigned(events: DomainEvent<'client.created' | 'client.updated'>[], kernel: Kernel) {
+  const workspaceId = events[0]?.workspaceId
   if (!workspaceId) return
   const db = kernel.database.db
-  const to = await membersSeeingClient(db, workspaceId, clientId, 'clients:read', { onlyLimited: true })
-  await tell(workspaceId, clientId, to, kernel)
-}
-
-async function tell(workspaceId: string, clientId: string, to: string[], kernel: Kernel) {
-  if (!to.length) return
-  const db = kernel.database.db
-  const scope = { db, workspaceId, actor: { userId: '', role: 'owner' as const }, meta: SYSTEM }
-  const client = await withWorkspace(scope, (tx) => getVisibleClient(tx, scope, clientId)).catch(() => null)
-  if (!client) return
-  const ctx = { db, jobs: kernel.jobs, workspaceId }
-  // The key is per recipient (the dedupe index holds the recipient): each member is told once.
-  await notifyAny(ctx, to, 'client.assigned', { clientId, clientName: client.name }, `client:${clientId}`)
-}
-
-/** A group of one bulk change (an import batch): the members looked at once for all its clients. */
-async function assignedMany(events: DomainEvent<'client.created' | 'client.updated'>[], kernel: Kernel) {
-  const workspaceId = events[0]?.workspaceId
-  if (!workspaceId || !events.length) return
   const ids = events.map((e) => e.payload.clientId)
-  const seen = await limitedMembersSeeingClients(kernel.database.db, workspaceId, ids, 'clients:read')
-  for (const [clientId, to] of seen) await tell(workspaceId, clientId, to, kernel)
+  const byClient = await membersSeeingClients(db, workspaceId, ids, 'clients:read', { onlyLimited: true })
+  for (const [clientId, to] of byClient) {
+    if (!to.length) continue
+    const scope = { db, workspaceId, actor: { userId: '', role: 'owner' as const }, meta: SYSTEM }
+    const client = await withWorkspace(scope, (tx) => getVisibleClient(tx, scope, clientId)).catch(() => null)
+    if (!client) continue
+    const ctx = { db, jobs: kernel.jobs, workspaceId }
+    // The key is per recipient (the dedupe index holds the recipient): each member is told once.
+    await notifyAny(ctx, to, 'client.assigned', { clientId, clientName: client.name }, `client:${clientId}`)
+  }
 }
 
 /** An update that may have given the client to someone: its owner or assignees changed. */
@@ -74,15 +65,13 @@ export const clientNotifications = [
   subscribe<'client.created', Kernel>(
     'client.created',
     'notifications.client-created',
-    (e, k) => assigned(e.workspaceId, e.payload.clientId, k),
-    { handleMany: assignedMany },
+    (e, k) => assigned([e], k),
+    { handleMany: assigned },
   ),
   subscribe<'client.updated', Kernel>(
     'client.updated',
     'notifications.client-updated',
-    async (e, k) => {
-      if (reassigns(e)) await assigned(e.workspaceId, e.payload.clientId, k)
-    },
-    { handleMany: (es, k) => assignedMany(es.filter(reassigns), k) },
+    (e, k) => assigned([e].filter(reassigns), k),
+    { handleMany: (es, k) => assigned(es.filter(reassigns), k) },
   ),
 ]
