@@ -105,6 +105,7 @@ export function registerModuleWork(kernel: Kernel): void {
         s.name,
         (e) => (s.handle as (e: unknown, k: Kernel) => Promise<void>)(e, kernel),
         s.handleMany && ((es) => (s.handleMany as (es: unknown[], k: Kernel) => Promise<void>)(es, kernel)),
+        s.when as ((payload: unknown) => boolean) | undefined,
       )
   }
 }

@@ -33,6 +33,13 @@ beforeAll(async () => {
       if (groupFails) throw new Error('the group handler failed')
     },
   )
+  events.on(
+    'client.created',
+    'test-filtered',
+    (e) => handle(e, 'filtered'),
+    undefined,
+    (p) => p.name.startsWith('keep'),
+  )
   await jobs.start({ work: true })
 })
 afterAll(async () => {
@@ -107,5 +114,33 @@ describe('events of one bulk change', () => {
       `select count(*)::int as n from pgboss.job_common where name = 'event.test-grouped' and data ? 'payload' and data->'payload'->>'name' in ('x', 'y')`,
     )
     expect(rows[0]?.n).toBe(0)
+  })
+
+  it('a subscriber that wants only some events gets jobs for those alone', async () => {
+    seen.length = 0
+    await emit(['keep1', 'drop1', 'keep2'])
+    await emit(['drop2'])
+    await emit(['keep3'])
+    await until(
+      () => (seen.filter((s) => s.sub === 'filtered').length === 3 ? true : undefined),
+      'the wanted events handled',
+    )
+    expect(
+      seen
+        .filter((s) => s.sub === 'filtered')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['keep1', 'keep2', 'keep3'])
+    // One group of the two it wants, one single event; nothing written for drop1 or drop2.
+    const { rows } = await t.database.db.execute<{ n: number; events: number }>(
+      `select count(*)::int as n, sum(coalesce(jsonb_array_length(data->'payloads'), 1))::int as events
+         from pgboss.job_common where name = 'event.test-filtered'`,
+    )
+    expect(rows[0]).toEqual({ n: 2, events: 3 })
+    // The others still got every event.
+    await until(
+      () => (seen.filter((s) => s.name === 'drop2').length === 2 ? true : undefined),
+      'drop2 seen by the others',
+    )
   })
 })

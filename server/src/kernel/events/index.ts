@@ -24,7 +24,9 @@ export type DomainEvent<K extends EventType = EventType> = {
 /**
  * A named, idempotent subscriber, as a module definition lists it. `handleMany`, when given, takes the
  * events of one bulk change at once (all of one type and workspace), so per-workspace work is done once
- * per group; without it (or when it throws) each event goes to `handle`.
+ * per group; without it (or when it throws) each event goes to `handle`. `when`, when given, is asked
+ * at emit time, in the emitter's process: an event it answers false for is not queued for this
+ * subscriber at all (no job written, none run). It must be a pure test of the payload.
  */
 export type Subscription<Deps> = {
   [K in EventType]: {
@@ -32,15 +34,22 @@ export type Subscription<Deps> = {
     name: string
     handle: (event: DomainEvent<K>, deps: Deps) => Promise<void>
     handleMany?: (events: DomainEvent<K>[], deps: Deps) => Promise<void>
+    when?: (payload: DomainEvents[K]) => boolean
   }
 }[EventType]
+
+/** Options of a subscription: a handler of groups, and a test of which events it wants. */
+export type SubscribeOptions<K extends EventType, Deps> = {
+  handleMany?: (events: DomainEvent<K>[], deps: Deps) => Promise<void>
+  when?: (payload: DomainEvents[K]) => boolean
+}
 
 /** A typed subscription for a module definition's `events` list. */
 export function subscribe<K extends EventType, Deps>(
   event: K,
   name: string,
   handle: (event: DomainEvent<K>, deps: Deps) => Promise<void>,
-  opts: { handleMany?: (events: DomainEvent<K>[], deps: Deps) => Promise<void> } = {},
+  opts: SubscribeOptions<K, Deps> = {},
 ): Subscription<Deps> {
   return { event, name, handle, ...opts } as unknown as Subscription<Deps>
 }
@@ -64,19 +73,23 @@ export type EventSink = Pick<Events, 'emit' | 'emitMany'>
  * its own (retried and failed alone) and the group is done; should all fail, the group is retried.
  */
 export class Events {
-  private readonly subscribers = new Map<string, string[]>()
+  private readonly subscribers = new Map<string, { queue: string; when?: (payload: never) => boolean }[]>()
   private readonly jobs: Jobs
 
   constructor(jobs: Jobs) {
     this.jobs = jobs
   }
 
-  /** Subscribes a named, idempotent handler to an event type (and optionally a handler of groups). */
+  /**
+   * Subscribes a named, idempotent handler to an event type (optionally a handler of groups, and a test
+   * of which events it wants: see `Subscription`).
+   */
   on<K extends EventType>(
     type: K,
     name: string,
     handler: (event: DomainEvent<K>) => Promise<void>,
     many?: (events: DomainEvent<K>[]) => Promise<void>,
+    when?: (payload: DomainEvents[K]) => boolean,
   ): void {
     const queue = `event.${name}`
     this.jobs.register<EventJob<K>>(queue, async (job) => {
@@ -102,7 +115,7 @@ export class Events {
       if (failed.length === events.length) throw lastError
       await this.jobs.sendAll(failed.map((data) => ({ name: queue, data })))
     })
-    this.subscribers.set(type, [...(this.subscribers.get(type) ?? []), queue])
+    this.subscribers.set(type, [...(this.subscribers.get(type) ?? []), { queue, when }])
   }
 
   async emit<K extends EventType>(
@@ -121,19 +134,21 @@ export class Events {
     workspaceId: string | null,
     payloads: DomainEvents[K][],
   ): Promise<void> {
-    const queues = this.subscribers.get(type) ?? []
-    if (!queues.length || !payloads.length) return
+    const subscribers = this.subscribers.get(type) ?? []
+    if (!subscribers.length || !payloads.length) return
     const occurredAt = new Date().toISOString()
     const jobs: { name: string; data: EventJob<K> }[] = []
-    if (payloads.length === 1)
-      for (const name of queues)
-        jobs.push({ name, data: { type, workspaceId, occurredAt, payload: payloads[0]! } })
-    else
-      for (let i = 0; i < payloads.length; i += EVENTS_PER_JOB) {
-        const group = payloads.slice(i, i + EVENTS_PER_JOB)
-        for (const name of queues)
-          jobs.push({ name, data: { type, workspaceId, occurredAt, payloads: group } })
-      }
+    for (const { queue: name, when } of subscribers) {
+      const wanted = when ? payloads.filter(when as (p: DomainEvents[K]) => boolean) : payloads
+      if (wanted.length === 1)
+        jobs.push({ name, data: { type, workspaceId, occurredAt, payload: wanted[0]! } })
+      else
+        for (let i = 0; i < wanted.length; i += EVENTS_PER_JOB)
+          jobs.push({
+            name,
+            data: { type, workspaceId, occurredAt, payloads: wanted.slice(i, i + EVENTS_PER_JOB) },
+          })
+    }
     await this.jobs.sendAll(jobs, tx)
   }
 }

@@ -126,7 +126,10 @@ export async function publish(
   await publishMany(tx, workspaceId, [{ audience, type, ids }])
 }
 
-/** Several events in one statement, in order. */
+/**
+ * Several events in one statement, in order, with the NOTIFY that wakes the dispatchers at commit (a
+ * data-modifying CTE always runs to completion): one round trip.
+ */
 export async function publishMany(
   tx: Tx,
   workspaceId: string,
@@ -135,11 +138,12 @@ export async function publishMany(
   if (!events.length) return
   const rows = events.map((e) => ({ room: roomOf(e.audience), type: e.type, payload: e.ids ?? {} }))
   await tx.execute(sql`
-    insert into realtime_events (workspace_id, room, type, payload)
-    select ${workspaceId}::uuid, r.e->>'room', r.e->>'type', r.e->'payload'
-      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as r(e, n)
-     order by r.n`)
-  await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, '')`)
+    with written as (
+      insert into realtime_events (workspace_id, room, type, payload)
+      select ${workspaceId}::uuid, r.e->>'room', r.e->>'type', r.e->'payload'
+        from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as r(e, n)
+       order by r.n)
+    select pg_notify(${NOTIFY_CHANNEL}, '')`)
 }
 
 /**

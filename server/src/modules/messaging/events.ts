@@ -18,7 +18,10 @@ export type MessageCreatedEvent = {
    * participant's user id (the author too); empty otherwise.
    */
   participantUserIds: string[]
-  /** Participants who muted the conversation (a subscriber may spare them all but mentions). */
+  /**
+   * Participants who muted the conversation (a subscriber may spare them all but mentions), when the
+   * message names anyone or the conversation is direct or group; empty otherwise.
+   */
   mutedUserIds: string[]
 }
 

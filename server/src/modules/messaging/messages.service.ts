@@ -35,26 +35,40 @@ const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 /** Messages as the API answers them: rendered HTML, attachments and reactions, in one query each. */
-export async function serializeMessages(tx: Tx, actor: Actor, list: Message[]): Promise<MessageOut[]> {
+/**
+ * Messages as the API answers them, with their attachments (read only for messages that have any) and
+ * reactions (`fresh`: a message just written has none, so they are not read).
+ */
+export async function serializeMessages(
+  tx: Tx,
+  actor: Actor,
+  list: Message[],
+  opts: { fresh?: boolean } = {},
+): Promise<MessageOut[]> {
   if (!list.length) return []
   const ids = list.map((m) => m.id)
-  const attached = await tx
-    .select({
-      id: files.id,
-      name: files.name,
-      contentType: files.contentType,
-      size: files.size,
-      recordId: files.recordId,
-      ownerId: files.ownerId,
-    })
-    .from(files)
-    .where(and(eq(files.recordType, 'message'), inArray(files.recordId, ids)))
-    .orderBy(asc(files.createdAt), asc(files.id))
-  const reactions = await tx
-    .select()
-    .from(messageReactions)
-    .where(inArray(messageReactions.messageId, ids))
-    .orderBy(asc(messageReactions.createdAt))
+  const withFiles = list.filter((m) => m.hasAttachments).map((m) => m.id)
+  const attached = !withFiles.length
+    ? []
+    : await tx
+        .select({
+          id: files.id,
+          name: files.name,
+          contentType: files.contentType,
+          size: files.size,
+          recordId: files.recordId,
+          ownerId: files.ownerId,
+        })
+        .from(files)
+        .where(and(eq(files.recordType, 'message'), inArray(files.recordId, withFiles)))
+        .orderBy(asc(files.createdAt), asc(files.id))
+  const reactions = opts.fresh
+    ? []
+    : await tx
+        .select()
+        .from(messageReactions)
+        .where(inArray(messageReactions.messageId, ids))
+        .orderBy(asc(messageReactions.createdAt))
   return list.map((m) => {
     const byEmoji = new Map<string, string[]>()
     for (const r of reactions)
@@ -225,6 +239,7 @@ export async function postMessage(
       { audience: { kind: 'conversation', id: conversationId }, type: 'message.created', ids },
       { audience: activityAudience(c), type: 'conversation.activity', ids },
     ])
+    const everyone = c.kind === 'direct' || c.kind === 'group' || mentions.channel
     await deps.events.emit(tx, 'message.created', ctx.workspaceId, {
       conversationId,
       messageId: m.id,
@@ -233,26 +248,26 @@ export async function postMessage(
       parentId: parent?.id ?? null,
       mentionedUserIds: mentions.userIds,
       channelMention: mentions.channel,
-      participantUserIds:
-        c.kind === 'direct' || c.kind === 'group' || mentions.channel
-          ? await participantUserIds(tx, c.id)
+      participantUserIds: everyone ? await participantUserIds(tx, c.id) : [],
+      mutedUserIds:
+        everyone || mentions.userIds.length
+          ? (
+              await tx
+                .select({ userId: conversationParticipants.userId })
+                .from(conversationParticipants)
+                .where(
+                  and(
+                    eq(conversationParticipants.conversationId, c.id),
+                    eq(conversationParticipants.muted, true),
+                    isNull(conversationParticipants.leftAt),
+                  ),
+                )
+            )
+              .map((r) => r.userId)
+              .filter((u): u is string => u !== null)
           : [],
-      mutedUserIds: (
-        await tx
-          .select({ userId: conversationParticipants.userId })
-          .from(conversationParticipants)
-          .where(
-            and(
-              eq(conversationParticipants.conversationId, c.id),
-              eq(conversationParticipants.muted, true),
-              isNull(conversationParticipants.leftAt),
-            ),
-          )
-      )
-        .map((r) => r.userId)
-        .filter((u): u is string => u !== null),
     })
-    const [out] = await serializeMessages(tx, ctx.actor, [m])
+    const [out] = await serializeMessages(tx, ctx.actor, [m], { fresh: true })
     return out as MessageOut
   })
 }

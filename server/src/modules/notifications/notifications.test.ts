@@ -488,6 +488,16 @@ describe('first types, from domain events', () => {
       'the mention notification',
     )
     expect(mention.title).toBe('Olive Owner mentioned you')
+    // A channel message that names no one queues no notification job at all; the mention did.
+    const plain = await owner.client.post(`/api/v1/conversations/${channel.json().id}/messages`, {
+      body: 'nothing for anyone',
+    })
+    expect(plain.statusCode, plain.body).toBe(201)
+    const { rows: queued } = await t.database.db.execute<{ id: string }>(
+      `select data->'payload'->>'messageId' as id from pgboss.job_common
+        where name = 'event.notifications.message-created' and data->'payload'->>'conversationId' = '${channel.json().id}'`,
+    )
+    expect(queued.map((r) => r.id)).toEqual([said.json().id])
     // The author is never notified of their own message.
     const mine = (await owner.client.get('/api/v1/notifications')).json().data as { type: string }[]
     expect(mine.filter((n) => n.type === 'mention' || n.type === 'direct_message')).toEqual([])

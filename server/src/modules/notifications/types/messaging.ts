@@ -50,6 +50,8 @@ registerNotificationType({
   emailWhenOffline: true,
 })
 
+const isDirect = (kind: string) => kind === 'direct' || kind === 'group'
+
 /**
  * A new message notifies the members it names (`@name`; `@channel` names the conversation's
  * participants, except those who muted it) with `mention`, and the other participants of a direct or group conversation
@@ -68,7 +70,7 @@ export const messagingNotifications = [
         workspaceId: e.workspaceId,
         actorId: p.authorId,
       }
-      const direct = p.conversationKind === 'direct' || p.conversationKind === 'group'
+      const direct = isDirect(p.conversationKind)
       // Whoever muted the conversation hears only of messages that name them.
       const muted = new Set(p.mutedUserIds ?? [])
       const mentioned = new Set(p.mentionedUserIds)
@@ -93,5 +95,7 @@ export const messagingNotifications = [
         await notifyAny(ctx, [...mentioned], 'mention', { ...ref, channelMention: p.channelMention }, key)
       if (others.length) await notifyAny(ctx, others, 'direct_message', ref, key)
     },
+    // A channel message that names no one notifies no one: no job is queued for it.
+    { when: (p) => isDirect(p.conversationKind) || p.channelMention || p.mentionedUserIds.length > 0 },
   ),
 ]
