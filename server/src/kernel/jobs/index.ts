@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { fromDrizzle, fromPglite, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database, Tx } from '../db/index.ts'
+import { listen } from '../db/listen.ts'
 
 /** `retryCount` counts earlier attempts; the last attempt is the one where it reaches `retryLimit`. */
 export type JobHandler<T> = (
@@ -18,10 +19,22 @@ export type JobHandler<T> = (
 export const HEARTBEAT_SECONDS = 15
 export const SUPERVISE_SECONDS = 10
 
+/**
+ * Workers wake when a job is written (pg-boss's NOTIFY, sent at commit) and otherwise look every
+ * NOTIFY_POLL_SECONDS (a retry's or a delayed job's due time has no NOTIFY); until the LISTEN is in
+ * place, or for a queue pg-boss has not yet seen with `notify`, every POLL_SECONDS.
+ */
+const POLL_SECONDS = 0.5
+const NOTIFY_POLL_SECONDS = 2
+
 const BOSS_OPTIONS = {
   schema: 'pgboss',
   superviseIntervalSeconds: SUPERVISE_SECONDS,
   monitorIntervalSeconds: SUPERVISE_SECONDS,
+  // Queue settings are read again this often (one statement): a queue created or given `notify` after
+  // start-up polls every POLL_SECONDS until then.
+  queueCacheIntervalSeconds: SUPERVISE_SECONDS,
+  useListenNotify: true,
 }
 // Also on each job, so queues created before the heartbeat existed get it too.
 const SEND_OPTIONS = { heartbeatSeconds: HEARTBEAT_SECONDS }
@@ -41,11 +54,37 @@ export class Jobs {
 
   constructor(database: Database, log: Logger) {
     this.log = log
-    this.boss =
-      database.kind === 'pglite'
-        ? new PgBoss({ db: fromPglite(database.pglite as never), ...BOSS_OPTIONS } as never)
-        : new PgBoss({ db: fromDrizzle(database.db as never, sql as never), ...BOSS_OPTIONS } as never)
+    let db: unknown
+    if (database.kind === 'pglite') db = fromPglite(database.pglite as never)
+    else {
+      // pg-boss's LISTEN, on a connection of its own (the Drizzle adapter has none).
+      const adapter = fromDrizzle(database.db as never, sql as never) as { listen?: unknown }
+      adapter.listen = async (
+        channel: string,
+        onNotification: (payload: string | undefined) => void,
+        onReconnect?: () => void,
+      ) => {
+        let first = true
+        const close = await listen(
+          database,
+          channel,
+          {
+            onNotify: onNotification,
+            onListening: () => {
+              if (!first) onReconnect?.()
+              first = false
+            },
+          },
+          log,
+        )
+        return { close }
+      }
+      db = adapter
+    }
+    this.boss = new PgBoss({ db, ...BOSS_OPTIONS } as never)
     this.boss.on('error', (err: unknown) => this.log.error({ err }, 'job queue error'))
+    // Slow queries, backlogs, a LISTEN that could not start (workers then only poll).
+    this.boss.on('warning', (warning: unknown) => this.log.warn({ warning }, 'job queue warning'))
   }
 
   /** Declares a queue and its handler; handlers must be idempotent (a job may run more than once). */
@@ -57,11 +96,16 @@ export class Jobs {
     if (!this.started) {
       await this.boss.start()
       for (const q of this.handlers.values()) {
-        await this.boss.createQueue(q.name, {
+        const settings = {
           retryLimit: q.retryLimit,
           retryBackoff: true,
           heartbeatSeconds: HEARTBEAT_SECONDS,
-        } as never)
+          notify: true,
+        }
+        await this.boss.createQueue(q.name, settings as never)
+        // A queue created before it woke its workers by NOTIFY gets the setting too.
+        if (!(await this.boss.getQueue(q.name))?.notify)
+          await this.boss.updateQueue(q.name, settings as never)
         if (q.cron) await this.boss.schedule(q.name, q.cron)
       }
       this.started = true
@@ -71,7 +115,12 @@ export class Jobs {
       for (const q of this.handlers.values()) {
         await this.boss.work(
           q.name,
-          { pollingIntervalSeconds: 0.5, batchSize: 5, includeMetadata: true } as never,
+          {
+            pollingIntervalSeconds: POLL_SECONDS,
+            notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS,
+            batchSize: 5,
+            includeMetadata: true,
+          } as never,
           (async (jobs: any[]) => {
             for (const job of jobs) {
               await q.handler(job.data, {

@@ -12,6 +12,25 @@ afterAll(() => t?.close())
 
 const mail = (to: string) => ({ name: MAIL_QUEUE, data: { to, subject: 'Job test', text: 'hello' } })
 
+describe('workers', () => {
+  it('are woken by NOTIFY: every queue has it, and on PostgreSQL a connection of its own listens', async () => {
+    const { rows } = await t.database.db.execute<{ n: number; off: number }>(
+      // pg-boss's own queues (cron) are its business.
+      sql`select count(*)::int as n, count(*) filter (where not notify)::int as off from pgboss.queue
+           where name not like '\_\_pgboss\_\_%'`,
+    )
+    expect(rows[0]!.n).toBeGreaterThan(0)
+    expect(rows[0]!.off).toBe(0)
+    if (t.database.kind === 'postgres') {
+      const { rows: listening } = await t.database.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and query like 'listen pgboss\_%'`,
+      )
+      expect(listening[0]!.n).toBeGreaterThan(0)
+    }
+  })
+})
+
 describe('jobs sent inside a transaction', () => {
   it('keep the tenant role and workspace scope of the transaction', async () => {
     const u = await t.user()

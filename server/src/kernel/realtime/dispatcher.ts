@@ -1,8 +1,8 @@
-import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Server } from 'socket.io'
 import { heldScope } from '../db/held.ts'
 import type { Db } from '../db/index.ts'
+import { listen } from '../db/listen.ts'
 import type { Kernel } from '../kernel.ts'
 import { MEMBERSHIP_CHANGED, NOTIFY_CHANNEL, parseRoom, type RoomMembers } from './index.ts'
 import { rooms } from './rooms.ts'
@@ -59,17 +59,8 @@ export async function startDispatcher(io: Server, kernel: Kernel, log: Logger) {
       })
   }
 
-  let unlisten: () => Promise<void>
-  if (database.pglite) {
-    const off = await database.pglite.listen(NOTIFY_CHANNEL, kick)
-    unlisten = off
-  } else {
-    unlisten = await listenPg(
-      database.pool?.options ?? { connectionString: kernel.config.databaseUrl },
-      kick,
-      log,
-    )
-  }
+  // Events may have committed while it was not listening: it looks each time the LISTEN is in place.
+  const unlisten = await listen(database, NOTIFY_CHANNEL, { onNotify: kick, onListening: kick }, log)
   const sweep = setInterval(() => {
     if (running || stopped) return
     hasPending(database)
@@ -122,47 +113,4 @@ async function memberRooms(db: Db, events: DispatchedEvent[], log: Logger) {
     }),
   )
   return out
-}
-
-/** LISTEN on a connection of its own, reconnected when it drops (a sweep runs meanwhile). */
-async function listenPg(
-  options: pg.ClientConfig,
-  onNotify: () => void,
-  log: Logger,
-): Promise<() => Promise<void>> {
-  let client: pg.Client | null = null
-  let closed = false
-  let retry: NodeJS.Timeout | null = null
-  const connect = async () => {
-    const c = new pg.Client({ ...options, keepAlive: true })
-    c.on('notification', onNotify)
-    c.on('error', (err) => {
-      log.warn({ err: err.message }, 'realtime: LISTEN connection lost; reconnecting')
-      c.end().catch(() => {})
-      if (client === c) client = null
-      schedule()
-    })
-    await c.connect()
-    await c.query(`listen ${NOTIFY_CHANNEL}`)
-    if (closed) {
-      await c.end()
-      return
-    }
-    client = c
-    onNotify() // events may have committed while it was not listening
-  }
-  const schedule = () => {
-    if (closed || retry) return
-    retry = setTimeout(() => {
-      retry = null
-      connect().catch(() => schedule())
-    }, 1000)
-    retry.unref()
-  }
-  await connect()
-  return async () => {
-    closed = true
-    if (retry) clearTimeout(retry)
-    await client?.end()
-  }
 }
