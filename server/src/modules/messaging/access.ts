@@ -63,10 +63,24 @@ export async function loadConversation(
   id: string,
   opts: { lock?: boolean; need?: 'see' | 'read' } = {},
 ): Promise<{ conversation: Conversation; participant: Participant | null }> {
-  const q = tx.select().from(conversations).where(eq(conversations.id, id))
-  const [c] = opts.lock ? await q.for('update') : await q
-  if (!c) throw problems.notFound('Conversation')
-  const p = await participationOf(tx, id, actor.userId)
+  // The conversation and the actor's participation in one statement (the lock takes the conversation).
+  const q = tx
+    .select({ c: conversations, p: conversationParticipants })
+    .from(conversations)
+    .leftJoin(
+      conversationParticipants,
+      and(
+        eq(conversationParticipants.conversationId, conversations.id),
+        eq(conversationParticipants.userId, actor.userId),
+        eq(conversationParticipants.type, 'member'),
+        isNull(conversationParticipants.leftAt),
+      ),
+    )
+    .where(eq(conversations.id, id))
+    .limit(1)
+  const [row] = opts.lock ? await q.for('update', { of: conversations }) : await q
+  if (!row) throw problems.notFound('Conversation')
+  const { c, p } = row
   const ok = opts.need === 'see' ? maySee(actor, c, p) : mayRead(actor, c, p)
   if (!ok) throw problems.notFound('Conversation')
   return { conversation: c, participant: p }
