@@ -14,7 +14,9 @@ import {
 /**
  * The search dictionary: each distinct word of a record type in a workspace, once. Typos are matched
  * against it (trigram index, `search_records`), so their cost follows the vocabulary, not the rows.
- * Written only by the search index (`searchIndex.update`).
+ * Written only by the search index (`searchIndex.update`). Its key also holds the word (`INCLUDE (word)`,
+ * migration 0046; drizzle cannot declare it, the constraint keeps its name): `search_records` reads a
+ * candidate record's words by id from the key alone.
  */
 export const searchWords = pgTable(
   'search_words',
@@ -32,7 +34,8 @@ export const searchWords = pgTable(
 /**
  * Which record holds which dictionary word, and where: `pos` is the word's place in the record's title
  * (0 = its first word) or 100 for the rest of its text. Exact lookups by word (`word_id, pos`) find the
- * records; `(record_id, word_id)` checks one record and rewrites it.
+ * records; `(record_id, word_id)` checks one record (its word ids from the key alone, then the place of
+ * the words that match) and rewrites it.
  */
 export const searchPostings = pgTable(
   'search_postings',
