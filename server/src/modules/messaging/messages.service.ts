@@ -226,7 +226,7 @@ export async function postMessage(
         .update(conversationParticipants)
         .set({ lastReadSeq: seq, lastReadMessageId: m.id, lastReadAt: now })
         .where(eq(conversationParticipants.id, p.id))
-    await searchIndex.update(tx, messageRecords, [m.id])
+    await searchIndex.update(tx, messageRecords, [m.id], { created: [m.id] })
     await record(tx, ctx.workspaceId, ctx.meta, {
       action: 'message.posted',
       targetType: 'message',
