@@ -121,11 +121,16 @@ describe('messaging over realtime (socket.io-client)', () => {
     expect(await join(b2, `conversation:${id}`)).toEqual({ ok: true })
     const m = await post(alice, id, 'activity for the sidebar')
     const activity = (x: Conn) => x.events.filter((e) => e.type === 'conversation.activity')
+    // What each socket heard of this message (the channel's creation may still be on its way to them).
+    const about = (x: Conn) => x.events.filter((e) => e.ids.messageId === m)
     await until(
-      () => activity(b).length === 1 && activity(a).length === 1 && b2.events.length === 1,
+      () => activity(b).length === 1 && activity(a).length === 1 && about(b2).length === 1,
       'activity',
-    )
-    expect(b2.events.map((e) => e.type)).toEqual(['message.created'])
+    ).catch((err: Error) => {
+      const seen = (x: Conn) => x.events.map((e) => `${e.type}@${e.room}`).join(', ')
+      throw new Error(`${err.message}; alice: [${seen(a)}], bob: [${seen(b)}], bob 2: [${seen(b2)}]`)
+    })
+    expect(about(b2).map((e) => e.type)).toEqual(['message.created'])
     expect(activity(b)[0]).toMatchObject({
       room: `conversation-members:${id}`,
       ids: { conversationId: id, messageId: m },
