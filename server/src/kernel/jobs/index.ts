@@ -95,6 +95,8 @@ export class Jobs {
   async start(opts: { work: boolean }): Promise<void> {
     if (!this.started) {
       await this.boss.start()
+      // What exists already, in one statement (not one per queue at every start).
+      const existing = new Map((await this.boss.getQueues()).map((q) => [q.name, q]))
       for (const q of this.handlers.values()) {
         const settings = {
           retryLimit: q.retryLimit,
@@ -102,10 +104,10 @@ export class Jobs {
           heartbeatSeconds: HEARTBEAT_SECONDS,
           notify: true,
         }
-        await this.boss.createQueue(q.name, settings as never)
+        const found = existing.get(q.name)
+        if (!found) await this.boss.createQueue(q.name, settings as never)
         // A queue created before it woke its workers by NOTIFY gets the setting too.
-        if (!(await this.boss.getQueue(q.name))?.notify)
-          await this.boss.updateQueue(q.name, settings as never)
+        else if (!found.notify) await this.boss.updateQueue(q.name, settings as never)
         if (q.cron) await this.boss.schedule(q.name, q.cron)
       }
       this.started = true

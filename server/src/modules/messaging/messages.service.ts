@@ -34,7 +34,6 @@ type MessageOut = z.output<typeof MessageSchema>
 const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-/** Messages as the API answers them: rendered HTML, attachments and reactions, in one query each. */
 /**
  * Messages as the API answers them, with their attachments (read only for messages that have any) and
  * reactions (`fresh`: a message just written has none, so they are not read).

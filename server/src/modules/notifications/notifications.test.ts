@@ -579,6 +579,14 @@ describe('first types, from domain events', () => {
         .map((id) => `/clients/${id}`)
         .sort(),
     )
+    // An update that gives the client to no one (a new name) queues nothing for this subscriber.
+    const renamed = await owner.client.patch(`/api/v1/clients/${ids[2]}`, { name: 'Bulk Three Renamed' })
+    expect(renamed.statusCode, renamed.body).toBe(200)
+    const { rows: queued } = await t.database.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job_common where name = 'event.notifications.client-updated'
+            and (data->'payload'->>'clientId' = ${ids[2]} or data->'payloads' @> ${JSON.stringify([{ clientId: ids[2] }])}::jsonb)`,
+    )
+    expect(queued[0]!.n).toBe(0)
   })
 
   it('an accepted invitation notifies its inviter; a role change notifies the member, not the one who changed it', async () => {

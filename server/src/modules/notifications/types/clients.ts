@@ -55,11 +55,12 @@ async function assigned(events: DomainEvent<'client.created' | 'client.updated'>
   }
 }
 
-/** An update that may have given the client to someone: its owner or assignees changed. */
-const reassigns = (e: DomainEvent<'client.updated'>) => {
-  const f = e.payload.fields
-  return !f || f.some((x) => x === 'assigneeIds' || x === 'ownerId')
-}
+/**
+ * An update that may have given the client to someone: its owner or assignees changed. Asked at emit
+ * time (`when`), so other updates queue nothing for this subscriber.
+ */
+const reassigns = (p: DomainEvent<'client.updated'>['payload']) =>
+  !p.fields || p.fields.some((x) => x === 'assigneeIds' || x === 'ownerId')
 
 export const clientNotifications = [
   subscribe<'client.created', Kernel>(
@@ -71,7 +72,7 @@ export const clientNotifications = [
   subscribe<'client.updated', Kernel>(
     'client.updated',
     'notifications.client-updated',
-    (e, k) => assigned([e].filter(reassigns), k),
-    { handleMany: (es, k) => assigned(es.filter(reassigns), k) },
+    (e, k) => assigned([e], k),
+    { handleMany: assigned, when: reassigns },
   ),
 ]
