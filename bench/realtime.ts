@@ -325,10 +325,7 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
     MESSAGES,
   )
   console.log(
-    `  CPU per message: server ${fmt(serverCpu / MESSAGES, 1)} ms, PostgreSQL ${fmt(pgCpu / MESSAGES, 1)} ms (${MESSAGES} messages in ${fmt(wall / 1000, 1)} s); CPU stolen by the host ${fmt(stolen)} ms (${fmt((stolen / (wall * availableParallelism())) * 100, 1)} % of ${availableParallelism()} cores); load average ${(
-      await import('node:os')
-    )
-      .loadavg()
+    `  CPU per message: server ${fmt(serverCpu / MESSAGES, 1)} ms, PostgreSQL ${fmt(pgCpu / MESSAGES, 1)} ms (${MESSAGES} messages in ${fmt(wall / 1000, 1)} s); CPU stolen by the host ${fmt(stolen)} ms (${fmt((stolen / (wall * availableParallelism())) * 100, 1)} % of ${availableParallelism()} cores); load average ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   )
