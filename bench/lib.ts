@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import pg from 'pg'
 
@@ -18,21 +18,26 @@ process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL')
 })
 
+/** The Node flags `npm start` and the container give the server (see docs/operations.md, Memory and pauses). */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=16']
+
 /** Spawns `atrium serve` (HTTP server and job worker in one process) with the given environment and Node flags. */
 export function startAtrium(env: Record<string, string>, nodeArgs: string[] = []): Atrium {
   let out = ''
-  const child = spawn(process.execPath, [...nodeArgs, main, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, main, 'serve'], {
+    env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.add(child)
   child.once('exit', () => children.delete(child))
-  child.stdout!.on('data', (d) => {
+  // BENCH_SERVER_LOG=file also appends each server's output to that file (with BENCH_SERVER_ARGS=--trace-gc, say).
+  const file = process.env.BENCH_SERVER_LOG
+  const keep = (d: Buffer) => {
     out += d
-  })
-  child.stderr!.on('data', (d) => {
-    out += d
-  })
+    if (file) appendFileSync(file, d)
+  }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
   return { child, log: () => out }
 }
 
