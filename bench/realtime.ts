@@ -254,6 +254,7 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
       ;(type === 'message.created' ? a.created : a.activity).push(at)
     }
   const answered: number[] = []
+  const answeredAt: number[] = []
   const post = async (i: number) => {
     const start = performance.now()
     const r = await fetch(`http://127.0.0.1:${port}/api/v1/conversations/${conversationId}/messages`, {
@@ -264,6 +265,7 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
     if (r.status !== 201) throw new Error(`post answered ${r.status}: ${await r.text()}`)
     const id = ((await r.json()) as { id: string }).id
     answered.push(performance.now() - start)
+    answeredAt.push(Date.now())
     return { id, start }
   }
   const full = (ids: Iterable<string>) =>
@@ -287,6 +289,7 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
     `  message warm-up: ${WARMUP} messages, ${full(warm) ? 'all' : 'NOT all'} delivered (not timed); ${await waitIdle(db, [node.child.pid!])}`,
   )
   answered.length = 0
+  answeredAt.length = 0
   const sentAt = new Map<string, number>()
   const cpu0 = cpuMs(node.child.pid!)
   const steal0 = stealMs()
@@ -319,10 +322,17 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
     viewing.length * MESSAGES,
   )
   line(`  POST → conversation.activity at the other ${sidebar}`, activity, sidebar * MESSAGES)
+  const slowest = answered
+    .map((ms, i) => ({ ms, i, at: new Date(answeredAt[i]!).toISOString().slice(11, 23) }))
+    .sort((x, y) => y.ms - x.ms)
+    .slice(0, 3)
   line(
     '  POST → its 201 answer',
-    answered.sort((x, y) => x - y),
+    [...answered].sort((x, y) => x - y),
     MESSAGES,
+  )
+  console.log(
+    `    slowest answers: ${slowest.map((x) => `message ${x.i + 1} ${fmt(x.ms, 1)} ms (answered ${x.at})`).join(', ')}`,
   )
   console.log(
     `  CPU per message: server ${fmt(serverCpu / MESSAGES, 1)} ms, PostgreSQL ${fmt(pgCpu / MESSAGES, 1)} ms (${MESSAGES} messages in ${fmt(wall / 1000, 1)} s); CPU stolen by the host ${fmt(stolen)} ms (${fmt((stolen / (wall * availableParallelism())) * 100, 1)} % of ${availableParallelism()} cores); load average ${loadavg()
