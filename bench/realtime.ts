@@ -253,8 +253,8 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
       arrivals.set(id, a)
       ;(type === 'message.created' ? a.created : a.activity).push(at)
     }
-  const answered: number[] = []
-  const answeredAt: number[] = []
+  // Each message request's answer time, and the wall-clock time it answered (to find it in other logs).
+  const answered: { ms: number; at: number }[] = []
   const post = async (i: number) => {
     const start = performance.now()
     const r = await fetch(`http://127.0.0.1:${port}/api/v1/conversations/${conversationId}/messages`, {
@@ -264,8 +264,7 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
     })
     if (r.status !== 201) throw new Error(`post answered ${r.status}: ${await r.text()}`)
     const id = ((await r.json()) as { id: string }).id
-    answered.push(performance.now() - start)
-    answeredAt.push(Date.now())
+    answered.push({ ms: performance.now() - start, at: Date.now() })
     return { id, start }
   }
   const full = (ids: Iterable<string>) =>
@@ -289,7 +288,6 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
     `  message warm-up: ${WARMUP} messages, ${full(warm) ? 'all' : 'NOT all'} delivered (not timed); ${await waitIdle(db, [node.child.pid!])}`,
   )
   answered.length = 0
-  answeredAt.length = 0
   const sentAt = new Map<string, number>()
   const cpu0 = cpuMs(node.child.pid!)
   const steal0 = stealMs()
@@ -323,16 +321,16 @@ async function messageFanOut(db: pg.Client, node: Atrium, port: number, cookie: 
   )
   line(`  POST → conversation.activity at the other ${sidebar}`, activity, sidebar * MESSAGES)
   const slowest = answered
-    .map((ms, i) => ({ ms, i, at: new Date(answeredAt[i]!).toISOString().slice(11, 23) }))
+    .map((a, i) => ({ ...a, i }))
     .sort((x, y) => y.ms - x.ms)
     .slice(0, 3)
   line(
     '  POST → its 201 answer',
-    [...answered].sort((x, y) => x - y),
+    answered.map((a) => a.ms).sort((x, y) => x - y),
     MESSAGES,
   )
   console.log(
-    `    slowest answers: ${slowest.map((x) => `message ${x.i + 1} ${fmt(x.ms, 1)} ms (answered ${x.at})`).join(', ')}`,
+    `    slowest answers: ${slowest.map((x) => `message ${x.i + 1} ${fmt(x.ms, 1)} ms (answered ${new Date(x.at).toISOString().slice(11, 23)})`).join(', ')}`,
   )
   console.log(
     `  CPU per message: server ${fmt(serverCpu / MESSAGES, 1)} ms, PostgreSQL ${fmt(pgCpu / MESSAGES, 1)} ms (${MESSAGES} messages in ${fmt(wall / 1000, 1)} s); CPU stolen by the host ${fmt(stolen)} ms (${fmt((stolen / (wall * availableParallelism())) * 100, 1)} % of ${availableParallelism()} cores); load average ${loadavg()

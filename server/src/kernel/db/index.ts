@@ -11,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/session'
 import pg from 'pg'
 import { heldScope, releaseHeld, runTransaction } from './held.ts'
+import { POOL_IDLE_MS } from './pool.ts'
 
 /** Both engines expose the same Drizzle PostgreSQL API; node-postgres' type is used as the common one. */
 export type Db = NodePgDatabase
@@ -80,11 +81,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       max: opts.poolSize ?? 20,
       // While the server is unreachable a request fails within seconds (503) instead of waiting forever.
       connectionTimeoutMillis: 5000,
-      // Idle connections are kept for five minutes (pg's default is ten seconds). Connections opened by
-      // one burst of traffic otherwise all close together ten seconds later, and the next burst opens
-      // new ones, each a new server process whose first statements plan and warm its caches again: a
-      // request that meets either costs tens of milliseconds more. Steady traffic keeps its connections.
-      idleTimeoutMillis: 300_000,
+      idleTimeoutMillis: POOL_IDLE_MS,
       keepAlive: true,
     })
     // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error' on its client.
