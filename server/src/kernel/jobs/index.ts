@@ -114,12 +114,15 @@ export class Jobs {
     }
     if (opts.work && !this.working) {
       this.working = true
-      for (const q of this.handlers.values()) {
+      const queues = [...this.handlers.values()]
+      for (const [i, q] of queues.entries()) {
         await this.boss.work(
           q.name,
           {
             pollingIntervalSeconds: POLL_SECONDS,
-            notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS,
+            // Each queue looks at its own pace, spread over 0.75–1.25 × NOTIFY_POLL_SECONDS: workers all
+            // start together, and with one period they would all query at the same moment, every time.
+            notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS * (0.75 + (0.5 * i) / queues.length),
             batchSize: 5,
             includeMetadata: true,
           } as never,
