@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import pg from 'pg'
-import { POOL_IDLE_MS } from '../server/src/kernel/db/pool.ts'
+import { POOL_SETTINGS } from '../server/src/kernel/db/pool.ts'
 
 // Baselines measured in the same run as Atrium: for /api/v1/me the same JSON from a bare route
 // ('json') and a bare route running one pg query ('pg'); for the clients list ('clients') a bare route
@@ -11,9 +11,7 @@ const port = Number(process.argv[3] ?? 3901)
 const body = JSON.parse(process.env.BASELINE_BODY ?? '{}')
 const app = Fastify()
 const pool =
-  mode !== 'json'
-    ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20, idleTimeoutMillis: POOL_IDLE_MS })
-    : null
+  mode !== 'json' ? new pg.Pool({ connectionString: process.env.DATABASE_URL, ...POOL_SETTINGS }) : null
 const LIST_SQL = `select id, kind, name, legal_name, email, phone, website, tax_id, billing_address,
   shipping_address, currency, language, payment_terms_days, status, tags, owner_id, assignee_ids, notes,
   custom, archived_at, created_at, updated_at

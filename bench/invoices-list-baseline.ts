@@ -1,17 +1,13 @@
 import Fastify from 'fastify'
 import pg from 'pg'
-import { POOL_IDLE_MS } from '../server/src/kernel/db/pool.ts'
+import { POOL_SETTINGS } from '../server/src/kernel/db/pool.ts'
 
 // The invoices list benchmark's baseline, measured in the same run: a bare Fastify route running the
 // list page's one query on the owner connection (no session, no row-level security, no serialization
 // beyond the rows), as bench/baseline-server.ts does for clients.
 const port = Number(process.argv[2] ?? 3906)
 const workspaceId = process.env.BASELINE_WORKSPACE_ID
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: 20,
-  idleTimeoutMillis: POOL_IDLE_MS,
-})
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, ...POOL_SETTINGS })
 const LIST_SQL = `select id, kind, number, status, client_id, client_name, currency, base_currency,
   exchange_rate, issue_date, due_date, po_number, notes, terms, footer, discount, shipping, subtotal,
   discount_total, tax_total, total, paid, credited, balance, custom, quote_id, invoice_id, void_reason,

@@ -11,7 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/session'
 import pg from 'pg'
 import { heldScope, releaseHeld, runTransaction } from './held.ts'
-import { POOL_IDLE_MS } from './pool.ts'
+import { POOL_SETTINGS } from './pool.ts'
 
 /** Both engines expose the same Drizzle PostgreSQL API; node-postgres' type is used as the common one. */
 export type Db = NodePgDatabase
@@ -78,10 +78,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({
       connectionString: opts.url,
-      max: opts.poolSize ?? 20,
+      max: opts.poolSize ?? POOL_SETTINGS.max,
       // While the server is unreachable a request fails within seconds (503) instead of waiting forever.
       connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: POOL_IDLE_MS,
+      idleTimeoutMillis: POOL_SETTINGS.idleTimeoutMillis,
       keepAlive: true,
     })
     // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error' on its client.

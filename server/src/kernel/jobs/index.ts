@@ -20,9 +20,10 @@ export const HEARTBEAT_SECONDS = 15
 export const SUPERVISE_SECONDS = 10
 
 /**
- * Workers wake when a job is written (pg-boss's NOTIFY, sent at commit) and otherwise look every
- * NOTIFY_POLL_SECONDS (a retry's or a delayed job's due time has no NOTIFY); until the LISTEN is in
- * place, or for a queue pg-boss has not yet seen with `notify`, every POLL_SECONDS.
+ * Workers wake when a job is written (pg-boss's NOTIFY, sent at commit) and otherwise look about every
+ * NOTIFY_POLL_SECONDS, each queue at its own period within 0.75–1.25 × of it (a retry's or a delayed
+ * job's due time has no NOTIFY); until the LISTEN is in place, or for a queue pg-boss has not yet seen
+ * with `notify`, every POLL_SECONDS.
  */
 const POLL_SECONDS = 0.5
 const NOTIFY_POLL_SECONDS = 2
